@@ -1,0 +1,67 @@
+using System.CommandLine;
+using FoolingCluster.Cli.Commands;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Cli;
+
+/// <summary>
+/// Builds the command tree and runs it, turning user mistakes into a message and exit code 2
+/// (never a stack trace) and listing the valid options when an option is unknown.
+/// </summary>
+public static class FoolingApp
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code for a failure that is not the user's input.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Exit code for bad input: options, config keys, data files, shapes.</summary>
+    public const int BadInput = 2;
+
+    /// <summary>The root command with every subcommand.</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("FoolingCluster: evolve fooling images, attack and defend classifiers.");
+        root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(EvalModelCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        RootCommand root = BuildRoot();
+        ParseResult parse = root.Parse(args, new ParserConfiguration());
+        if (parse.Errors.Count > 0)
+        {
+            ParseErrorReport.Write(parse, stderr);
+            return BadInput;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (UserError(ex) is InvalidInputException user)
+        {
+            stderr.WriteLine($"error: {user.Message}");
+            return BadInput;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine("stopped.");
+            return Failure;
+        }
+    }
+
+    /// <summary>The user-caused error inside <paramref name="ex"/>, looking through wrappers (tasks, parallel loops).</summary>
+    private static InvalidInputException? UserError(Exception ex) => ex switch
+    {
+        InvalidInputException user => user,
+        AggregateException agg when agg.InnerExceptions.Count == 1 => UserError(agg.InnerExceptions[0]),
+        System.Reflection.TargetInvocationException { InnerException: { } inner } => UserError(inner),
+        _ => null,
+    };
+}

@@ -1,0 +1,88 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace FoolingCluster.Models.Configuration;
+
+/// <summary>
+/// Reads a JSON configuration into a record, refusing keys the record does not have: a typo
+/// in a config key must stop the run with the list of valid keys, not be silently ignored.
+/// </summary>
+public static class StrictJson
+{
+    private static readonly JsonSerializerOptions s_options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Options used for reading and writing configurations (camelCase, comments allowed).</summary>
+    public static JsonSerializerOptions Options => s_options;
+
+    /// <summary>The JSON key of every settable property of <typeparamref name="T"/>, sorted.</summary>
+    public static IReadOnlyList<string> Keys<T>() =>
+        typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.CanWrite)
+            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+
+    /// <summary>Reads <paramref name="path"/>; errors name the file and the problem.</summary>
+    /// <exception cref="ConfigException">Missing file, bad JSON, unknown key, or wrong value type.</exception>
+    public static T Read<T>(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigException(path, "configuration file not found");
+        }
+
+        return Parse<T>(File.ReadAllText(path), path);
+    }
+
+    /// <summary>Parses configuration text; <paramref name="source"/> names it in errors.</summary>
+    public static T Parse<T>(string json, string source)
+    {
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException(source, $"not valid JSON ({ex.Message})");
+        }
+
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ConfigException(source, "expected a JSON object at the top level");
+            }
+
+            IReadOnlyList<string> valid = Keys<T>();
+            foreach (JsonProperty property in doc.RootElement.EnumerateObject())
+            {
+                if (!valid.Contains(property.Name, StringComparer.Ordinal))
+                {
+                    throw new ConfigException(source, $"unknown key '{property.Name}'; valid keys: {string.Join(", ", valid)}");
+                }
+            }
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(json, s_options) ?? throw new ConfigException(source, "empty configuration");
+        }
+        catch (JsonException ex)
+        {
+            string key = ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "(unknown)";
+            throw new ConfigException(source, $"key '{key}' has a value of the wrong type ({ex.Message})");
+        }
+    }
+
+    /// <summary>Writes a configuration as indented camelCase JSON.</summary>
+    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, s_options);
+}
