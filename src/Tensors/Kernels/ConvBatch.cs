@@ -1,0 +1,45 @@
+namespace FoolingCluster.Tensors.Kernels;
+
+/// <summary>Work on the images <c>[start, end)</c> of a batch, using GEMMs of up to <paramref name="gemmThreads"/> threads.</summary>
+/// <param name="worker">Index of the worker, 0 to <see cref="ConvBatch.Workers"/> − 1.</param>
+/// <param name="start">First image.</param>
+/// <param name="end">One past the last image.</param>
+/// <param name="gemmThreads">Threads each matrix product may use.</param>
+internal delegate void ImageRangeAction(int worker, int start, int end, int gemmThreads);
+
+/// <summary>
+/// Splits a batch of images into contiguous ranges, one per worker. With several images per
+/// thread each worker runs single-threaded GEMMs, which scales better than splitting small
+/// per-image products; a batch of one gets the threads inside its GEMM instead.
+/// </summary>
+internal static class ConvBatch
+{
+    /// <summary>Threads to use when the caller passes 0: <see cref="Engine.Threads"/>.</summary>
+    public static int Resolve(int threads) => threads > 0 ? threads : Engine.Threads;
+
+    /// <summary>Number of workers <see cref="Run"/> starts for this batch: at most one per image.</summary>
+    public static int Workers(int batch, int threads) => Math.Max(1, Math.Min(Resolve(threads), batch));
+
+    /// <summary>
+    /// Runs <paramref name="body"/> once per worker over a fixed split of the batch, so results
+    /// that depend on the split (partial sums) are the same from run to run.
+    /// </summary>
+    public static void Run(int batch, int threads, ImageRangeAction body)
+    {
+        threads = Resolve(threads);
+        int workers = Workers(batch, threads);
+        if (workers == 1)
+        {
+            body(0, 0, batch, threads);
+            return;
+        }
+
+        // Threads left over when there are fewer images than threads go to the GEMMs.
+        int gemmThreads = Math.Max(1, threads / workers);
+        Parallel.For(
+            0,
+            workers,
+            new ParallelOptions { MaxDegreeOfParallelism = workers },
+            k => body(k, (int)((long)batch * k / workers), (int)((long)batch * (k + 1) / workers), gemmThreads));
+    }
+}
