@@ -1,11 +1,23 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>
 /// Single-precision general matrix multiply on row-major storage:
 /// <c>C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C[m,n]</c>.
 /// </summary>
+/// <remarks>
+/// Tiny problems run directly on the operands; larger ones are packed and blocked for the caches
+/// and computed by a register-tiled microkernel (Vector512, else Vector256, else scalar), split
+/// over up to <c>threads</c> workers.
+/// </remarks>
 public static class Gemm
 {
+    /// <summary>Below this many multiply-adds the direct path beats packing.</summary>
+    private const long DirectThreshold = 32 * 1024;
+
     /// <summary>
     /// Computes <c>C = alpha * op(A) * op(B) + beta * C</c>.
     /// </summary>
@@ -23,27 +35,111 @@ public static class Gemm
     /// <param name="c">C's storage, <c>[m,n]</c> with row stride ldc ≥ n.</param>
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="threads">Maximum threads; defaults to <see cref="Engine.Threads"/>.</param>
+    /// <exception cref="ArgumentException">A dimension is negative, a stride is below its minimum, or a span is too short for its dimensions and stride.</exception>
     public static void Multiply(
         bool transA, bool transB, int m, int n, int k,
         float alpha, ReadOnlySpan<float> a, int lda,
         ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc, int threads = 0)
     {
-        _ = threads;
+        MultiplyWith(GemmKernelKind.Auto, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, threads);
+    }
+
+    /// <summary>As the public overload, with the implementation pinned to <paramref name="kind"/> (tests cover every path with it).</summary>
+    internal static unsafe void MultiplyWith(
+        GemmKernelKind kind, bool transA, bool transB, int m, int n, int k,
+        float alpha, ReadOnlySpan<float> a, int lda,
+        ReadOnlySpan<float> b, int ldb,
+        float beta, Span<float> c, int ldc, int threads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(m);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        CheckOperand(nameof(a), a.Length, nameof(lda), lda, transA ? k : m, transA ? m : k, transA ? "[k,m]" : "[m,k]");
+        CheckOperand(nameof(b), b.Length, nameof(ldb), ldb, transB ? n : k, transB ? k : n, transB ? "[n,k]" : "[k,n]");
+        CheckOperand(nameof(c), c.Length, nameof(ldc), ldc, m, n, "[m,n]");
+
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+
+        if (k == 0 || alpha == 0f)
+        {
+            ScaleC(m, n, beta, c, ldc);
+            return;
+        }
+
+        if (kind == GemmKernelKind.Auto)
+        {
+            kind = (long)m * n * k < DirectThreshold ? GemmKernelKind.Direct : BestKernel();
+        }
+
+        if (kind == GemmKernelKind.Direct)
+        {
+            GemmDirect.Run(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            return;
+        }
+
+        int workers = threads > 0 ? threads : Engine.Threads;
+        fixed (float* pa = a)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            var op = new GemmOperands(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            switch (kind)
+            {
+                case GemmKernelKind.Vector512:
+                    GemmBlocked.Run<GemmKernel512>(op, workers);
+                    break;
+                case GemmKernelKind.Vector256:
+                    GemmBlocked.Run<GemmKernel256>(op, workers);
+                    break;
+                default:
+                    GemmBlocked.Run<GemmKernelScalar>(op, workers);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The widest microkernel this CPU runs in hardware.</summary>
+    internal static GemmKernelKind BestKernel()
+    {
+        if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+        {
+            return GemmKernelKind.Vector512;
+        }
+
+        // Without hardware FMA the vector kernels would fall back to a slow software emulation.
+        return Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernelKind.Vector256 : GemmKernelKind.Scalar;
+    }
+
+    private static void CheckOperand(string name, int length, string strideName, int stride, int rows, int cols, string layout)
+    {
+        if (stride < Math.Max(1, cols))
+        {
+            throw new ArgumentException($"{strideName} ({stride}) must be at least {Math.Max(1, cols)}, the row length of {name} stored as {layout}.", strideName);
+        }
+
+        long needed = rows == 0 || cols == 0 ? 0 : ((long)(rows - 1) * stride) + cols;
+        if (length < needed)
+        {
+            throw new ArgumentException($"{name} has {length} elements but {layout} = [{rows},{cols}] with row stride {stride} needs {needed}.", name);
+        }
+    }
+
+    private static void ScaleC(int m, int n, float beta, Span<float> c, int ldc)
+    {
         for (int i = 0; i < m; i++)
         {
-            for (int j = 0; j < n; j++)
+            Span<float> row = c.Slice(i * ldc, n);
+            if (beta == 0f)
             {
-                float sum = 0f;
-                for (int p = 0; p < k; p++)
-                {
-                    float av = transA ? a[(p * lda) + i] : a[(i * lda) + p];
-                    float bv = transB ? b[(j * ldb) + p] : b[(p * ldb) + j];
-                    sum += av * bv;
-                }
-
-                int ci = (i * ldc) + j;
-                c[ci] = beta == 0f ? alpha * sum : (alpha * sum) + (beta * c[ci]);
+                row.Clear();
+            }
+            else if (beta != 1f)
+            {
+                TensorPrimitives.Multiply(row, beta, row);
             }
         }
     }
