@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using FoolingCluster.Models.Architectures;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Autograd;
+using FoolingCluster.Tensors.Kernels;
+using FoolingCluster.Tensors.NN;
+using FoolingCluster.Tensors.Ops;
+using FoolingCluster.Tensors.Optim;
+
+namespace FoolingCluster.Bench;
+
+/// <summary>
+/// The engine's headline figures: LeNet inference, training and input-gradient throughput,
+/// a full training epoch, and GEMM GFLOP/s. Inputs are random: speed does not depend on pixel values.
+/// </summary>
+public static class EngineBenchmark
+{
+    /// <summary>Measures every figure, reporting each as soon as it is known.</summary>
+    /// <param name="onFigure">Called with each figure.</param>
+    /// <param name="quick">Fewer, shorter trials (a smoke run, not a measurement).</param>
+    public static IReadOnlyList<Figure> Run(Action<Figure> onFigure, bool quick = false)
+    {
+        var figures = new List<Figure>();
+        void Add(Figure f)
+        {
+            figures.Add(f);
+            onFigure(f);
+        }
+
+        int trials = quick ? 1 : 5;
+        double minSeconds = quick ? 0.05 : 0.5;
+        var net = new LeNet(seed: 1);
+        foreach (int batch in new[] { 1, 64, 256, 1024 })
+        {
+            Tensor x = RandomImages(batch, 2);
+            net.Eval();
+            double rate = Measure.BestRate(
+                () =>
+                {
+                    using TensorScope scope = TensorScope.Begin();
+                    using NoGradScope noGrad = NoGradScope.Begin();
+                    net.Forward(x);
+                    return batch;
+                },
+                trials,
+                minSeconds);
+            Add(new Figure($"lenet forward batch={batch}", rate, "images/s"));
+        }
+
+        foreach (int batch in new[] { 64, 128 })
+        {
+            net.Train();
+            Tensor x = RandomImages(batch, 3);
+            int[] labels = RandomLabels(batch, 4);
+            var sgd = new Sgd(net.Parameters(), 0.01f, 0.9f, 5e-4f);
+            double rate = Measure.BestRate(() => TrainStep(net, sgd, x, labels), trials, minSeconds);
+            Add(new Figure($"lenet training step batch={batch}", rate, "images/s", "forward, backward, SGD with momentum"));
+        }
+
+        {
+            net.Eval();
+            const int Batch = 256;
+            Tensor x = RandomImages(Batch, 5);
+            int[] labels = RandomLabels(Batch, 6);
+            double rate = Measure.BestRate(
+                () =>
+                {
+                    using TensorScope scope = TensorScope.Begin();
+                    Tensor input = x.Clone();
+                    input.RequiresGrad = true;
+                    Tensor loss = Functional.CrossEntropy(net.Forward(input), labels);
+                    Tensor grad = Tape.Grad(loss, input);
+                    Functional.Clamp(Functional.Add(input, Functional.MulScalar(Functional.Sign(grad), 0.1f)), 0f, 1f);
+                    return Batch;
+                },
+                trials,
+                minSeconds);
+            Add(new Figure($"lenet input gradient (FGSM step) batch={Batch}", rate, "images/s"));
+        }
+
+        {
+            int images = quick ? 6_400 : 60_000;
+            var data = new ImageDataset(RandomImages(images, 7).ToArray(), RandomLabels(images, 8).Select(l => (byte)l).ToArray(), 1, 28, 28);
+            var fresh = new LeNet(seed: 2);
+            var sgd = new Sgd(fresh.Parameters(), 0.01f, 0.9f, 5e-4f);
+            var loader = new DataLoader(data, 64, shuffle: true, seed: 1);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            foreach (Batch batch in loader.Epoch(1))
+            {
+                TrainStep(fresh, sgd, batch.Images, batch.Labels);
+                batch.Images.Dispose();
+            }
+
+            Add(new Figure($"lenet training epoch ({images:N0} images, batch 64, SGD momentum)", clock.Elapsed.TotalSeconds, "s"));
+        }
+
+        foreach (int n in new[] { 256, 1024 })
+        {
+            float[] a = RandomImages(n * n / 784 + 1, 9).ToArray()[..(n * n)];
+            float[] b = RandomImages(n * n / 784 + 1, 10).ToArray()[..(n * n)];
+            float[] c = new float[n * n];
+            double flops = 2.0 * n * n * n;
+            double rate = Measure.BestRate(
+                () =>
+                {
+                    Gemm.Multiply(false, false, n, n, n, 1f, a, n, b, n, 0f, c, n);
+                    return flops;
+                },
+                trials,
+                minSeconds);
+            Add(new Figure($"gemm {n}x{n}x{n}", rate / 1e9, "GFLOP/s", $"{Engine.Threads} threads"));
+        }
+
+        return figures;
+    }
+
+    /// <summary>Markdown for <c>bench/results/engine.md</c>.</summary>
+    public static string Markdown(IReadOnlyList<Figure> figures, string command)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Engine benchmark");
+        md.AppendLine();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- measured: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+        md.AppendLine($"- machine: {MachineInfo.Describe()}");
+        md.AppendLine($"- threads: {Engine.Threads}");
+        md.AppendLine($"- command: `{command}`");
+        md.AppendLine("- method: 3 warm-up repetitions, then the best of 5 trials of at least 0.5 s each; random inputs");
+        md.AppendLine();
+        md.AppendLine("| figure | value | unit |");
+        md.AppendLine("| --- | ---: | --- |");
+        foreach (Figure f in figures)
+        {
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {f.Name}{(f.Note is null ? "" : $" ({f.Note})")} | {f.Value:N1} | {f.Unit} |"));
+        }
+
+        return md.ToString();
+    }
+
+    private static double TrainStep(Module net, Optimizer sgd, Tensor x, int[] labels)
+    {
+        using TensorScope scope = TensorScope.Begin();
+        Tensor loss = Functional.CrossEntropy(net.Forward(x), labels);
+        net.ZeroGrad();
+        loss.Backward();
+        sgd.Step();
+        return labels.Length;
+    }
+
+    private static Tensor RandomImages(int batch, int seed)
+    {
+        var rng = new Random(seed);
+        var data = new float[batch * 784];
+        for (int i = 0; i < data.Length; i++)
+        {
+            data[i] = rng.NextSingle();
+        }
+
+        return Tensor.Wrap(data, batch, 1, 28, 28);
+    }
+
+    private static int[] RandomLabels(int batch, int seed)
+    {
+        var rng = new Random(seed);
+        return Enumerable.Range(0, batch).Select(_ => rng.Next(10)).ToArray();
+    }
+}

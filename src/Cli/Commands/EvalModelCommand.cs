@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Models.Training;
+
+namespace FoolingCluster.Cli.Commands;
+
+/// <summary><c>fooling eval-model</c>: test accuracy and confusion matrix of a saved classifier.</summary>
+internal static class EvalModelCommand
+{
+    public static Command Build()
+    {
+        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
+        var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
+        var n = new Option<int?>("--n") { Description = "evaluate the first N test images only" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("eval-model", "Print a saved classifier's MNIST test accuracy and confusion matrix.") { model, data, n, threads };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            int? limit = parse.GetValue(n);
+            if (limit is < 1)
+            {
+                throw new Tensors.InvalidInputException($"--n must be at least 1 (got {limit})");
+            }
+
+            LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
+            ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
+            EvaluationResult result = Evaluation.Evaluate(loaded.Model, test);
+            TextWriter output = parse.InvocationConfiguration.Output;
+            output.WriteLine(Report(loaded, result));
+            return FoolingApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Accuracy, the sidecar's recorded accuracy beside it, and the confusion matrix.</summary>
+    internal static string Report(LoadedModel loaded, EvaluationResult result)
+    {
+        var text = new StringBuilder();
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        text.AppendLine(string.Create(inv, $"model: {loaded.Path} ({loaded.Sidecar.Architecture}, {loaded.Model.ParameterCount():N0} parameters)"));
+        text.AppendLine(string.Create(inv, $"test accuracy: {result.Accuracy:P2} ({result.Correct}/{result.Count}), error {1 - result.Accuracy:P2}"));
+        if (loaded.Sidecar.TestAccuracy is double recorded)
+        {
+            text.AppendLine(string.Create(inv, $"accuracy recorded in the sidecar: {recorded:P2}"));
+        }
+
+        int k = result.Confusion.GetLength(0);
+        text.AppendLine("confusion matrix (rows: true class, columns: predicted class):");
+        text.Append("      ");
+        for (int j = 0; j < k; j++)
+        {
+            text.Append(string.Create(inv, $"{j,6}"));
+        }
+
+        text.AppendLine();
+        for (int i = 0; i < k; i++)
+        {
+            text.Append(string.Create(inv, $"{i,6}"));
+            for (int j = 0; j < k; j++)
+            {
+                text.Append(string.Create(inv, $"{result.Confusion[i, j],6}"));
+            }
+
+            text.AppendLine();
+        }
+
+        return text.ToString();
+    }
+}

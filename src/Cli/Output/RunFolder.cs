@@ -1,0 +1,53 @@
+using System.Globalization;
+using Serilog;
+using Serilog.Core;
+
+namespace FoolingCluster.Cli.Output;
+
+/// <summary>
+/// <c>runs/&lt;run-id&gt;/</c>: the folder one command's outputs and log go to. The id sorts by
+/// time and says what ran, e.g. <c>20261121-101500-train-lenet</c>.
+/// </summary>
+internal sealed class RunFolder : IDisposable
+{
+    private RunFolder(string path, Logger log)
+    {
+        Path = path;
+        Log = log;
+    }
+
+    /// <summary>Absolute path of the folder.</summary>
+    public string Path { get; }
+
+    /// <summary>Logger writing to the console and to <c>log.txt</c> in the folder.</summary>
+    public Logger Log { get; }
+
+    /// <summary>The run id (the folder's name).</summary>
+    public string Id => System.IO.Path.GetFileName(Path);
+
+    /// <summary>Creates a fresh folder under <paramref name="runsRoot"/> and opens its log.</summary>
+    public static RunFolder Create(string runsRoot, string kind, string name, TextWriter console)
+    {
+        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        string baseName = $"{stamp}-{kind}-{name}";
+        string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsRoot, baseName));
+        for (int i = 2; Directory.Exists(path); i++)
+        {
+            path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsRoot, $"{baseName}-{i}"));
+        }
+
+        Directory.CreateDirectory(path);
+        Logger log = new LoggerConfiguration()
+            .MinimumLevel.Debug()
+            .WriteTo.TextWriter(console, restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, outputTemplate: "{Message:lj}{NewLine}", formatProvider: CultureInfo.InvariantCulture)
+            .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
+            .CreateLogger();
+        return new RunFolder(path, log);
+    }
+
+    /// <summary>A path inside the folder.</summary>
+    public string File(string name) => System.IO.Path.Combine(Path, name);
+
+    /// <summary>Flushes and closes the log.</summary>
+    public void Dispose() => Log.Dispose();
+}

@@ -1,0 +1,76 @@
+using FoolingCluster.Models.Data;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Autograd;
+using FoolingCluster.Tensors.NN;
+
+namespace FoolingCluster.Models.Training;
+
+/// <summary>Accuracy and confusion matrix of a classifier on a labelled set.</summary>
+/// <param name="Count">Images evaluated.</param>
+/// <param name="Correct">Images whose arg-max class equals the label.</param>
+/// <param name="Confusion">Confusion[true, predicted] counts, <c>[K,K]</c>.</param>
+public sealed record EvaluationResult(int Count, int Correct, int[,] Confusion)
+{
+    /// <summary>Fraction correct in [0,1].</summary>
+    public double Accuracy => Count == 0 ? 0 : (double)Correct / Count;
+}
+
+/// <summary>Runs a classifier over a dataset on the inference path (no tape, pooled buffers).</summary>
+public static class Evaluation
+{
+    /// <summary>Evaluates <paramref name="model"/> in evaluation mode, restoring its mode afterwards.</summary>
+    /// <param name="model">Maps <c>[B,C,H,W]</c> to logits <c>[B,K]</c>.</param>
+    /// <param name="data">Images and labels.</param>
+    /// <param name="classes">K.</param>
+    /// <param name="batchSize">Images per forward pass.</param>
+    public static EvaluationResult Evaluate(Module model, ImageDataset data, int classes = 10, int batchSize = 500)
+    {
+        bool wasTraining = model.Training;
+        model.Eval();
+        var confusion = new int[classes, classes];
+        int correct = 0;
+        try
+        {
+            for (int start = 0; start < data.Count; start += batchSize)
+            {
+                int b = Math.Min(batchSize, data.Count - start);
+                using TensorScope scope = TensorScope.Begin();
+                using NoGradScope noGrad = NoGradScope.Begin();
+                Tensor x = Tensor.FromArray(data.Images.AsSpan(start * data.ImageSize, b * data.ImageSize), b, data.Channels, data.Height, data.Width);
+                Tensor logits = model.Forward(x);
+                int k = logits.Shape[1];
+                for (int i = 0; i < b; i++)
+                {
+                    int predicted = ArgMax(logits.Span.Slice(i * k, k));
+                    int truth = data.Labels[start + i];
+                    confusion[truth, predicted]++;
+                    if (predicted == truth)
+                    {
+                        correct++;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            model.Train(wasTraining);
+        }
+
+        return new EvaluationResult(data.Count, correct, confusion);
+    }
+
+    /// <summary>Index of the largest value (the first on ties).</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.NN;
+using FoolingCluster.Tensors.Ops;
+using FoolingCluster.Tensors.Optim;
+
+namespace FoolingCluster.Models.Training;
+
+/// <summary>
+/// Supervised training of a classifier with cross-entropy and SGD, as Caffe trains LeNet.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>Trains <paramref name="model"/> in place and returns one record per epoch.</summary>
+    /// <param name="model">Maps <c>[B,C,H,W]</c> in [0,1] to logits <c>[B,K]</c>.</param>
+    /// <param name="config">Hyper-parameters; <see cref="TrainingConfig.Seed"/> fixes the batch order.</param>
+    /// <param name="train">Training images.</param>
+    /// <param name="test">Held-out images evaluated after every epoch, or null.</param>
+    /// <param name="progress">Receives reports about every half second and at each epoch's end.</param>
+    /// <param name="cancel">Stops between steps; the model keeps what it has learned.</param>
+    public static IReadOnlyList<EpochRecord> Train(
+        Module model, TrainingConfig config, ImageDataset train, ImageDataset? test,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var optimizer = new Sgd(model.Parameters(), config.LearningRate, config.Momentum, config.WeightDecay);
+        var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
+        var records = new List<EpochRecord>();
+        long iteration = 0;
+        model.Train();
+        for (int epoch = 1; epoch <= config.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int seen = 0, correct = 0, step = 0;
+            long lastReport = 0;
+            foreach (Batch batch in loader.Epoch(epoch))
+            {
+                cancel.ThrowIfCancellationRequested();
+                using (TensorScope.Begin())
+                {
+                    optimizer.LearningRate = config.LearningRateAt(iteration);
+                    Tensor logits = model.Forward(batch.Images);
+                    Tensor loss = Functional.CrossEntropy(logits, batch.Labels);
+                    model.ZeroGrad();
+                    loss.Backward();
+                    optimizer.Step();
+                    lossSum += loss[0] * batch.Count;
+                    correct += CountCorrect(logits, batch.Labels);
+                }
+
+                seen += batch.Count;
+                step++;
+                iteration++;
+                if (progress is not null && clock.ElapsedMilliseconds - lastReport >= 500)
+                {
+                    lastReport = clock.ElapsedMilliseconds;
+                    progress.Report(new TrainingProgress(epoch, config.Epochs, step, loader.BatchesPerEpoch, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds, optimizer.LearningRate, null));
+                }
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            double? testAccuracy = test is null ? null : Evaluation.Evaluate(model, test).Accuracy;
+            var record = new EpochRecord(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAccuracy, seconds, seen / seconds);
+            records.Add(record);
+            progress?.Report(new TrainingProgress(epoch, config.Epochs, step, loader.BatchesPerEpoch, record.Loss, record.TrainAccuracy, record.ImagesPerSecond, optimizer.LearningRate, testAccuracy));
+        }
+
+        return records;
+    }
+
+    private static int CountCorrect(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        int k = logits.Shape[1];
+        int correct = 0;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (Evaluation.ArgMax(logits.Span.Slice(i * k, k)) == labels[i])
+            {
+                correct++;
+            }
+        }
+
+        return correct;
+    }
+}

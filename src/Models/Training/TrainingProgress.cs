@@ -1,0 +1,18 @@
+namespace FoolingCluster.Models.Training;
+
+/// <summary>A progress report from <see cref="Trainer"/>, sent every few steps and at each epoch's end.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Epochs">Total epochs.</param>
+/// <param name="Step">Steps done in this epoch.</param>
+/// <param name="StepsPerEpoch">Steps in an epoch.</param>
+/// <param name="Loss">Mean training loss over this epoch so far.</param>
+/// <param name="TrainAccuracy">Training accuracy over this epoch so far, in [0,1].</param>
+/// <param name="ImagesPerSecond">Training throughput over this epoch so far.</param>
+/// <param name="LearningRate">Current learning rate.</param>
+/// <param name="TestAccuracy">Test accuracy, set only on the report that ends an epoch.</param>
+public sealed record TrainingProgress(
+    int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, double TrainAccuracy,
+    double ImagesPerSecond, float LearningRate, double? TestAccuracy);
+
+/// <summary>One finished epoch.</summary>
+public sealed record EpochRecord(int Epoch, double Loss, double TrainAccuracy, double? TestAccuracy, double Seconds, double ImagesPerSecond);
