@@ -35,25 +35,14 @@ public static class SafeTensors
         List<KeyValuePair<string, Tensor>> ordered = [.. tensors.OrderBy(p => p.Key, StringComparer.Ordinal)];
         byte[] header = SafeTensorsHeader.Build(ordered, metadata);
 
-        string fullPath = System.IO.Path.GetFullPath(path);
-        string temporary = $"{fullPath}.{Guid.NewGuid():N}.tmp";
-        try
+        using AtomicFile file = AtomicFile.Create(path);
+        file.Stream.Write(header);
+        foreach (KeyValuePair<string, Tensor> pair in ordered)
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
-            {
-                stream.Write(header);
-                foreach (KeyValuePair<string, Tensor> pair in ordered)
-                {
-                    WriteData(stream, pair.Value.Span);
-                }
-            }
+            WriteData(file.Stream, pair.Value.Span);
+        }
 
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        file.Commit();
     }
 
     /// <summary>Reads a safetensors file and validates its header against its data.</summary>
