@@ -62,7 +62,7 @@ public sealed record ModelSidecar
     public void Save(string path)
     {
         ModelSidecar normalised = this with { CreatedUtc = ToUtc(CreatedUtc) };
-        using AtomicFile file = AtomicFile.Create(path);
+        using var file = AtomicFile.Create(path);
         JsonSerializer.Serialize(file.Stream, normalised, s_json);
         file.Commit();
     }

@@ -29,7 +29,7 @@ internal static class IdxFormat
     /// <summary>Formats dimensions as <c>10000×28×28</c>.</summary>
     public static string Dims(ReadOnlySpan<int> dims)
     {
-        var parts = new string[dims.Length];
+        string[] parts = new string[dims.Length];
         for (int i = 0; i < dims.Length; i++)
         {
             parts[i] = dims[i].ToString(CultureInfo.InvariantCulture);

@@ -14,7 +14,7 @@ public static class IdxWriter
     public static void Write(string path, ReadOnlySpan<byte> data, params int[] dimensions)
     {
         CheckLength(data.Length, dimensions);
-        using AtomicFile file = AtomicFile.Create(path);
+        using var file = AtomicFile.Create(path);
         WriteHeader(file.Stream, IdxElementType.UnsignedByte, dimensions);
         file.Stream.Write(data);
         file.Commit();
@@ -24,7 +24,7 @@ public static class IdxWriter
     public static void Write(string path, ReadOnlySpan<float> data, params int[] dimensions)
     {
         CheckLength(data.Length, dimensions);
-        using AtomicFile file = AtomicFile.Create(path);
+        using var file = AtomicFile.Create(path);
         WriteHeader(file.Stream, IdxElementType.Float32, dimensions);
         Span<byte> chunk = stackalloc byte[4096];
         int perChunk = chunk.Length / sizeof(float);

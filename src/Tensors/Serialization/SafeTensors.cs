@@ -35,7 +35,7 @@ public static class SafeTensors
         List<KeyValuePair<string, Tensor>> ordered = [.. tensors.OrderBy(p => p.Key, StringComparer.Ordinal)];
         byte[] header = SafeTensorsHeader.Build(ordered, metadata);
 
-        using AtomicFile file = AtomicFile.Create(path);
+        using var file = AtomicFile.Create(path);
         file.Stream.Write(header);
         foreach (KeyValuePair<string, Tensor> pair in ordered)
         {

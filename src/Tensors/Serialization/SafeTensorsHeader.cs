@@ -52,7 +52,7 @@ internal static class SafeTensorsHeader
         Dictionary<string, string> metadata;
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json);
+            using var document = JsonDocument.Parse(json);
             (tensors, metadata) = ReadEntries(document.RootElement, path);
         }
         catch (JsonException e)

@@ -25,7 +25,7 @@ public sealed class ModelSidecarTests : IDisposable
         string path = _dir.File("lenet.json");
         written.Save(path);
 
-        ModelSidecar read = ModelSidecar.Load(path);
+        var read = ModelSidecar.Load(path);
 
         Assert.Equal("lenet", read.Architecture);
         Assert.Equal("mnist", read.Dataset);
@@ -45,7 +45,7 @@ public sealed class ModelSidecarTests : IDisposable
         string path = _dir.File("lenet.json");
         LeNet().Save(path);
 
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
+        using var json = JsonDocument.Parse(File.ReadAllText(path));
         JsonElement root = json.RootElement;
         Assert.Equal("lenet", root.GetProperty("architecture").GetString());
         Assert.Equal(3, root.GetProperty("input_shape").GetArrayLength());
@@ -66,7 +66,7 @@ public sealed class ModelSidecarTests : IDisposable
             }
             """);
 
-        ModelSidecar read = ModelSidecar.Load(path);
+        var read = ModelSidecar.Load(path);
 
         Assert.Null(read.TestAccuracy);
         Assert.Null(read.Training);
@@ -90,7 +90,7 @@ public sealed class ModelSidecarTests : IDisposable
         string path = _dir.File("corrupt.json");
         File.WriteAllText(path, content);
 
-        var e = Assert.Throws<CheckpointFormatException>(() => ModelSidecar.Load(path));
+        CheckpointFormatException e = Assert.Throws<CheckpointFormatException>(() => ModelSidecar.Load(path));
         Assert.StartsWith(path + ": ", e.Message, StringComparison.Ordinal);
         Assert.Contains(problem, e.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<InvalidInputException>(e);
@@ -100,7 +100,7 @@ public sealed class ModelSidecarTests : IDisposable
     public void Missing_file_is_reported_by_path()
     {
         string path = _dir.File("absent.json");
-        var e = Assert.Throws<InvalidInputException>(() => ModelSidecar.Load(path));
+        InvalidInputException e = Assert.Throws<InvalidInputException>(() => ModelSidecar.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 

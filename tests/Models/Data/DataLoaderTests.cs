@@ -104,7 +104,7 @@ public class DataLoaderTests
     {
         var loader = new DataLoader(Numbered(12), 4);
         Tensor? first = null;
-        using (TensorScope scope = TensorScope.Begin())
+        using (var scope = TensorScope.Begin())
         {
             foreach (Batch batch in loader.Epoch(0))
             {

@@ -17,7 +17,7 @@ public sealed class IdxErrorTests : IDisposable
         string path = _dir.File("labels");
         IdxWriter.Write(path, new byte[4], 4);
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
         Assert.Equal($"{path}: bad magic number 0x00000801 (expected 0x00000803 for an idx3 ubyte image file)", e.Message);
         Assert.Equal(path, e.Path);
         Assert.IsAssignableFrom<InvalidInputException>(e);
@@ -29,7 +29,7 @@ public sealed class IdxErrorTests : IDisposable
         string path = _dir.File("notes.txt");
         File.WriteAllText(path, "hello, world");
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
         Assert.Contains("bad magic number 0x68656C6C", e.Message, StringComparison.Ordinal);
         Assert.Contains("bad magic number", Assert.Throws<DataFormatException>(() => IdxReader.ReadLabels(path)).Message, StringComparison.Ordinal);
     }
@@ -40,7 +40,7 @@ public sealed class IdxErrorTests : IDisposable
         string path = _dir.File("int16");
         File.WriteAllBytes(path, [0x00, 0x00, 0x0B, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x07]);
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
         Assert.Contains("element type 0x0B", e.Message, StringComparison.Ordinal);
     }
 
@@ -52,7 +52,7 @@ public sealed class IdxErrorTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(bytes.Length - 7)]);
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
         Assert.Equal($"{path}: truncated: header says 3×2×2 = 12 bytes of data, file has 5", e.Message);
     }
 
@@ -64,7 +64,7 @@ public sealed class IdxErrorTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^1]);
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.Read(path));
         Assert.Contains("truncated: header says 2×2 float32 values = 16 bytes of data, file has 15", e.Message, StringComparison.Ordinal);
     }
 
@@ -77,7 +77,7 @@ public sealed class IdxErrorTests : IDisposable
         IdxWriter.Write(path, new byte[4], 1, 2, 2);
         File.WriteAllBytes(path, File.ReadAllBytes(path)[..keep]);
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.ReadImages(path));
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
 
@@ -88,7 +88,7 @@ public sealed class IdxErrorTests : IDisposable
         IdxWriter.Write(path, new byte[3], 3);
         File.AppendAllText(path, "xx");
 
-        var e = Assert.Throws<DataFormatException>(() => IdxReader.ReadLabels(path));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxReader.ReadLabels(path));
         Assert.Contains("header says 3 = 3 bytes of data, file has 5 (unexpected bytes after the data)", e.Message, StringComparison.Ordinal);
     }
 
@@ -100,7 +100,7 @@ public sealed class IdxErrorTests : IDisposable
         IdxWriter.Write(images, new byte[3 * 4], 3, 2, 2);
         IdxWriter.Write(labels, new byte[2], 2);
 
-        var e = Assert.Throws<DataFormatException>(() => IdxDataset.Load(images, labels));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => IdxDataset.Load(images, labels));
         Assert.Equal($"{labels}: holds 2 labels but {images} holds 3 images", e.Message);
     }
 
@@ -109,7 +109,7 @@ public sealed class IdxErrorTests : IDisposable
     {
         string path = _dir.File("absent-idx1-ubyte");
 
-        var e = Assert.Throws<MissingDataException>(() => IdxReader.ReadLabels(path));
+        MissingDataException e = Assert.Throws<MissingDataException>(() => IdxReader.ReadLabels(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 }

@@ -15,7 +15,7 @@ public sealed class MnistDatasetTests : IDisposable
     {
         string missing = Path.Combine(_dir.Path, "nowhere");
 
-        var e = Assert.Throws<MissingDataException>(() => MnistDataset.Load(missing, MnistSplit.Train));
+        MissingDataException e = Assert.Throws<MissingDataException>(() => MnistDataset.Load(missing, MnistSplit.Train));
         Assert.Contains(missing, e.Message, StringComparison.Ordinal);
         Assert.Contains("./scripts/setup.sh", e.Message, StringComparison.Ordinal);
     }
@@ -25,7 +25,7 @@ public sealed class MnistDatasetTests : IDisposable
     [InlineData(MnistSplit.Train, "train-images-idx3-ubyte")]
     public void Missing_file_names_it_and_the_setup_command(MnistSplit split, string file)
     {
-        var e = Assert.Throws<MissingDataException>(() => MnistDataset.Load(_dir.Path, split));
+        MissingDataException e = Assert.Throws<MissingDataException>(() => MnistDataset.Load(_dir.Path, split));
         Assert.Contains(file, e.Message, StringComparison.Ordinal);
         Assert.Contains("./scripts/setup.sh", e.Message, StringComparison.Ordinal);
     }
@@ -35,7 +35,7 @@ public sealed class MnistDatasetTests : IDisposable
     {
         IdxWriter.Write(_dir.File("t10k-images-idx3-ubyte"), new byte[28 * 28], 1, 28, 28);
 
-        var e = Assert.Throws<MissingDataException>(() => MnistDataset.Load(_dir.Path, MnistSplit.Test));
+        MissingDataException e = Assert.Throws<MissingDataException>(() => MnistDataset.Load(_dir.Path, MnistSplit.Test));
         Assert.Contains("t10k-labels-idx1-ubyte", e.Message, StringComparison.Ordinal);
         Assert.Contains("./scripts/setup.sh", e.Message, StringComparison.Ordinal);
     }
@@ -76,7 +76,7 @@ public sealed class MnistDatasetTests : IDisposable
     {
         WriteFake(MnistSplit.Test, [3, 10]);
 
-        var e = Assert.Throws<DataFormatException>(() => MnistDataset.Load(_dir.Path, MnistSplit.Test));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => MnistDataset.Load(_dir.Path, MnistSplit.Test));
         Assert.Contains("label 10 of item 1 is outside 0..9", e.Message, StringComparison.Ordinal);
     }
 
@@ -86,7 +86,7 @@ public sealed class MnistDatasetTests : IDisposable
         IdxWriter.Write(_dir.File("t10k-images-idx3-ubyte"), new byte[2 * 32 * 32], 2, 32, 32);
         IdxWriter.Write(_dir.File("t10k-labels-idx1-ubyte"), [0, 1], 2);
 
-        var e = Assert.Throws<DataFormatException>(() => MnistDataset.Load(_dir.Path, MnistSplit.Test));
+        DataFormatException e = Assert.Throws<DataFormatException>(() => MnistDataset.Load(_dir.Path, MnistSplit.Test));
         Assert.Contains("1×32×32; MNIST images are 1×28×28", e.Message, StringComparison.Ordinal);
     }
 

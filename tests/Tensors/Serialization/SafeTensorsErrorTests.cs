@@ -13,7 +13,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
     public void Missing_file_names_the_path()
     {
         string path = _dir.File("absent.safetensors");
-        var e = Assert.Throws<InvalidInputException>(() => SafeTensors.Load(path));
+        InvalidInputException e = Assert.Throws<InvalidInputException>(() => SafeTensors.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
@@ -29,7 +29,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
         byte[] bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..(keep >= 0 ? keep : bytes.Length + keep)]);
 
-        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("truncated", e.Message, StringComparison.Ordinal);
     }
@@ -46,7 +46,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
             ["fc2.bias"] = Tensor.Wrap([0f], 1),
         };
 
-        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.LoadInto(path, expected));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.LoadInto(path, expected));
         Assert.Equal($"{path} lacks tensor fc2.bias; it has: fc1.bias, fc1.weight", e.Message);
         Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path).Get("fc2.bias"));
     }
@@ -58,7 +58,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
         SafeTensors.Save(path, new Dictionary<string, Tensor>
         {
             ["conv1.weight"] = Tensor.Wrap(new float[20 * 9], 20, 1, 3, 3),
-            ["conv1.bias"] = Tensor.Wrap(Enumerable.Repeat(1f, 20).ToArray(), 20),
+            ["conv1.bias"] = Tensor.Wrap([.. Enumerable.Repeat(1f, 20)], 20),
         });
         var bias = Tensor.Wrap(new float[20], 20);
         var expected = new Dictionary<string, Tensor>
@@ -67,7 +67,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
             ["conv1.bias"] = bias,
         };
 
-        var e = Assert.Throws<ShapeMismatchException>(() => SafeTensors.LoadInto(path, expected));
+        ShapeMismatchException e = Assert.Throws<ShapeMismatchException>(() => SafeTensors.LoadInto(path, expected));
         Assert.StartsWith("conv1.weight: file has [20,1,3,3], model expects [20,1,5,5]", e.Message, StringComparison.Ordinal);
         Assert.All(bias.ToArray(), v => Assert.Equal(0f, v));
     }
@@ -83,7 +83,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
         SafeTensorsFile file = SafeTensors.Load(path);
         Assert.Equal(["f", "h"], file.Names);
         Assert.Equal([2], file.Shape("h"));
-        var e = Assert.Throws<SafeTensorsFormatException>(() => file.Get("h"));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => file.Get("h"));
         Assert.Contains("tensor 'h' has dtype F16", e.Message, StringComparison.Ordinal);
         Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.LoadInto(path, new Dictionary<string, Tensor> { ["h"] = Tensor.Wrap(new float[2], 2) }, allowExtra: true));
     }
@@ -101,7 +101,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
         string path = _dir.File("bad.safetensors");
         File.WriteAllBytes(path, SafeTensorsBytes.Build(json, new byte[8]));
 
-        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
@@ -116,7 +116,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
         string path = _dir.File("offsets.safetensors");
         File.WriteAllBytes(path, SafeTensorsBytes.Build(json, new byte[8]));
 
-        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
@@ -126,7 +126,7 @@ public sealed class SafeTensorsErrorTests : IDisposable
         string path = _dir.File("zip.safetensors");
         File.WriteAllBytes(path, [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00]);
 
-        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.Load(path));
         Assert.Contains("probably not a safetensors file", e.Message, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,7 @@ public sealed class SafeTensorsLayoutTests : IDisposable
         Assert.StartsWith("{", json, StringComparison.Ordinal);
         Assert.EndsWith("}", json.TrimEnd(' '), StringComparison.Ordinal);
 
-        using JsonDocument header = JsonDocument.Parse(json);
+        using var header = JsonDocument.Parse(json);
         JsonElement a = header.RootElement.GetProperty("a");
         JsonElement z = header.RootElement.GetProperty(new string('z', nameLength));
         Assert.Equal("F32", a.GetProperty("dtype").GetString());

@@ -99,7 +99,7 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
         SafeTensors.Save(path, new Dictionary<string, Tensor> { ["w"] = Sequence(1f, 2), ["extra"] = Sequence(1f, 1) });
         var w = Tensor.Wrap(new float[2], 2);
 
-        var e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.LoadInto(path, new Dictionary<string, Tensor> { ["w"] = w }));
+        SafeTensorsFormatException e = Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.LoadInto(path, new Dictionary<string, Tensor> { ["w"] = w }));
         Assert.Contains("does not expect: extra", e.Message, StringComparison.Ordinal);
 
         SafeTensors.LoadInto(path, new Dictionary<string, Tensor> { ["w"] = w }, allowExtra: true);
