@@ -1,0 +1,140 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
+
+namespace FoolingCluster.Models.Checkpoints;
+
+/// <summary>
+/// The JSON file kept beside a model's weights (<c>lenet.safetensors</c> → <c>lenet.json</c>):
+/// what the weights are for (architecture, dataset, input shape and range, classes), how
+/// well they do, and how they were trained. Property names are snake_case so the file is
+/// as easy to read from Python as the weights are; fields it does not know are ignored.
+/// </summary>
+public sealed record ModelSidecar
+{
+    /// <summary>Value of <see cref="Engine"/> for files this project writes.</summary>
+    public const string EngineName = "FoolingCluster";
+
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        RespectNullableAnnotations = true,
+    };
+
+    /// <summary>Architecture name, e.g. <c>lenet</c>.</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>Dataset the model classifies, e.g. <c>mnist</c>.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>Shape of one input image <c>[C,H,W]</c>, e.g. <c>[1,28,28]</c>.</summary>
+    public required int[] InputShape { get; init; }
+
+    /// <summary>Range of input pixel values <c>[min,max]</c>, e.g. <c>[0,1]</c>.</summary>
+    public required float[] InputRange { get; init; }
+
+    /// <summary>Number of output classes.</summary>
+    public required int Classes { get; init; }
+
+    /// <summary>Accuracy measured on the test split, in [0,1]; null when not measured.</summary>
+    public double? TestAccuracy { get; init; }
+
+    /// <summary>How the weights were trained; null for weights imported from elsewhere.</summary>
+    public TrainingDetails? Training { get; init; }
+
+    /// <summary>When the weights were written (UTC; stored as ISO-8601 with a <c>Z</c>).</summary>
+    public required DateTime CreatedUtc { get; init; }
+
+    /// <summary>Program that wrote the file.</summary>
+    public string Engine { get; init; } = EngineName;
+
+    /// <summary>The sidecar path for a weights file: same folder and name, extension <c>.json</c>.</summary>
+    public static string PathFor(string weightsPath)
+    {
+        ArgumentNullException.ThrowIfNull(weightsPath);
+        return Path.ChangeExtension(weightsPath, ".json");
+    }
+
+    /// <summary>Writes the sidecar as indented JSON, atomically (temporary file, then rename).</summary>
+    public void Save(string path)
+    {
+        ModelSidecar normalised = this with { CreatedUtc = ToUtc(CreatedUtc) };
+        using var file = AtomicFile.Create(path);
+        JsonSerializer.Serialize(file.Stream, normalised, s_json);
+        file.Commit();
+    }
+
+    /// <summary>Reads and validates a sidecar.</summary>
+    /// <exception cref="InvalidInputException">The file does not exist.</exception>
+    /// <exception cref="CheckpointFormatException">The file is not valid JSON, lacks a field, or holds an impossible value.</exception>
+    public static ModelSidecar Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+        {
+            throw new InvalidInputException($"model sidecar {path} does not exist");
+        }
+
+        ModelSidecar? sidecar;
+        try
+        {
+            using FileStream stream = File.OpenRead(path);
+            sidecar = JsonSerializer.Deserialize<ModelSidecar>(stream, s_json);
+        }
+        catch (JsonException e)
+        {
+            throw new CheckpointFormatException(path, $"not a valid model sidecar: {e.Message}", e);
+        }
+
+        if (sidecar is null)
+        {
+            throw new CheckpointFormatException(path, "not a valid model sidecar: the file holds JSON null");
+        }
+
+        sidecar.Validate(path);
+        return sidecar with { CreatedUtc = ToUtc(sidecar.CreatedUtc) };
+    }
+
+    private void Validate(string path)
+    {
+        if (string.IsNullOrWhiteSpace(Architecture))
+        {
+            throw new CheckpointFormatException(path, "architecture is empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(Dataset))
+        {
+            throw new CheckpointFormatException(path, "dataset is empty");
+        }
+
+        if (InputShape is null || InputShape.Length == 0 || InputShape.Any(d => d <= 0))
+        {
+            throw new CheckpointFormatException(path, $"input_shape must be a non-empty list of positive sizes, found {(InputShape is null ? "null" : Tensor.ShapeString(InputShape))}");
+        }
+
+        if (InputRange is null || InputRange.Length != 2 || !(InputRange[0] < InputRange[1]))
+        {
+            throw new CheckpointFormatException(path, $"input_range must be [min,max] with min < max, found {(InputRange is null ? "null" : "[" + string.Join(",", InputRange) + "]")}");
+        }
+
+        if (Classes < 1)
+        {
+            throw new CheckpointFormatException(path, $"classes must be at least 1, found {Classes}");
+        }
+
+        if (TestAccuracy is double accuracy && !(accuracy >= 0 && accuracy <= 1))
+        {
+            throw new CheckpointFormatException(path, $"test_accuracy must lie in [0,1], found {accuracy}");
+        }
+    }
+
+    private static DateTime ToUtc(DateTime time) => time.Kind switch
+    {
+        DateTimeKind.Utc => time,
+        DateTimeKind.Local => time.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(time, DateTimeKind.Utc),
+    };
+}

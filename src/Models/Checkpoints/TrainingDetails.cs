@@ -1,0 +1,23 @@
+namespace FoolingCluster.Models.Checkpoints;
+
+/// <summary>How a model's weights were trained, as recorded in its <see cref="ModelSidecar"/>.</summary>
+public sealed record TrainingDetails
+{
+    /// <summary>Passes over the training set.</summary>
+    public required int Epochs { get; init; }
+
+    /// <summary>Seed of initialisation and shuffling.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Images per mini-batch.</summary>
+    public required int BatchSize { get; init; }
+
+    /// <summary>Optimiser name, e.g. <c>sgd</c> or <c>adam</c>.</summary>
+    public required string Optimiser { get; init; }
+
+    /// <summary>Learning rate (initial, if scheduled).</summary>
+    public required double LearningRate { get; init; }
+
+    /// <summary>Training method: <c>standard</c>, or an adversarial/retraining variant such as <c>pgd</c>.</summary>
+    public string Method { get; init; } = "standard";
+}

@@ -1,0 +1,11 @@
+namespace FoolingCluster.Models.Data;
+
+/// <summary>Element types of the idx format that this project reads and writes (the third byte of the magic number).</summary>
+public enum IdxElementType : byte
+{
+    /// <summary>Unsigned bytes: MNIST pixels and labels.</summary>
+    UnsignedByte = 0x08,
+
+    /// <summary>Big-endian IEEE float32: images produced by attacks and searches.</summary>
+    Float32 = 0x0D,
+}
