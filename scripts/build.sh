@@ -1,5 +1,11 @@
 #!/usr/bin/env bash
-# Builds the `fooling` command in Release.
+# Builds the `fooling` command in Release; quiet unless the build fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build src/Cli/FoolingCluster.Cli.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+if ! dotnet build src/Cli/FoolingCluster.Cli.csproj -c Release --nologo > "$log" 2>&1; then
+  cat "$log" >&2
+  echo "error: build failed" >&2
+  exit 1
+fi

@@ -90,7 +90,6 @@ public static class EngineBenchmark
             foreach (Batch batch in loader.Epoch(1))
             {
                 TrainStep(fresh, sgd, batch.Images, batch.Labels);
-                batch.Images.Dispose();
             }
 
             Add(new Figure($"lenet training epoch ({images:N0} images, batch 64, SGD momentum)", clock.Elapsed.TotalSeconds, "s"));

@@ -61,7 +61,7 @@ internal static class TrainCommand
         ImageDataset test = MnistDataset.Load(cfg.Data, MnistSplit.Test);
         using RunFolder run = RunFolder.Create(runsRoot, "train", cfg.Model, console);
         File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
-        run.Log.Information("training {Model} on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, {Threads} threads); run folder {Run}",
+        run.Log.Information("training {Model:l} on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, {Threads} threads); run folder {Run:l}",
             cfg.Model, train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, Engine.Threads, run.Path);
 
         Module net = Architecture.Create(cfg.Model, cfg.Seed);
@@ -83,7 +83,7 @@ internal static class TrainCommand
         WriteHistory(run.File("history.csv"), history);
         EvaluationResult result = Evaluation.Evaluate(net, test);
         ModelCheckpoint.Save(net, cfg.Out, cfg, result.Accuracy);
-        run.Log.Information("test accuracy {Accuracy:P2} ({Correct}/{Count}); saved {Weights} and {Sidecar}",
+        run.Log.Information("test accuracy {Accuracy:P2} ({Correct}/{Count}); saved {Weights:l} and {Sidecar:l}",
             result.Accuracy, result.Correct, result.Count, cfg.Out, ModelCheckpoint.SidecarPath(cfg.Out));
         return FoolingApp.Success;
     }

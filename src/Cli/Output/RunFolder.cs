@@ -39,7 +39,7 @@ internal sealed class RunFolder : IDisposable
         Directory.CreateDirectory(path);
         Logger log = new LoggerConfiguration()
             .MinimumLevel.Debug()
-            .WriteTo.TextWriter(console, restrictedToMinimumLevel: Serilog.Events.LogEventLevel.Information, outputTemplate: "{Message:lj}{NewLine}", formatProvider: CultureInfo.InvariantCulture)
+            .WriteTo.Sink(new TextWriterSink(console, Serilog.Events.LogEventLevel.Information))
             .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
             .CreateLogger();
         return new RunFolder(path, log);

@@ -1,0 +1,79 @@
+using FoolingCluster.Models.Architectures;
+using FoolingCluster.Models.Training;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.NN;
+using FoolingCluster.Tensors.Serialization;
+
+namespace FoolingCluster.Models.Checkpoints;
+
+/// <summary>A classifier loaded from disk with the sidecar that describes it.</summary>
+/// <param name="Path">The weights file.</param>
+/// <param name="Model">The network, in evaluation mode.</param>
+/// <param name="Sidecar">Architecture, dataset, input range and recorded accuracy.</param>
+public sealed record LoadedModel(string Path, Module Model, ModelSidecar Sidecar);
+
+/// <summary>
+/// Saves and loads a classifier as <c>name.safetensors</c> (PyTorch state-dict names and
+/// layouts) plus <c>name.json</c> (the sidecar), so the pair moves to and from PyTorch.
+/// </summary>
+public static class ModelCheckpoint
+{
+    /// <summary>The sidecar path for a weights path.</summary>
+    public static string SidecarPath(string weightsPath) => ModelSidecar.PathFor(weightsPath);
+
+    /// <summary>Writes weights and sidecar; creates the folder if needed.</summary>
+    /// <param name="model">The trained network.</param>
+    /// <param name="weightsPath">Target <c>.safetensors</c> path.</param>
+    /// <param name="config">How it was trained (recorded in the sidecar).</param>
+    /// <param name="testAccuracy">Test accuracy measured after training, in [0,1].</param>
+    public static ModelSidecar Save(Module model, string weightsPath, TrainingConfig config, double? testAccuracy)
+    {
+        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(weightsPath));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        SafeTensors.Save(weightsPath, model.StateDict(), new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["architecture"] = config.Model,
+        });
+        var sidecar = new ModelSidecar
+        {
+            Architecture = config.Model,
+            Dataset = "mnist",
+            InputShape = [1, 28, 28],
+            InputRange = [0f, 1f],
+            Classes = 10,
+            TestAccuracy = testAccuracy,
+            Training = new TrainingDetails
+            {
+                Epochs = config.Epochs,
+                Seed = config.Seed,
+                BatchSize = config.BatchSize,
+                Optimiser = $"sgd(momentum={config.Momentum}, weight_decay={config.WeightDecay}, lr_policy={config.LrPolicy})",
+                LearningRate = config.LearningRate,
+            },
+            CreatedUtc = DateTime.UtcNow,
+        };
+        sidecar.Save(SidecarPath(weightsPath));
+        return sidecar;
+    }
+
+    /// <summary>Loads weights and sidecar; the architecture comes from the sidecar.</summary>
+    /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor.</exception>
+    public static LoadedModel Load(string weightsPath)
+    {
+        if (!File.Exists(weightsPath))
+        {
+            throw new InvalidInputException($"model file {weightsPath} does not exist; train one with `./fooling train --out {weightsPath}`");
+        }
+
+        ModelSidecar sidecar = ModelSidecar.Load(SidecarPath(weightsPath));
+        Module model = Architecture.Create(sidecar.Architecture, seed: 0);
+        SafeTensors.LoadInto(weightsPath, model.StateDict());
+        model.Eval();
+        return new LoadedModel(weightsPath, model, sidecar);
+    }
+}
