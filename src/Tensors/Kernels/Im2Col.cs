@@ -1,4 +1,6 @@
-using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace FoolingCluster.Tensors.Kernels;
 
@@ -11,7 +13,9 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <c>(c,ki,kj)</c>, column <c>(oh,ow)</c> holds <c>x[c, oh·s − p + ki, ow·s − p + kj]</c>, or 0
 /// where that falls in the padding. Rows are built a window row at a time: for a fixed
 /// <c>(c,ki,kj)</c> and output row <c>oh</c> the valid output columns form one interval, which
-/// with stride 1 is a plain copy of a contiguous input run.
+/// with stride 1 is a contiguous input run. Runs are short (OW is 8 to 24 for LeNet), so they
+/// are moved with inline vector loads rather than span slices and library calls, whose fixed
+/// cost per call would dominate.
 /// </remarks>
 public static class Im2Col
 {
@@ -25,45 +29,38 @@ public static class Im2Col
         int p = g.Padding;
         int outH = g.OutHeight;
         int outW = g.OutWidth;
-        int row = 0;
+        ref float src0 = ref MemoryMarshal.GetReference(image);
+        ref float dst = ref MemoryMarshal.GetReference(col);
         for (int c = 0; c < g.Channels; c++)
         {
-            ReadOnlySpan<float> plane = image.Slice(c * h * w, h * w);
+            ref float plane = ref Unsafe.Add(ref src0, c * h * w);
             for (int ki = 0; ki < g.KernelHeight; ki++)
             {
-                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
+                for (int kj = 0; kj < g.KernelWidth; kj++)
                 {
-                    Span<float> dst = col.Slice(row * outH * outW, outH * outW);
                     (int lo, int hi) = ValidRange(kj, w, outW, s, p);
-                    if (lo >= hi)
-                    {
-                        dst.Clear();
-                        continue;
-                    }
-
                     int firstColumn = (lo * s) - p + kj;
-                    for (int oh = 0; oh < outH; oh++)
+                    for (int oh = 0; oh < outH; oh++, dst = ref Unsafe.Add(ref dst, outW))
                     {
-                        Span<float> d = dst.Slice(oh * outW, outW);
                         int ih = (oh * s) - p + ki;
-                        if ((uint)ih >= (uint)h)
+                        if ((uint)ih >= (uint)h || lo >= hi)
                         {
-                            d.Clear();
+                            Clear(ref dst, outW);
                             continue;
                         }
 
-                        d[..lo].Clear();
-                        d[hi..].Clear();
-                        ReadOnlySpan<float> src = plane.Slice((ih * w) + firstColumn);
+                        Clear(ref dst, lo);
+                        Clear(ref Unsafe.Add(ref dst, hi), outW - hi);
+                        ref float src = ref Unsafe.Add(ref plane, (ih * w) + firstColumn);
                         if (s == 1)
                         {
-                            src[..(hi - lo)].CopyTo(d[lo..hi]);
+                            Copy(ref src, ref Unsafe.Add(ref dst, lo), hi - lo);
                         }
                         else
                         {
                             for (int ow = lo, iw = 0; ow < hi; ow++, iw += s)
                             {
-                                d[ow] = src[iw];
+                                Unsafe.Add(ref dst, ow) = Unsafe.Add(ref src, iw);
                             }
                         }
                     }
@@ -86,42 +83,35 @@ public static class Im2Col
         int p = g.Padding;
         int outH = g.OutHeight;
         int outW = g.OutWidth;
-        int row = 0;
+        ref float src = ref MemoryMarshal.GetReference(col);
+        ref float dst0 = ref MemoryMarshal.GetReference(image);
         for (int c = 0; c < g.Channels; c++)
         {
-            Span<float> plane = image.Slice(c * h * w, h * w);
+            ref float plane = ref Unsafe.Add(ref dst0, c * h * w);
             for (int ki = 0; ki < g.KernelHeight; ki++)
             {
-                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
+                for (int kj = 0; kj < g.KernelWidth; kj++)
                 {
-                    ReadOnlySpan<float> src = col.Slice(row * outH * outW, outH * outW);
                     (int lo, int hi) = ValidRange(kj, w, outW, s, p);
-                    if (lo >= hi)
-                    {
-                        continue;
-                    }
-
                     int firstColumn = (lo * s) - p + kj;
-                    for (int oh = 0; oh < outH; oh++)
+                    for (int oh = 0; oh < outH; oh++, src = ref Unsafe.Add(ref src, outW))
                     {
                         int ih = (oh * s) - p + ki;
-                        if ((uint)ih >= (uint)h)
+                        if ((uint)ih >= (uint)h || lo >= hi)
                         {
                             continue;
                         }
 
-                        ReadOnlySpan<float> srcRow = src.Slice((oh * outW) + lo, hi - lo);
-                        Span<float> dst = plane.Slice((ih * w) + firstColumn);
+                        ref float dst = ref Unsafe.Add(ref plane, (ih * w) + firstColumn);
                         if (s == 1)
                         {
-                            Span<float> run = dst[..srcRow.Length];
-                            TensorPrimitives.Add(run, srcRow, run);
+                            Add(ref Unsafe.Add(ref src, lo), ref dst, hi - lo);
                         }
                         else
                         {
-                            for (int k = 0, iw = 0; k < srcRow.Length; k++, iw += s)
+                            for (int ow = lo, iw = 0; ow < hi; ow++, iw += s)
                             {
-                                dst[iw] += srcRow[k];
+                                Unsafe.Add(ref dst, iw) += Unsafe.Add(ref src, ow);
                             }
                         }
                     }
@@ -143,6 +133,57 @@ public static class Im2Col
         lo = Math.Min(lo, outWidth);
         hi = Math.Clamp(hi, lo, outWidth);
         return (lo, hi);
+    }
+
+    private static void Clear(ref float dst, int length)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            Unsafe.Add(ref dst, i) = 0f;
+        }
+    }
+
+    private static void Copy(ref float src, ref float dst, int length)
+    {
+        if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            int i = 0;
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+            }
+
+            // The last vector may overlap the previous one; rewriting equal values is harmless.
+            if (i < length)
+            {
+                int last = length - Vector256<float>.Count;
+                Vector256.LoadUnsafe(ref src, (nuint)last).StoreUnsafe(ref dst, (nuint)last);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < length; i++)
+        {
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+        }
+    }
+
+    private static void Add(ref float src, ref float dst, int length)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                (Vector256.LoadUnsafe(ref dst, (nuint)i) + Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref dst, i) += Unsafe.Add(ref src, i);
+        }
     }
 
     private static void CheckLengths(in ConvGeometry g, int imageLength, int colLength)
