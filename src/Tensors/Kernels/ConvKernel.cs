@@ -177,46 +177,63 @@ public static unsafe class ConvKernel
         }
     }
 
+    /// <summary>
+    /// Floats of column matrix one worker builds at a time. Several images are unfolded side by
+    /// side into one <c>[C·KH·KW, chunk·OH·OW]</c> matrix so that each product is wide enough to
+    /// run near the GEMM's peak (one LeNet conv2 image alone is only 50×64×500); the budget
+    /// keeps that matrix within the caches. Tests lower it to exercise chunk boundaries.
+    /// </summary>
+    internal static int ColumnBudget { get; set; } = 1 << 19;
+
+    /// <summary>Images per chunk for this geometry: at least one, at most the budget allows.</summary>
+    private static int ChunkImages(in ConvGeometry g) => Math.Max(1, ColumnBudget / Math.Max(1, g.PatchSize * g.OutSpatial));
+
     private static void ForwardImages(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
     {
         int patch = g.PatchSize;
         int spatial = g.OutSpatial;
-        float[]? rented = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(patch * spatial);
+        int oc = g.OutChannels;
+        int chunk = Math.Min(ChunkImages(g), end - start);
+        float[] cols = ArrayPool<float>.Shared.Rent(patch * spatial * chunk);
+        float[] product = ArrayPool<float>.Shared.Rent(oc * spatial * chunk);
         try
         {
-            for (int n = start; n < end; n++)
+            for (int n0 = start; n0 < end; n0 += chunk)
             {
-                ReadOnlySpan<float> image = x.Slice(n * g.ImageSize, g.ImageSize);
-                ReadOnlySpan<float> col = image;
-                if (rented is not null)
+                int count = Math.Min(chunk, end - n0);
+                int ld = count * spatial;
+                Span<float> col = cols.AsSpan(0, patch * ld);
+                for (int j = 0; j < count; j++)
                 {
-                    Span<float> buffer = rented.AsSpan(0, patch * spatial);
-                    Im2Col.Unfold(g, image, buffer);
-                    col = buffer;
+                    Im2Col.Unfold(g, x.Slice((n0 + j) * g.ImageSize, g.ImageSize), col[(j * spatial)..], ld);
                 }
 
-                Span<float> yn = y.Slice(n * g.OutImageSize, g.OutImageSize);
-                float beta = 0f;
-                if (!bias.IsEmpty)
+                // product[oc, j·S + s] = Σ_p W[oc, p] · col[p, j·S + s], then scattered to y[n0 + j, oc, s] with the bias.
+                Span<float> prod = product.AsSpan(0, oc * ld);
+                Gemm.Multiply(false, false, oc, ld, patch, 1f, weight, patch, col, ld, 0f, prod, ld, gemmThreads);
+                for (int j = 0; j < count; j++)
                 {
-                    // Starting the product from the bias saves a second pass over the output.
-                    for (int oc = 0; oc < g.OutChannels; oc++)
+                    Span<float> yn = y.Slice((n0 + j) * g.OutImageSize, g.OutImageSize);
+                    for (int c = 0; c < oc; c++)
                     {
-                        yn.Slice(oc * spatial, spatial).Fill(bias[oc]);
+                        ReadOnlySpan<float> source = prod.Slice((c * ld) + (j * spatial), spatial);
+                        Span<float> target = yn.Slice(c * spatial, spatial);
+                        if (bias.IsEmpty)
+                        {
+                            source.CopyTo(target);
+                        }
+                        else
+                        {
+                            TensorPrimitives.Add(source, bias[c], target);
+                        }
                     }
-
-                    beta = 1f;
                 }
-
-                Gemm.Multiply(false, false, g.OutChannels, spatial, patch, 1f, weight, patch, col, spatial, beta, yn, spatial, gemmThreads);
             }
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
-            }
+            ArrayPool<float>.Shared.Return(cols);
+            ArrayPool<float>.Shared.Return(product);
         }
     }
 
@@ -224,31 +241,34 @@ public static unsafe class ConvKernel
     {
         int patch = g.PatchSize;
         int spatial = g.OutSpatial;
-        float[]? rented = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(patch * spatial);
+        int oc = g.OutChannels;
+        int chunk = Math.Min(ChunkImages(g), end - start);
+        float[] cols = ArrayPool<float>.Shared.Rent(patch * spatial * chunk);
+        float[] gathered = ArrayPool<float>.Shared.Rent(oc * spatial * chunk);
         try
         {
-            for (int n = start; n < end; n++)
+            for (int n0 = start; n0 < end; n0 += chunk)
             {
-                ReadOnlySpan<float> gyn = gy.Slice(n * g.OutImageSize, g.OutImageSize);
-                Span<float> gxn = gx.Slice(n * g.ImageSize, g.ImageSize);
-                if (rented is null)
-                {
-                    Gemm.Multiply(true, false, patch, spatial, g.OutChannels, 1f, weight, patch, gyn, spatial, 0f, gxn, spatial, gemmThreads);
-                    continue;
-                }
+                int count = Math.Min(chunk, end - n0);
+                int ld = count * spatial;
+                Span<float> gyChunk = gathered.AsSpan(0, oc * ld);
+                Gather(g, gy, n0, count, gyChunk);
 
-                Span<float> col = rented.AsSpan(0, patch * spatial);
-                Gemm.Multiply(true, false, patch, spatial, g.OutChannels, 1f, weight, patch, gyn, spatial, 0f, col, spatial, gemmThreads);
-                gxn.Clear();
-                Im2Col.FoldAdd(g, col, gxn);
+                // col[p, j·S + s] = Σ_oc W[oc, p] · gy[n0 + j, oc, s], then folded back onto each image.
+                Span<float> col = cols.AsSpan(0, patch * ld);
+                Gemm.Multiply(true, false, patch, ld, oc, 1f, weight, patch, gyChunk, ld, 0f, col, ld, gemmThreads);
+                for (int j = 0; j < count; j++)
+                {
+                    Span<float> gxn = gx.Slice((n0 + j) * g.ImageSize, g.ImageSize);
+                    gxn.Clear();
+                    Im2Col.FoldAdd(g, col[(j * spatial)..], gxn, ld);
+                }
             }
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
-            }
+            ArrayPool<float>.Shared.Return(cols);
+            ArrayPool<float>.Shared.Return(gathered);
         }
     }
 
@@ -256,30 +276,52 @@ public static unsafe class ConvKernel
     {
         int patch = g.PatchSize;
         int spatial = g.OutSpatial;
-        float[]? rented = g.IsPointwise ? null : ArrayPool<float>.Shared.Rent(patch * spatial);
+        int oc = g.OutChannels;
+        int chunk = Math.Min(ChunkImages(g), end - start);
+        float[] cols = ArrayPool<float>.Shared.Rent(patch * spatial * chunk);
+        float[] gathered = ArrayPool<float>.Shared.Rent(oc * spatial * chunk);
         try
         {
-            for (int n = start; n < end; n++)
+            for (int n0 = start; n0 < end; n0 += chunk)
             {
-                ReadOnlySpan<float> image = x.Slice(n * g.ImageSize, g.ImageSize);
-                ReadOnlySpan<float> col = image;
-                if (rented is not null)
+                int count = Math.Min(chunk, end - n0);
+                int ld = count * spatial;
+                Span<float> col = cols.AsSpan(0, patch * ld);
+                for (int j = 0; j < count; j++)
                 {
-                    Span<float> buffer = rented.AsSpan(0, patch * spatial);
-                    Im2Col.Unfold(g, image, buffer);
-                    col = buffer;
+                    Im2Col.Unfold(g, x.Slice((n0 + j) * g.ImageSize, g.ImageSize), col[(j * spatial)..], ld);
                 }
 
-                ReadOnlySpan<float> gyn = gy.Slice(n * g.OutImageSize, g.OutImageSize);
-                float beta = n == start ? 0f : 1f;
-                Gemm.Multiply(false, true, g.OutChannels, patch, spatial, 1f, gyn, spatial, col, spatial, beta, gw, patch, gemmThreads);
+                Span<float> gyChunk = gathered.AsSpan(0, oc * ld);
+                Gather(g, gy, n0, count, gyChunk);
+
+                // gW[oc, p] += Σ_{j,s} gy[n0 + j, oc, s] · col[p, j·S + s]
+                float beta = n0 == start ? 0f : 1f;
+                Gemm.Multiply(false, true, oc, patch, ld, 1f, gyChunk, ld, col, ld, beta, gw, patch, gemmThreads);
             }
         }
         finally
         {
-            if (rented is not null)
+            ArrayPool<float>.Shared.Return(cols);
+            ArrayPool<float>.Shared.Return(gathered);
+        }
+    }
+
+    /// <summary>
+    /// Copies <c>gy[n0 .. n0+count, OC, S]</c> into <c>[OC, count·S]</c>, the layout that
+    /// matches a chunk's side-by-side column matrix.
+    /// </summary>
+    private static void Gather(in ConvGeometry g, ReadOnlySpan<float> gy, int n0, int count, Span<float> target)
+    {
+        int spatial = g.OutSpatial;
+        int oc = g.OutChannels;
+        int ld = count * spatial;
+        for (int j = 0; j < count; j++)
+        {
+            ReadOnlySpan<float> gyn = gy.Slice((n0 + j) * g.OutImageSize, g.OutImageSize);
+            for (int c = 0; c < oc; c++)
             {
-                ArrayPool<float>.Shared.Return(rented);
+                gyn.Slice(c * spatial, spatial).CopyTo(target.Slice((c * ld) + (j * spatial), spatial));
             }
         }
     }

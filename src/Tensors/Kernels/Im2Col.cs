@@ -20,9 +20,16 @@ namespace FoolingCluster.Tensors.Kernels;
 public static class Im2Col
 {
     /// <summary>Unfolds image <c>[C,H,W]</c> into <paramref name="col"/> <c>[C·KH·KW, OH·OW]</c>, overwriting it.</summary>
-    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> col)
+    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> col) => Unfold(g, image, col, g.OutSpatial);
+
+    /// <summary>
+    /// Unfolds image <c>[C,H,W]</c> into the first OH·OW columns of <paramref name="col"/>, a
+    /// <c>[C·KH·KW, ld]</c> matrix with row stride <paramref name="ld"/> ≥ OH·OW. Several images
+    /// unfolded side by side this way make one wide matrix, and so one large matrix product.
+    /// </summary>
+    public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> col, int ld)
     {
-        CheckLengths(g, image.Length, col.Length);
+        CheckLengths(g, image.Length, col.Length, ld);
         int h = g.Height;
         int w = g.Width;
         int s = g.Stride;
@@ -30,14 +37,16 @@ public static class Im2Col
         int outH = g.OutHeight;
         int outW = g.OutWidth;
         ref float src0 = ref MemoryMarshal.GetReference(image);
-        ref float dst = ref MemoryMarshal.GetReference(col);
+        ref float col0 = ref MemoryMarshal.GetReference(col);
+        int row = 0;
         for (int c = 0; c < g.Channels; c++)
         {
             ref float plane = ref Unsafe.Add(ref src0, c * h * w);
             for (int ki = 0; ki < g.KernelHeight; ki++)
             {
-                for (int kj = 0; kj < g.KernelWidth; kj++)
+                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
                 {
+                    ref float dst = ref Unsafe.Add(ref col0, (nint)row * ld);
                     (int lo, int hi) = ValidRange(kj, w, outW, s, p);
                     int firstColumn = (lo * s) - p + kj;
                     for (int oh = 0; oh < outH; oh++, dst = ref Unsafe.Add(ref dst, outW))
@@ -71,27 +80,35 @@ public static class Im2Col
 
     /// <summary>
     /// Folds <paramref name="col"/> <c>[C·KH·KW, OH·OW]</c> back onto image <c>[C,H,W]</c>,
-    /// adding every entry to the pixel it was unfolded from (the adjoint of <see cref="Unfold"/>).
+    /// adding every entry to the pixel it was unfolded from (the adjoint of <see cref="Unfold(in ConvGeometry, ReadOnlySpan{float}, Span{float}, int)"/>).
     /// Entries from the padding are dropped. The image is accumulated into, not overwritten.
     /// </summary>
-    public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> col, Span<float> image)
+    public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> col, Span<float> image) => FoldAdd(g, col, image, g.OutSpatial);
+
+    /// <summary>
+    /// <see cref="FoldAdd(in ConvGeometry, ReadOnlySpan{float}, Span{float})"/> reading the first OH·OW
+    /// columns of a <c>[C·KH·KW, ld]</c> matrix with row stride <paramref name="ld"/>.
+    /// </summary>
+    public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> col, Span<float> image, int ld)
     {
-        CheckLengths(g, image.Length, col.Length);
+        CheckLengths(g, image.Length, col.Length, ld);
         int h = g.Height;
         int w = g.Width;
         int s = g.Stride;
         int p = g.Padding;
         int outH = g.OutHeight;
         int outW = g.OutWidth;
-        ref float src = ref MemoryMarshal.GetReference(col);
+        ref float col0 = ref MemoryMarshal.GetReference(col);
         ref float dst0 = ref MemoryMarshal.GetReference(image);
+        int row = 0;
         for (int c = 0; c < g.Channels; c++)
         {
             ref float plane = ref Unsafe.Add(ref dst0, c * h * w);
             for (int ki = 0; ki < g.KernelHeight; ki++)
             {
-                for (int kj = 0; kj < g.KernelWidth; kj++)
+                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
                 {
+                    ref float src = ref Unsafe.Add(ref col0, (nint)row * ld);
                     (int lo, int hi) = ValidRange(kj, w, outW, s, p);
                     int firstColumn = (lo * s) - p + kj;
                     for (int oh = 0; oh < outH; oh++, src = ref Unsafe.Add(ref src, outW))
@@ -186,11 +203,12 @@ public static class Im2Col
         }
     }
 
-    private static void CheckLengths(in ConvGeometry g, int imageLength, int colLength)
+    private static void CheckLengths(in ConvGeometry g, int imageLength, int colLength, int ld)
     {
-        if (imageLength != g.ImageSize || colLength != g.PatchSize * g.OutSpatial)
+        long needed = g.PatchSize == 0 ? 0 : ((long)(g.PatchSize - 1) * ld) + g.OutSpatial;
+        if (imageLength != g.ImageSize || ld < g.OutSpatial || colLength < needed)
         {
-            throw new ArgumentException($"im2col: image of {imageLength} and columns of {colLength} floats do not fit {g}");
+            throw new ArgumentException($"im2col: image of {imageLength} and columns of {colLength} floats with row stride {ld} do not fit {g}");
         }
     }
 }

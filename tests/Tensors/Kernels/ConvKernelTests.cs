@@ -123,6 +123,50 @@ public class ConvKernelTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Chunks_of_images_side_by_side_match_direct_convolution(int imagesPerChunk)
+    {
+        // Five images in chunks of 1, 2 or 3 (the last chunk short), over one and two workers.
+        var g = new ConvGeometry(5, 3, 9, 8, 4, 3, 2, 2, 1);
+        var rng = new Random(11);
+        float[] x = Random(rng, g.Batch * g.ImageSize);
+        float[] weight = Random(rng, g.WeightSize);
+        float[] gy = Random(rng, g.Batch * g.OutImageSize);
+        double[] y = new double[g.Batch * g.OutImageSize];
+        double[] gx = new double[g.Batch * g.ImageSize];
+        double[] gw = new double[g.WeightSize];
+        ForEachTap(g, (b, o, ch, ki, kj, oh, ow, ih, iw) =>
+        {
+            y[OutIndex(g, b, o, oh, ow)] += (double)weight[WeightIndex(g, o, ch, ki, kj)] * x[ImageIndex(g, b, ch, ih, iw)];
+            gx[ImageIndex(g, b, ch, ih, iw)] += (double)weight[WeightIndex(g, o, ch, ki, kj)] * gy[OutIndex(g, b, o, oh, ow)];
+            gw[WeightIndex(g, o, ch, ki, kj)] += (double)gy[OutIndex(g, b, o, oh, ow)] * x[ImageIndex(g, b, ch, ih, iw)];
+        });
+        int saved = ConvKernel.ColumnBudget;
+        try
+        {
+            ConvKernel.ColumnBudget = imagesPerChunk * g.PatchSize * g.OutSpatial;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                float[] actualY = new float[y.Length];
+                float[] actualGx = new float[gx.Length];
+                float[] actualGw = new float[gw.Length];
+                ConvKernel.Forward(g, x, weight, default, actualY, threads);
+                ConvKernel.BackwardData(g, gy, weight, actualGx, threads);
+                ConvKernel.BackwardWeight(g, x, gy, actualGw, threads);
+                AssertClose(y, actualY, $"forward, {imagesPerChunk} per chunk, {threads} threads");
+                AssertClose(gx, actualGx, $"backward data, {imagesPerChunk} per chunk, {threads} threads");
+                AssertClose(gw, actualGw, $"backward weight, {imagesPerChunk} per chunk, {threads} threads");
+            }
+        }
+        finally
+        {
+            ConvKernel.ColumnBudget = saved;
+        }
+    }
+
     [Fact]
     public void Backward_bias_sums_over_batch_and_positions()
     {
