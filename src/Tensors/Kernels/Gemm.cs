@@ -18,6 +18,9 @@ public static class Gemm
     /// <summary>Below this many multiply-adds the direct path beats packing.</summary>
     private const long DirectThreshold = 32 * 1024;
 
+    /// <summary>Fewer columns than this fill too little of a packed tile to be worth packing.</summary>
+    private const int NarrowColumns = 16;
+
     /// <summary>
     /// Computes <c>C = alpha * op(A) * op(B) + beta * C</c>.
     /// </summary>
@@ -72,7 +75,7 @@ public static class Gemm
 
         if (kind == GemmKernelKind.Auto)
         {
-            kind = (long)m * n * k < DirectThreshold ? GemmKernelKind.Direct : BestKernel();
+            kind = PreferDirect(transA, transB, m, n, k) ? GemmKernelKind.Direct : BestKernel();
         }
 
         if (kind == GemmKernelKind.Direct)
@@ -112,6 +115,16 @@ public static class Gemm
 
         // Without hardware FMA the vector kernels would fall back to a slow software emulation.
         return Vector256.IsHardwareAccelerated && Fma.IsSupported ? GemmKernelKind.Vector256 : GemmKernelKind.Scalar;
+    }
+
+    /// <summary>
+    /// Whether the direct path beats packing: for tiny problems, and for a handful of columns when
+    /// A's rows and B's rows both run along k, where contiguous dot products waste nothing while a
+    /// packed tile would be mostly padding.
+    /// </summary>
+    private static bool PreferDirect(bool transA, bool transB, int m, int n, int k)
+    {
+        return (long)m * n * k < DirectThreshold || (transB && !transA && n < NarrowColumns);
     }
 
     private static void CheckOperand(string name, int length, string strideName, int stride, int rows, int cols, string layout)

@@ -1,12 +1,13 @@
 using System.Buffers;
+using System.Numerics.Tensors;
 
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>
 /// GotoBLAS-style driver: blocks of B (<c>Kc x Nc</c>, kept in L3) and of A (<c>Mc x Kc</c>, kept
 /// in L2) are packed into micro-panels and swept by a register-tiled microkernel. Threads split C
-/// into strips along whichever dimension has more tiles; each strip is an independent problem
-/// with its own packing buffers, so workers never wait on each other.
+/// into strips along its larger dimension; each strip is an independent problem with its own
+/// packing buffers, so workers never wait on each other.
 /// </summary>
 internal static unsafe class GemmBlocked
 {
@@ -22,7 +23,17 @@ internal static unsafe class GemmBlocked
     {
         int mTiles = (op.M + TKernel.Mr - 1) / TKernel.Mr;
         int nTiles = (op.N + TKernel.Nr - 1) / TKernel.Nr;
-        bool splitN = nTiles >= mTiles;
+
+        // Every worker packs all of the operand that is not split, so split the larger dimension,
+        // unless it has too few tiles to go round and the other has more.
+        bool splitN = op.N >= op.M;
+        int splitTiles = splitN ? nTiles : mTiles;
+        int otherTiles = splitN ? mTiles : nTiles;
+        if (splitTiles < threads && otherTiles > splitTiles)
+        {
+            splitN = !splitN;
+        }
+
         int workers = Math.Min(threads, splitN ? nTiles : mTiles);
         if (workers <= 1 || (long)op.M * op.N * op.K < ParallelThreshold)
         {
@@ -112,14 +123,14 @@ internal static unsafe class GemmBlocked
                             int rows = Math.Min(mr, mc - ir);
                             float* aPanel = aPack + (ir * kc);
                             float* c = cBlock + (ir * op.Ldc) + jr;
-                            if (rows == mr && cols == nr)
+                            if (cols == nr)
                             {
-                                TKernel.Run(kc, aPanel, bPanel, c, op.Ldc, op.Alpha, beta);
+                                TKernel.Run(kc, aPanel, bPanel, c, op.Ldc, rows, op.Alpha, beta);
                             }
                             else
                             {
-                                // Edge tile: compute the padded tile aside, then merge only the valid part.
-                                TKernel.Run(kc, aPanel, bPanel, tile, nr, op.Alpha, 0f);
+                                // Right edge: compute the padded tile aside, then merge only the valid columns.
+                                TKernel.Run(kc, aPanel, bPanel, tile, nr, rows, op.Alpha, 0f);
                                 MergeTile(tile, nr, c, op.Ldc, rows, cols, beta);
                             }
                         }
@@ -134,21 +145,15 @@ internal static unsafe class GemmBlocked
     {
         for (int r = 0; r < rows; r++)
         {
-            float* t = tile + (r * ldt);
-            float* cr = c + (r * ldc);
+            var t = new ReadOnlySpan<float>(tile + (r * ldt), cols);
+            var cr = new Span<float>(c + (r * ldc), cols);
             if (beta == 0f)
             {
-                for (int j = 0; j < cols; j++)
-                {
-                    cr[j] = t[j];
-                }
+                t.CopyTo(cr);
             }
             else
             {
-                for (int j = 0; j < cols; j++)
-                {
-                    cr[j] = t[j] + (beta * cr[j]);
-                }
+                TensorPrimitives.MultiplyAdd(cr, beta, t, cr);
             }
         }
     }

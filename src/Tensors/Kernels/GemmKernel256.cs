@@ -21,7 +21,7 @@ internal readonly unsafe struct GemmKernel256 : IGemmMicroKernel
 
     /// <inheritdoc cref="IGemmMicroKernel.Run"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default;
         Vector256<float> c10 = default, c11 = default;
@@ -59,22 +59,60 @@ internal readonly unsafe struct GemmKernel256 : IGemmMicroKernel
         Vector256<float> va = Vector256.Create(alpha);
         if (beta == 0f)
         {
-            Store(c + (0 * ldc), c00, c01, va);
-            Store(c + (1 * ldc), c10, c11, va);
-            Store(c + (2 * ldc), c20, c21, va);
-            Store(c + (3 * ldc), c30, c31, va);
-            Store(c + (4 * ldc), c40, c41, va);
-            Store(c + (5 * ldc), c50, c51, va);
+            Store(c, c00, c01, va);
+            if (rows > 1)
+            {
+                Store(c + (1 * ldc), c10, c11, va);
+            }
+
+            if (rows > 2)
+            {
+                Store(c + (2 * ldc), c20, c21, va);
+            }
+
+            if (rows > 3)
+            {
+                Store(c + (3 * ldc), c30, c31, va);
+            }
+
+            if (rows > 4)
+            {
+                Store(c + (4 * ldc), c40, c41, va);
+            }
+
+            if (rows > 5)
+            {
+                Store(c + (5 * ldc), c50, c51, va);
+            }
         }
         else
         {
             Vector256<float> vb = Vector256.Create(beta);
-            Update(c + (0 * ldc), c00, c01, va, vb);
-            Update(c + (1 * ldc), c10, c11, va, vb);
-            Update(c + (2 * ldc), c20, c21, va, vb);
-            Update(c + (3 * ldc), c30, c31, va, vb);
-            Update(c + (4 * ldc), c40, c41, va, vb);
-            Update(c + (5 * ldc), c50, c51, va, vb);
+            Update(c, c00, c01, va, vb);
+            if (rows > 1)
+            {
+                Update(c + (1 * ldc), c10, c11, va, vb);
+            }
+
+            if (rows > 2)
+            {
+                Update(c + (2 * ldc), c20, c21, va, vb);
+            }
+
+            if (rows > 3)
+            {
+                Update(c + (3 * ldc), c30, c31, va, vb);
+            }
+
+            if (rows > 4)
+            {
+                Update(c + (4 * ldc), c40, c41, va, vb);
+            }
+
+            if (rows > 5)
+            {
+                Update(c + (5 * ldc), c50, c51, va, vb);
+            }
         }
     }
 

@@ -20,7 +20,7 @@ internal readonly unsafe struct GemmKernelScalar : IGemmMicroKernel
 
     /// <inheritdoc cref="IGemmMicroKernel.Run"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, float alpha, float beta)
     {
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
@@ -55,49 +55,71 @@ internal readonly unsafe struct GemmKernelScalar : IGemmMicroKernel
 
         if (beta == 0f)
         {
-            float* row0 = c + (0 * ldc);
+            float* row0 = c;
             row0[0] = alpha * c00;
             row0[1] = alpha * c01;
             row0[2] = alpha * c02;
             row0[3] = alpha * c03;
-            float* row1 = c + (1 * ldc);
-            row1[0] = alpha * c10;
-            row1[1] = alpha * c11;
-            row1[2] = alpha * c12;
-            row1[3] = alpha * c13;
-            float* row2 = c + (2 * ldc);
-            row2[0] = alpha * c20;
-            row2[1] = alpha * c21;
-            row2[2] = alpha * c22;
-            row2[3] = alpha * c23;
-            float* row3 = c + (3 * ldc);
-            row3[0] = alpha * c30;
-            row3[1] = alpha * c31;
-            row3[2] = alpha * c32;
-            row3[3] = alpha * c33;
+            if (rows > 1)
+            {
+                float* row1 = c + (1 * ldc);
+                row1[0] = alpha * c10;
+                row1[1] = alpha * c11;
+                row1[2] = alpha * c12;
+                row1[3] = alpha * c13;
+            }
+
+            if (rows > 2)
+            {
+                float* row2 = c + (2 * ldc);
+                row2[0] = alpha * c20;
+                row2[1] = alpha * c21;
+                row2[2] = alpha * c22;
+                row2[3] = alpha * c23;
+            }
+
+            if (rows > 3)
+            {
+                float* row3 = c + (3 * ldc);
+                row3[0] = alpha * c30;
+                row3[1] = alpha * c31;
+                row3[2] = alpha * c32;
+                row3[3] = alpha * c33;
+            }
         }
         else
         {
-            float* row0 = c + (0 * ldc);
+            float* row0 = c;
             row0[0] = (alpha * c00) + (beta * row0[0]);
             row0[1] = (alpha * c01) + (beta * row0[1]);
             row0[2] = (alpha * c02) + (beta * row0[2]);
             row0[3] = (alpha * c03) + (beta * row0[3]);
-            float* row1 = c + (1 * ldc);
-            row1[0] = (alpha * c10) + (beta * row1[0]);
-            row1[1] = (alpha * c11) + (beta * row1[1]);
-            row1[2] = (alpha * c12) + (beta * row1[2]);
-            row1[3] = (alpha * c13) + (beta * row1[3]);
-            float* row2 = c + (2 * ldc);
-            row2[0] = (alpha * c20) + (beta * row2[0]);
-            row2[1] = (alpha * c21) + (beta * row2[1]);
-            row2[2] = (alpha * c22) + (beta * row2[2]);
-            row2[3] = (alpha * c23) + (beta * row2[3]);
-            float* row3 = c + (3 * ldc);
-            row3[0] = (alpha * c30) + (beta * row3[0]);
-            row3[1] = (alpha * c31) + (beta * row3[1]);
-            row3[2] = (alpha * c32) + (beta * row3[2]);
-            row3[3] = (alpha * c33) + (beta * row3[3]);
+            if (rows > 1)
+            {
+                float* row1 = c + (1 * ldc);
+                row1[0] = (alpha * c10) + (beta * row1[0]);
+                row1[1] = (alpha * c11) + (beta * row1[1]);
+                row1[2] = (alpha * c12) + (beta * row1[2]);
+                row1[3] = (alpha * c13) + (beta * row1[3]);
+            }
+
+            if (rows > 2)
+            {
+                float* row2 = c + (2 * ldc);
+                row2[0] = (alpha * c20) + (beta * row2[0]);
+                row2[1] = (alpha * c21) + (beta * row2[1]);
+                row2[2] = (alpha * c22) + (beta * row2[2]);
+                row2[3] = (alpha * c23) + (beta * row2[3]);
+            }
+
+            if (rows > 3)
+            {
+                float* row3 = c + (3 * ldc);
+                row3[0] = (alpha * c30) + (beta * row3[0]);
+                row3[1] = (alpha * c31) + (beta * row3[1]);
+                row3[2] = (alpha * c32) + (beta * row3[2]);
+                row3[3] = (alpha * c33) + (beta * row3[3]);
+            }
         }
     }
 }

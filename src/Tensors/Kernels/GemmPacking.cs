@@ -1,3 +1,6 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>
@@ -88,8 +91,18 @@ internal static unsafe class GemmPacking
             int cols = Math.Min(nr, nc - j);
             if (transB)
             {
-                // Stored [n,k]: walk each column of op(B) contiguously and scatter it with stride nr.
-                for (int q = 0; q < cols; q++)
+                // Stored [n,k]: op(B) is transposed on the way in, 8x8 at a time where AVX allows;
+                // the rest walks each column of op(B) contiguously and scatters it with stride nr.
+                int q = 0;
+                if (Avx.IsSupported)
+                {
+                    for (; q + 8 <= cols; q += 8)
+                    {
+                        PackTransposed8(b + ((j + q) * ldb), ldb, kc, nr, dst + q);
+                    }
+                }
+
+                for (; q < cols; q++)
                 {
                     float* s = b + ((j + q) * ldb);
                     float* d = dst + q;
@@ -99,7 +112,7 @@ internal static unsafe class GemmPacking
                     }
                 }
 
-                for (int q = cols; q < nr; q++)
+                for (; q < nr; q++)
                 {
                     float* d = dst + q;
                     for (int p = 0; p < kc; p++)
@@ -124,6 +137,64 @@ internal static unsafe class GemmPacking
             }
 
             dst += nr * kc;
+        }
+    }
+
+    /// <summary>
+    /// <c>dst[p*nr + q] = src[q*lds + p]</c> for 8 rows q of the source and all <paramref name="kc"/>
+    /// steps p: whole 8x8 blocks go through registers, the last <c>kc % 8</c> steps one by one.
+    /// </summary>
+    private static void PackTransposed8(float* src, nint lds, int kc, int nr, float* dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            float* s = src + p;
+            Vector256<float> r0 = Avx.LoadVector256(s);
+            Vector256<float> r1 = Avx.LoadVector256(s + lds);
+            Vector256<float> r2 = Avx.LoadVector256(s + (2 * lds));
+            Vector256<float> r3 = Avx.LoadVector256(s + (3 * lds));
+            Vector256<float> r4 = Avx.LoadVector256(s + (4 * lds));
+            Vector256<float> r5 = Avx.LoadVector256(s + (5 * lds));
+            Vector256<float> r6 = Avx.LoadVector256(s + (6 * lds));
+            Vector256<float> r7 = Avx.LoadVector256(s + (7 * lds));
+
+            // Interleave pairs of rows, then pairs of pairs, then swap 128-bit halves.
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1);
+            Vector256<float> t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3);
+            Vector256<float> t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5);
+            Vector256<float> t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> t6 = Avx.UnpackLow(r6, r7);
+            Vector256<float> t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44);
+            Vector256<float> u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44);
+            Vector256<float> u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44);
+            Vector256<float> u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44);
+            Vector256<float> u7 = Avx.Shuffle(t5, t7, 0xEE);
+
+            float* d = dst + (p * nr);
+            Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(d + nr, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(d + (2 * nr), Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(d + (3 * nr), Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(d + (4 * nr), Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(d + (5 * nr), Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(d + (6 * nr), Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(d + (7 * nr), Avx.Permute2x128(u3, u7, 0x31));
+        }
+
+        for (; p < kc; p++)
+        {
+            float* d = dst + (p * nr);
+            for (int q = 0; q < 8; q++)
+            {
+                d[q] = src[(q * lds) + p];
+            }
         }
     }
 }

@@ -5,7 +5,7 @@ namespace FoolingCluster.Tensors.Tests.Kernels;
 
 public class GemmTests
 {
-    /// <summary>Sizes around every vector width, tile edge (4, 6, 14, 16, 32) and block edge (126, 256).</summary>
+    /// <summary>Sizes around every vector width (8, 16), tile edge (4, 6, 16, 64) and block edge (120, 256).</summary>
     private static readonly int[] s_sizes = [0, 1, 2, 3, 7, 13, 16, 17, 31, 33, 63, 65, 100, 129, 257];
 
     private static readonly GemmKernelKind[] s_kinds =
