@@ -190,122 +190,102 @@ public static unsafe class ConvKernel
 
     private static void ForwardImages(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
     {
-        int patch = g.PatchSize;
-        int spatial = g.OutSpatial;
-        int oc = g.OutChannels;
-        int chunk = Math.Min(ChunkImages(g), end - start);
-        float[] cols = ArrayPool<float>.Shared.Rent(patch * spatial * chunk);
-        float[] product = ArrayPool<float>.Shared.Rent(oc * spatial * chunk);
-        try
+        ConvGeometry geo = g;
+        ForEachChunk(g, start, end, x, weight, bias, y, (n0, count, col, prod, x, weight, bias, y) =>
         {
-            for (int n0 = start; n0 < end; n0 += chunk)
+            int ld = count * geo.OutSpatial;
+            int spatial = geo.OutSpatial;
+            for (int j = 0; j < count; j++)
             {
-                int count = Math.Min(chunk, end - n0);
-                int ld = count * spatial;
-                Span<float> col = cols.AsSpan(0, patch * ld);
-                for (int j = 0; j < count; j++)
-                {
-                    Im2Col.Unfold(g, x.Slice((n0 + j) * g.ImageSize, g.ImageSize), col[(j * spatial)..], ld);
-                }
+                Im2Col.Unfold(geo, x.Slice((n0 + j) * geo.ImageSize, geo.ImageSize), col[(j * spatial)..], ld);
+            }
 
-                // product[oc, j·S + s] = Σ_p W[oc, p] · col[p, j·S + s], then scattered to y[n0 + j, oc, s] with the bias.
-                Span<float> prod = product.AsSpan(0, oc * ld);
-                Gemm.Multiply(false, false, oc, ld, patch, 1f, weight, patch, col, ld, 0f, prod, ld, gemmThreads);
-                for (int j = 0; j < count; j++)
+            // prod[oc, j·S + s] = Σ_p W[oc, p] · col[p, j·S + s], then scattered to y[n0 + j, oc, s] with the bias.
+            Gemm.Multiply(false, false, geo.OutChannels, ld, geo.PatchSize, 1f, weight, geo.PatchSize, col, ld, 0f, prod, ld, gemmThreads);
+            for (int j = 0; j < count; j++)
+            {
+                Span<float> yn = y.Slice((n0 + j) * geo.OutImageSize, geo.OutImageSize);
+                for (int c = 0; c < geo.OutChannels; c++)
                 {
-                    Span<float> yn = y.Slice((n0 + j) * g.OutImageSize, g.OutImageSize);
-                    for (int c = 0; c < oc; c++)
+                    ReadOnlySpan<float> source = prod.Slice((c * ld) + (j * spatial), spatial);
+                    Span<float> target = yn.Slice(c * spatial, spatial);
+                    if (bias.IsEmpty)
                     {
-                        ReadOnlySpan<float> source = prod.Slice((c * ld) + (j * spatial), spatial);
-                        Span<float> target = yn.Slice(c * spatial, spatial);
-                        if (bias.IsEmpty)
-                        {
-                            source.CopyTo(target);
-                        }
-                        else
-                        {
-                            TensorPrimitives.Add(source, bias[c], target);
-                        }
+                        source.CopyTo(target);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Add(source, bias[c], target);
                     }
                 }
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(product);
-        }
+        });
     }
 
     private static void BackwardDataImages(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int start, int end, int gemmThreads)
     {
-        int patch = g.PatchSize;
-        int spatial = g.OutSpatial;
-        int oc = g.OutChannels;
-        int chunk = Math.Min(ChunkImages(g), end - start);
-        float[] cols = ArrayPool<float>.Shared.Rent(patch * spatial * chunk);
-        float[] gathered = ArrayPool<float>.Shared.Rent(oc * spatial * chunk);
-        try
+        ConvGeometry geo = g;
+        ForEachChunk(g, start, end, gy, weight, default, gx, (n0, count, col, gyChunk, gy, weight, _, gx) =>
         {
-            for (int n0 = start; n0 < end; n0 += chunk)
-            {
-                int count = Math.Min(chunk, end - n0);
-                int ld = count * spatial;
-                Span<float> gyChunk = gathered.AsSpan(0, oc * ld);
-                Gather(g, gy, n0, count, gyChunk);
+            int ld = count * geo.OutSpatial;
+            Gather(geo, gy, n0, count, gyChunk);
 
-                // col[p, j·S + s] = Σ_oc W[oc, p] · gy[n0 + j, oc, s], then folded back onto each image.
-                Span<float> col = cols.AsSpan(0, patch * ld);
-                Gemm.Multiply(true, false, patch, ld, oc, 1f, weight, patch, gyChunk, ld, 0f, col, ld, gemmThreads);
-                for (int j = 0; j < count; j++)
-                {
-                    Span<float> gxn = gx.Slice((n0 + j) * g.ImageSize, g.ImageSize);
-                    gxn.Clear();
-                    Im2Col.FoldAdd(g, col[(j * spatial)..], gxn, ld);
-                }
+            // col[p, j·S + s] = Σ_oc W[oc, p] · gy[n0 + j, oc, s], then folded back onto each image.
+            Gemm.Multiply(true, false, geo.PatchSize, ld, geo.OutChannels, 1f, weight, geo.PatchSize, gyChunk, ld, 0f, col, ld, gemmThreads);
+            for (int j = 0; j < count; j++)
+            {
+                Span<float> gxn = gx.Slice((n0 + j) * geo.ImageSize, geo.ImageSize);
+                gxn.Clear();
+                Im2Col.FoldAdd(geo, col[(j * geo.OutSpatial)..], gxn, ld);
             }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(gathered);
-        }
+        });
     }
 
     private static void BackwardWeightImages(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int start, int end, int gemmThreads)
     {
-        int patch = g.PatchSize;
+        ConvGeometry geo = g;
+        ForEachChunk(g, start, end, x, gy, default, gw, (n0, count, col, gyChunk, x, gy, _, gw) =>
+        {
+            int ld = count * geo.OutSpatial;
+            for (int j = 0; j < count; j++)
+            {
+                Im2Col.Unfold(geo, x.Slice((n0 + j) * geo.ImageSize, geo.ImageSize), col[(j * geo.OutSpatial)..], ld);
+            }
+
+            Gather(geo, gy, n0, count, gyChunk);
+
+            // gW[oc, p] += Σ_{j,s} gy[n0 + j, oc, s] · col[p, j·S + s]
+            float beta = n0 == start ? 0f : 1f;
+            Gemm.Multiply(false, true, geo.OutChannels, geo.PatchSize, ld, 1f, gyChunk, ld, col, ld, beta, gw, geo.PatchSize, gemmThreads);
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> over images <c>[start, end)</c> in chunks, lending it a
+    /// column buffer <c>[C·KH·KW, count·S]</c> and an output-sized buffer <c>[OC, count·S]</c>.
+    /// </summary>
+    private static void ForEachChunk(in ConvGeometry g, int start, int end, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> output, ChunkBody body)
+    {
         int spatial = g.OutSpatial;
-        int oc = g.OutChannels;
         int chunk = Math.Min(ChunkImages(g), end - start);
-        float[] cols = ArrayPool<float>.Shared.Rent(patch * spatial * chunk);
-        float[] gathered = ArrayPool<float>.Shared.Rent(oc * spatial * chunk);
+        float[] cols = ArrayPool<float>.Shared.Rent(g.PatchSize * spatial * chunk);
+        float[] outputs = ArrayPool<float>.Shared.Rent(g.OutChannels * spatial * chunk);
         try
         {
             for (int n0 = start; n0 < end; n0 += chunk)
             {
                 int count = Math.Min(chunk, end - n0);
-                int ld = count * spatial;
-                Span<float> col = cols.AsSpan(0, patch * ld);
-                for (int j = 0; j < count; j++)
-                {
-                    Im2Col.Unfold(g, x.Slice((n0 + j) * g.ImageSize, g.ImageSize), col[(j * spatial)..], ld);
-                }
-
-                Span<float> gyChunk = gathered.AsSpan(0, oc * ld);
-                Gather(g, gy, n0, count, gyChunk);
-
-                // gW[oc, p] += Σ_{j,s} gy[n0 + j, oc, s] · col[p, j·S + s]
-                float beta = n0 == start ? 0f : 1f;
-                Gemm.Multiply(false, true, oc, patch, ld, 1f, gyChunk, ld, col, ld, beta, gw, patch, gemmThreads);
+                body(n0, count, cols.AsSpan(0, g.PatchSize * count * spatial), outputs.AsSpan(0, g.OutChannels * count * spatial), a, b, c, output);
             }
         }
         finally
         {
             ArrayPool<float>.Shared.Return(cols);
-            ArrayPool<float>.Shared.Return(gathered);
+            ArrayPool<float>.Shared.Return(outputs);
         }
     }
+
+    private delegate void ChunkBody(int n0, int count, Span<float> col, Span<float> outChunk, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> output);
 
     /// <summary>
     /// Copies <c>gy[n0 .. n0+count, OC, S]</c> into <c>[OC, count·S]</c>, the layout that
