@@ -30,6 +30,12 @@ public static class Im2Col
     public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> col, int ld)
     {
         CheckLengths(g, image.Length, col.Length, ld);
+        if (g.Stride == 1 && g.Padding == 0)
+        {
+            UnfoldDense(g, image, col, ld);
+            return;
+        }
+
         int h = g.Height;
         int w = g.Width;
         int s = g.Stride;
@@ -92,6 +98,12 @@ public static class Im2Col
     public static void FoldAdd(in ConvGeometry g, ReadOnlySpan<float> col, Span<float> image, int ld)
     {
         CheckLengths(g, image.Length, col.Length, ld);
+        if (g.Stride == 1 && g.Padding == 0)
+        {
+            FoldAddDense(g, col, image, ld);
+            return;
+        }
+
         int h = g.Height;
         int w = g.Width;
         int s = g.Stride;
@@ -130,6 +142,87 @@ public static class Im2Col
                             {
                                 Unsafe.Add(ref dst, iw) += Unsafe.Add(ref src, ow);
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Unfold for stride 1 without padding (LeNet's convolutions): every window lies inside the
+    /// image, so each column row is OH contiguous input runs of OW values, with no range
+    /// arithmetic or zero fill per row.
+    /// </summary>
+    private static void UnfoldDense(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> col, int ld)
+    {
+        int w = g.Width;
+        int outH = g.OutHeight;
+        int outW = g.OutWidth;
+        int planeSize = g.Height * w;
+        ref float src0 = ref MemoryMarshal.GetReference(image);
+        ref float col0 = ref MemoryMarshal.GetReference(col);
+        int row = 0;
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int ki = 0; ki < g.KernelHeight; ki++)
+            {
+                ref float windowTop = ref Unsafe.Add(ref src0, (c * planeSize) + (ki * w));
+                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
+                {
+                    ref float dst = ref Unsafe.Add(ref col0, (nint)row * ld);
+                    ref float src = ref Unsafe.Add(ref windowTop, kj);
+                    if (outW == Vector256<float>.Count && Vector256.IsHardwareAccelerated)
+                    {
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            Vector256.LoadUnsafe(ref src, (nuint)(oh * w)).StoreUnsafe(ref dst, (nuint)(oh * outW));
+                        }
+                    }
+                    else
+                    {
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            Copy(ref Unsafe.Add(ref src, oh * w), ref Unsafe.Add(ref dst, oh * outW), outW);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="UnfoldDense"/>: adds each column row's runs back onto the image.</summary>
+    private static void FoldAddDense(in ConvGeometry g, ReadOnlySpan<float> col, Span<float> image, int ld)
+    {
+        int w = g.Width;
+        int outH = g.OutHeight;
+        int outW = g.OutWidth;
+        int planeSize = g.Height * w;
+        ref float dst0 = ref MemoryMarshal.GetReference(image);
+        ref float col0 = ref MemoryMarshal.GetReference(col);
+        int row = 0;
+        for (int c = 0; c < g.Channels; c++)
+        {
+            for (int ki = 0; ki < g.KernelHeight; ki++)
+            {
+                ref float windowTop = ref Unsafe.Add(ref dst0, (c * planeSize) + (ki * w));
+                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
+                {
+                    ref float src = ref Unsafe.Add(ref col0, (nint)row * ld);
+                    ref float dst = ref Unsafe.Add(ref windowTop, kj);
+                    if (outW == Vector256<float>.Count && Vector256.IsHardwareAccelerated)
+                    {
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            nuint at = (nuint)(oh * w);
+                            (Vector256.LoadUnsafe(ref dst, at) + Vector256.LoadUnsafe(ref src, (nuint)(oh * outW))).StoreUnsafe(ref dst, at);
+                        }
+                    }
+                    else
+                    {
+                        for (int oh = 0; oh < outH; oh++)
+                        {
+                            Add(ref Unsafe.Add(ref src, oh * outW), ref Unsafe.Add(ref dst, oh * w), outW);
                         }
                     }
                 }

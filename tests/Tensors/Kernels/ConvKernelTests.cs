@@ -21,6 +21,9 @@ public class ConvKernelTests
         var data = new TheoryData<int, int, int, int, int, int, int, int, int>
         {
             { 1, 1, 5, 5, 1, 5, 5, 1, 0 },
+            { 2, 1, 28, 28, 20, 5, 5, 1, 0 },   // LeNet conv1: 24-wide dense rows
+            { 2, 20, 12, 12, 50, 5, 5, 1, 0 },  // LeNet conv2: 8-wide rows, one vector each
+            { 2, 3, 13, 13, 4, 6, 6, 1, 0 },    // dense rows of 8 with an odd input width
             { 2, 3, 4, 4, 2, 1, 1, 1, 0 },
             { 3, 3, 3, 5, 4, 1, 1, 2, 1 },
             { 3, 3, 7, 6, 4, 3, 3, 2, 1 },
