@@ -125,18 +125,61 @@ internal static unsafe class GemmPacking
             {
                 // Stored [k,n]: the columns of one step are contiguous, so copy a run per step.
                 float* src = b + j;
-                for (int p = 0; p < kc; p++)
+                if (cols == nr)
                 {
-                    float* d = dst + (p * nr);
-                    new ReadOnlySpan<float>(src + (p * ldb), cols).CopyTo(new Span<float>(d, cols));
-                    if (cols < nr)
+                    CopyRows(src, ldb, kc, nr, dst);
+                }
+                else
+                {
+                    for (int p = 0; p < kc; p++)
                     {
+                        float* d = dst + (p * nr);
+                        new ReadOnlySpan<float>(src + (p * ldb), cols).CopyTo(new Span<float>(d, cols));
                         new Span<float>(d + cols, nr - cols).Clear();
                     }
                 }
             }
 
             dst += nr * kc;
+        }
+    }
+
+    /// <summary>
+    /// <c>dst[p*nr + q] = src[p*lds + q]</c> for <c>q &lt; nr</c>: full-width rows copied with
+    /// inline vector moves, as a memmove call per row costs as much as the copy at these lengths.
+    /// </summary>
+    private static void CopyRows(float* src, nint lds, int kc, int nr, float* dst)
+    {
+        if (Vector512.IsHardwareAccelerated && nr % Vector512<float>.Count == 0)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                float* s = src + (p * lds);
+                float* d = dst + (p * nr);
+                for (int q = 0; q < nr; q += Vector512<float>.Count)
+                {
+                    Vector512.Store(Vector512.Load(s + q), d + q);
+                }
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated && nr % Vector256<float>.Count == 0)
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                float* s = src + (p * lds);
+                float* d = dst + (p * nr);
+                for (int q = 0; q < nr; q += Vector256<float>.Count)
+                {
+                    Vector256.Store(Vector256.Load(s + q), d + q);
+                }
+            }
+        }
+        else
+        {
+            for (int p = 0; p < kc; p++)
+            {
+                new ReadOnlySpan<float>(src + (p * lds), nr).CopyTo(new Span<float>(dst + (p * nr), nr));
+            }
         }
     }
 
