@@ -85,6 +85,18 @@ public static class Gemm
         }
 
         int workers = threads > 0 ? threads : Engine.Threads;
+        if (kind == GemmKernelKind.Dot || (kind == GemmKernelKind.Vector512 && PreferDot(transA, transB, m, n, k, workers)))
+        {
+            fixed (float* pa = a)
+            fixed (float* pb = b)
+            fixed (float* pc = c)
+            {
+                GemmDot.Run(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            }
+
+            return;
+        }
+
         fixed (float* pa = a)
         fixed (float* pb = b)
         fixed (float* pc = c)
@@ -122,6 +134,13 @@ public static class Gemm
     /// A's rows and B's rows both run along k, where contiguous dot products waste nothing while a
     /// packed tile would be mostly padding.
     /// </summary>
+    /// <summary>
+    /// A small C with a long inner dimension, both operands stored along k, on one thread:
+    /// dot products beat packing (see <see cref="GemmDot"/>).
+    /// </summary>
+    private static bool PreferDot(bool transA, bool transB, int m, int n, int k, int workers) =>
+        !transA && transB && workers == 1 && (long)m * n <= GemmDot.MaxOutputs && k >= GemmDot.MinInner;
+
     private static bool PreferDirect(bool transA, bool transB, int m, int n, int k)
     {
         return (long)m * n * k < DirectThreshold || (transB && !transA && n < NarrowColumns);

@@ -17,4 +17,7 @@ internal enum GemmKernelKind
 
     /// <summary>Packed, blocked driver with the Vector512 + FMA microkernel.</summary>
     Vector512,
+
+    /// <summary>Register-blocked dot products for a small C and a long k, A <c>[m,k]</c> and B stored <c>[n,k]</c> only.</summary>
+    Dot,
 }

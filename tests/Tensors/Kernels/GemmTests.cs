@@ -102,6 +102,19 @@ public class GemmTests
         problem.RunAndCheck(GemmKernelKind.Auto, threads: 0);
     }
 
+    [Theory]
+    [InlineData(20, 25, 9216 + 3, 1f, 0f)]
+    [InlineData(4, 4, 256, 1f, 1f)]
+    [InlineData(5, 7, 300, -0.5f, 0.25f)]
+    [InlineData(1, 13, 1000, 2f, 0f)]
+    [InlineData(9, 1, 17, 1f, 0f)]
+    public void Dot_products_for_a_small_C_match_the_reference(int m, int n, int k, float alpha, float beta)
+    {
+        var problem = new Problem(false, true, m, n, k, alpha, beta, pad: 3, seed: 9);
+        problem.RunAndCheck(GemmKernelKind.Dot, threads: 1);
+        problem.RunAndCheck(GemmKernelKind.Auto, threads: 1);
+    }
+
     [Fact]
     public void Columns_beyond_one_packed_block_of_B_are_computed()
     {
