@@ -116,7 +116,11 @@ public static class EngineBenchmark
     }
 
     /// <summary>Markdown for <c>bench/results/engine.md</c>.</summary>
-    public static string Markdown(IReadOnlyList<Figure> figures, string command)
+    /// <param name="figures">Our figures.</param>
+    /// <param name="command">The command that measured them.</param>
+    /// <param name="reference">Another engine's figures measured on the same machine (name → value), or null.</param>
+    /// <param name="referenceName">What the reference is, for the column header.</param>
+    public static string Markdown(IReadOnlyList<Figure> figures, string command, IReadOnlyDictionary<string, double>? reference = null, string referenceName = "reference")
     {
         var md = new StringBuilder();
         md.AppendLine("# Engine benchmark");
@@ -127,12 +131,32 @@ public static class EngineBenchmark
         md.AppendLine($"- command: `{command}`");
         md.AppendLine("- method: 3 warm-up repetitions, then the best of 5 trials of at least 0.5 s each; random inputs");
         md.AppendLine();
-        md.AppendLine("| figure | value | unit |");
-        md.AppendLine("| --- | ---: | --- |");
+        if (reference is null)
+        {
+            md.AppendLine("| figure | value | unit |");
+            md.AppendLine("| --- | ---: | --- |");
+        }
+        else
+        {
+            md.AppendLine($"| figure | value | unit | {referenceName} | speed-up |");
+            md.AppendLine("| --- | ---: | --- | ---: | ---: |");
+        }
+
         foreach (Figure f in figures)
         {
-            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {f.Name}{(f.Note is null ? "" : $" ({f.Note})")} | {f.Value:N1} | {f.Unit} |"));
+            string row = string.Create(CultureInfo.InvariantCulture, $"| {f.Name} | {f.Value:N1} | {f.Unit} |");
+            if (reference is not null)
+            {
+                row += reference.TryGetValue(f.Name, out double r)
+                    ? string.Create(CultureInfo.InvariantCulture, $" {r:N1} | {ReferenceFigures.Speedup(f, r):F2}× |")
+                    : " – | – |";
+            }
+
+            md.AppendLine(row);
         }
+
+        md.AppendLine();
+        md.AppendLine("Notes: " + string.Join("; ", figures.Where(f => f.Note is not null).Select(f => $"{f.Name}: {f.Note}")) + ".");
 
         return md.ToString();
     }
