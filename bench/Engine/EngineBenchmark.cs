@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Autograd;
 using FoolingCluster.Tensors.Kernels;
@@ -55,7 +56,14 @@ public static class EngineBenchmark
             Tensor x = RandomImages(batch, 3);
             int[] labels = RandomLabels(batch, 4);
             var sgd = new Sgd(net.Parameters(), 0.01f, 0.9f, 5e-4f);
-            double rate = Measure.BestRate(() => TrainStep(net, sgd, x, labels), trials, minSeconds);
+            double rate = Measure.BestRate(
+                () =>
+                {
+                    Trainer.Step(net, sgd, x, labels);
+                    return batch;
+                },
+                trials,
+                minSeconds);
             Add(new Figure($"lenet training step batch={batch}", rate, "images/s", "forward, backward, SGD with momentum"));
         }
 
@@ -89,7 +97,7 @@ public static class EngineBenchmark
             var clock = System.Diagnostics.Stopwatch.StartNew();
             foreach (Batch batch in loader.Epoch(1))
             {
-                TrainStep(fresh, sgd, batch.Images, batch.Labels);
+                Trainer.Step(fresh, sgd, batch.Images, batch.Labels);
             }
 
             Add(new Figure($"lenet training epoch ({images:N0} images, batch 64, SGD momentum)", clock.Elapsed.TotalSeconds, "s"));
@@ -97,8 +105,8 @@ public static class EngineBenchmark
 
         foreach (int n in new[] { 256, 1024 })
         {
-            float[] a = RandomImages(n * n / 784 + 1, 9).ToArray()[..(n * n)];
-            float[] b = RandomImages(n * n / 784 + 1, 10).ToArray()[..(n * n)];
+            float[] a = RandomArray(n * n, 9);
+            float[] b = RandomArray(n * n, 10);
             float[] c = new float[n * n];
             double flops = 2.0 * n * n * n;
             double rate = Measure.BestRate(
@@ -161,26 +169,18 @@ public static class EngineBenchmark
         return md.ToString();
     }
 
-    private static double TrainStep(Module net, Optimizer sgd, Tensor x, int[] labels)
-    {
-        using TensorScope scope = TensorScope.Begin();
-        Tensor loss = Functional.CrossEntropy(net.Forward(x), labels);
-        net.ZeroGrad();
-        loss.Backward();
-        sgd.Step();
-        return labels.Length;
-    }
+    private static Tensor RandomImages(int batch, int seed) => Tensor.Wrap(RandomArray(batch * 784, seed), batch, 1, 28, 28);
 
-    private static Tensor RandomImages(int batch, int seed)
+    private static float[] RandomArray(int length, int seed)
     {
         var rng = new Random(seed);
-        var data = new float[batch * 784];
+        var data = new float[length];
         for (int i = 0; i < data.Length; i++)
         {
             data[i] = rng.NextSingle();
         }
 
-        return Tensor.Wrap(data, batch, 1, 28, 28);
+        return data;
     }
 
     private static int[] RandomLabels(int batch, int seed)

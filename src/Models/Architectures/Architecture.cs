@@ -17,13 +17,14 @@ public static class Architecture
 
     /// <summary>Builds a freshly initialised network.</summary>
     /// <exception cref="InvalidInputException">The name is not one of <see cref="Names"/>.</exception>
-    public static Module Create(string name, int seed)
-    {
-        if (!s_builders.TryGetValue(name, out Func<int, Module>? build))
-        {
-            throw new InvalidInputException($"unknown model architecture '{name}'; valid: {string.Join(", ", Names)}");
-        }
+    public static Module Create(string name, int seed) => Builder(name)(seed);
 
-        return build(seed);
-    }
+    /// <summary>Checks that <paramref name="name"/> is a known architecture without building it.</summary>
+    /// <exception cref="InvalidInputException">The name is not one of <see cref="Names"/>.</exception>
+    public static void Require(string name) => Builder(name);
+
+    private static Func<int, Module> Builder(string name) =>
+        s_builders.TryGetValue(name, out Func<int, Module>? build)
+            ? build
+            : throw new InvalidInputException($"unknown model architecture '{name}'; valid: {string.Join(", ", Names)}");
 }

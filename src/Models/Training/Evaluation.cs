@@ -59,18 +59,6 @@ public static class Evaluation
         return new EvaluationResult(data.Count, correct, confusion);
     }
 
-    /// <summary>Index of the largest value (the first on ties).</summary>
-    public static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
-    }
+    /// <summary>Index of the largest value (the first on ties, or the first NaN if there is one).</summary>
+    public static int ArgMax(ReadOnlySpan<float> values) => System.Numerics.Tensors.TensorPrimitives.IndexOfMax(values);
 }

@@ -37,17 +37,10 @@ public static class Trainer
             foreach (Batch batch in loader.Epoch(epoch))
             {
                 cancel.ThrowIfCancellationRequested();
-                using (TensorScope.Begin())
-                {
-                    optimizer.LearningRate = config.LearningRateAt(iteration);
-                    Tensor logits = model.Forward(batch.Images);
-                    Tensor loss = Functional.CrossEntropy(logits, batch.Labels);
-                    model.ZeroGrad();
-                    loss.Backward();
-                    optimizer.Step();
-                    lossSum += loss[0] * batch.Count;
-                    correct += CountCorrect(logits, batch.Labels);
-                }
+                optimizer.LearningRate = config.LearningRateAt(iteration);
+                (float loss, int right) = Step(model, optimizer, batch.Images, batch.Labels);
+                lossSum += loss * batch.Count;
+                correct += right;
 
                 seen += batch.Count;
                 step++;
@@ -67,6 +60,26 @@ public static class Trainer
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// One SGD step on a batch: forward, cross-entropy, backward, update. Intermediates are
+    /// returned to the pool before it returns.
+    /// </summary>
+    /// <param name="model">Maps <c>[B,C,H,W]</c> to logits <c>[B,K]</c>.</param>
+    /// <param name="optimizer">Updates the model's parameters.</param>
+    /// <param name="images">The batch, <c>[B,C,H,W]</c>.</param>
+    /// <param name="labels">B labels.</param>
+    /// <returns>The batch's mean loss and how many images it classified correctly before the update.</returns>
+    public static (float Loss, int Correct) Step(Module model, Optimizer optimizer, Tensor images, int[] labels)
+    {
+        using TensorScope scope = TensorScope.Begin();
+        Tensor logits = model.Forward(images);
+        Tensor loss = Functional.CrossEntropy(logits, labels);
+        model.ZeroGrad();
+        loss.Backward();
+        optimizer.Step();
+        return (loss[0], CountCorrect(logits, labels));
     }
 
     private static int CountCorrect(Tensor logits, ReadOnlySpan<int> labels)

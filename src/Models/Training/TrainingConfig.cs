@@ -64,7 +64,7 @@ public sealed record TrainingConfig
         Require(WeightDecay >= 0, source, $"weightDecay must be non-negative (got {WeightDecay})");
         Require(LrPolicy is "inv" or "fixed", source, $"lrPolicy must be 'inv' or 'fixed' (got '{LrPolicy}')");
         Require(TrainSubset >= 0, source, $"trainSubset must be non-negative (got {TrainSubset})");
-        Architectures.Architecture.Create(Model, 0);
+        Architectures.Architecture.Require(Model);
     }
 
     /// <summary>The learning rate at SGD iteration <paramref name="iteration"/> (0-based).</summary>
