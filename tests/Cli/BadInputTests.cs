@@ -3,6 +3,7 @@ using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
+using FoolingCluster.Tests.Shared;
 using Xunit;
 
 namespace FoolingCluster.Cli.Tests;
@@ -34,7 +35,7 @@ public class BadInputTests
     [Fact]
     public void Unknown_config_key_lists_the_valid_keys()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         string config = scratch.File("bad.json");
         File.WriteAllText(config, """{ "model": "lenet", "epoch": 3 }""");
         (int exit, _, string err) = CliHarness.Run("train", "--config", config);
@@ -48,7 +49,7 @@ public class BadInputTests
     [Fact]
     public void Missing_data_names_the_set_up_command()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         (int exit, _, string err) = CliHarness.Run("train", "--data", scratch.File("nowhere"), "--out", scratch.File("m.safetensors"), "--runs", scratch.File("runs"));
         Assert.Equal(2, exit);
         Assert.Contains("./scripts/setup.sh", err);
@@ -58,7 +59,7 @@ public class BadInputTests
     [Fact]
     public void Corrupt_idx_file_is_named_with_its_problem()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         string data = scratch.File("mnist");
         Directory.CreateDirectory(data);
         foreach (string name in Directory.GetFiles(CliHarness.Mnist))
@@ -85,7 +86,7 @@ public class BadInputTests
     [Fact]
     public void Mis_shaped_tensor_names_the_tensor_and_both_shapes()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         string model = SaveModel(scratch);
         var state = new LeNet(1).StateDict().ToDictionary();
         state["fc1.weight"] = Tensor.Zeros(500, 256);
@@ -100,7 +101,7 @@ public class BadInputTests
     [Fact]
     public void Missing_tensor_is_named()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         string model = SaveModel(scratch);
         var state = new LeNet(1).StateDict().ToDictionary();
         state.Remove("fc2.bias");
@@ -129,7 +130,7 @@ public class BadInputTests
         Assert.Contains("lenet", err);
     }
 
-    private static string SaveModel(ScratchFolder scratch)
+    private static string SaveModel(TempDirectory scratch)
     {
         string path = scratch.File("lenet.safetensors");
         ModelCheckpoint.Save(new LeNet(1), path, new TrainingConfig(), null);

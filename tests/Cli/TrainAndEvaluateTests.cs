@@ -2,6 +2,7 @@ using System.Globalization;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Training;
+using FoolingCluster.Tests.Shared;
 using Xunit;
 
 namespace FoolingCluster.Cli.Tests;
@@ -11,7 +12,7 @@ public class TrainAndEvaluateTests
     [Fact]
     public void Train_writes_model_sidecar_and_run_folder_and_eval_model_reports_the_same_accuracy()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         string model = scratch.File("models/mlp.safetensors");
         string runs = scratch.File("runs");
         (int exit, string output, string err) = CliHarness.Run(
@@ -40,7 +41,7 @@ public class TrainAndEvaluateTests
     [Fact]
     public void Bench_engine_quick_writes_every_figure()
     {
-        using var scratch = new ScratchFolder();
+        using var scratch = new TempDirectory();
         string md = scratch.File("engine.md");
         (int exit, string output, string err) = CliHarness.Run("bench", "engine", "--quick", "--out", md);
         Assert.True(exit == 0, err);

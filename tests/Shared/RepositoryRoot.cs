@@ -1,4 +1,4 @@
-namespace FoolingCluster.Models.Tests.Support;
+namespace FoolingCluster.Tests.Shared;
 
 /// <summary>Finds the repository root: the nearest folder above the test binaries that holds FoolingCluster.sln.</summary>
 internal static class RepositoryRoot

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using FoolingCluster.Models.Checkpoints;
-using FoolingCluster.Models.Tests.Support;
+using FoolingCluster.Tests.Shared;
 using FoolingCluster.Tensors;
 using Xunit;
 

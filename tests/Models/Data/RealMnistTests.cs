@@ -1,5 +1,5 @@
 using FoolingCluster.Models.Data;
-using FoolingCluster.Models.Tests.Support;
+using FoolingCluster.Tests.Shared;
 using Xunit;
 
 namespace FoolingCluster.Models.Tests.Data;

@@ -1,7 +1,7 @@
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
-using FoolingCluster.Models.Tests.Support;
+using FoolingCluster.Tests.Shared;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 using Xunit;

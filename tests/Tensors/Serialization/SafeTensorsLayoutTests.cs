@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using FoolingCluster.Tensors.Serialization;
+using FoolingCluster.Tests.Shared;
 using Xunit;
 
 namespace FoolingCluster.Tensors.Tests.Serialization;

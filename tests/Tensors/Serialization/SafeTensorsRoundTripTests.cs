@@ -1,4 +1,5 @@
 using FoolingCluster.Tensors.Serialization;
+using FoolingCluster.Tests.Shared;
 using Xunit;
 
 namespace FoolingCluster.Tensors.Tests.Serialization;
