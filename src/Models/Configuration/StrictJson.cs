@@ -23,12 +23,7 @@ public static class StrictJson
     public static JsonSerializerOptions Options => s_options;
 
     /// <summary>The JSON key of every settable property of <typeparamref name="T"/>, sorted.</summary>
-    public static IReadOnlyList<string> Keys<T>() =>
-        typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite)
-            .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+    public static IReadOnlyList<string> Keys<T>() => Keys(typeof(T));
 
     /// <summary>Reads <paramref name="path"/>; errors name the file and the problem.</summary>
     /// <exception cref="ConfigException">Missing file, bad JSON, unknown key, or wrong value type.</exception>
@@ -62,14 +57,7 @@ public static class StrictJson
                 throw new ConfigException(source, "expected a JSON object at the top level");
             }
 
-            IReadOnlyList<string> valid = Keys<T>();
-            foreach (JsonProperty property in doc.RootElement.EnumerateObject())
-            {
-                if (!valid.Contains(property.Name, StringComparer.Ordinal))
-                {
-                    throw new ConfigException(source, $"unknown key '{property.Name}'; valid keys: {string.Join(", ", valid)}");
-                }
-            }
+            CheckKeys(doc.RootElement, typeof(T), source, string.Empty);
         }
 
         try
@@ -82,6 +70,46 @@ public static class StrictJson
             throw new ConfigException(source, $"key '{key}' has a value of the wrong type ({ex.Message})");
         }
     }
+
+    /// <summary>
+    /// Refuses keys <paramref name="type"/> does not have, descending into nested sections
+    /// (properties whose type is itself a configuration record).
+    /// </summary>
+    private static void CheckKeys(JsonElement element, Type type, string source, string path)
+    {
+        IReadOnlyList<string> valid = Keys(type);
+        foreach (JsonProperty property in element.EnumerateObject())
+        {
+            string key = path.Length == 0 ? property.Name : $"{path}.{property.Name}";
+            PropertyInfo? info = Property(type, property.Name);
+            if (info is null)
+            {
+                string where = path.Length == 0 ? string.Empty : $" in '{path}'";
+                throw new ConfigException(source, $"unknown key '{key}'{where}; valid keys: {string.Join(", ", valid)}");
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.Object && IsSection(info.PropertyType))
+            {
+                CheckKeys(property.Value, info.PropertyType, source, key);
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> Keys(Type type) =>
+        Settable(type).Select(JsonName).Order(StringComparer.Ordinal).ToArray();
+
+    private static PropertyInfo? Property(Type type, string jsonName) =>
+        Settable(type).FirstOrDefault(p => JsonName(p) == jsonName);
+
+    private static IEnumerable<PropertyInfo> Settable(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite);
+
+    private static string JsonName(PropertyInfo p) =>
+        p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(p.Name);
+
+    /// <summary>A nested configuration section: a class of our own, not a string or a collection.</summary>
+    private static bool IsSection(Type type) =>
+        type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
 
     /// <summary>Writes a configuration as indented camelCase JSON.</summary>
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, s_options);

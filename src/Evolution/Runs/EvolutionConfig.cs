@@ -1,0 +1,83 @@
+using FoolingCluster.Evolution.Encodings;
+using FoolingCluster.Evolution.Genomes.Cppn;
+using FoolingCluster.Evolution.Genomes.Direct;
+using FoolingCluster.Models.Configuration;
+
+namespace FoolingCluster.Evolution.Runs;
+
+/// <summary>
+/// One fooling-image search: the target model, the encoding and the MAP-Elites budget.
+/// Defaults are the MNIST experiments of Nguyen, Yosinski &amp; Clune (CVPR 2015).
+/// </summary>
+public sealed record EvolutionConfig
+{
+    /// <summary>"cppn" or "direct".</summary>
+    public string Encoding { get; init; } = CppnEncoding.EncodingName;
+
+    /// <summary>Weights of the target classifier (safetensors with its JSON sidecar).</summary>
+    public string Model { get; init; } = "models/lenet.safetensors";
+
+    /// <summary>Training configuration used to train the target first when <see cref="Model"/> does not exist ("" to require an existing model).</summary>
+    public string TrainConfig { get; init; } = "config/train-lenet.json";
+
+    /// <summary>Generations of offspring after the initial random population.</summary>
+    public int Generations { get; init; } = 200;
+
+    /// <summary>Random genomes in generation 0.</summary>
+    public int InitialPopulation { get; init; } = 200;
+
+    /// <summary>Offspring per generation.</summary>
+    public int BatchSize { get; init; } = 200;
+
+    /// <summary>Seed of the search; equal seeds give equal runs on one thread.</summary>
+    public long Seed { get; init; } = 1;
+
+    /// <summary>Every distinct image whose top probability reaches this is kept for export (above 1: keep none).</summary>
+    public float RecordThreshold { get; init; } = 0.9999f;
+
+    /// <summary>The archive snapshot, pictures and report are rewritten every this many generations.</summary>
+    public int SnapshotEvery { get; init; } = 25;
+
+    /// <summary>Settings of the direct encoding.</summary>
+    public DirectSettings Direct { get; init; } = new();
+
+    /// <summary>Settings of the CPPN encoding.</summary>
+    public CppnSettings Cppn { get; init; } = new();
+
+    /// <summary>Checks value ranges; errors name the key.</summary>
+    /// <exception cref="ConfigException">A value is out of range.</exception>
+    public void Validate(string source)
+    {
+        void Require(bool ok, string message)
+        {
+            if (!ok)
+            {
+                throw new ConfigException(source, message);
+            }
+        }
+
+        Require(Encoding is CppnEncoding.EncodingName or DirectEncoding.EncodingName, $"encoding must be '{CppnEncoding.EncodingName}' or '{DirectEncoding.EncodingName}' (got '{Encoding}')");
+        Require(!string.IsNullOrWhiteSpace(Model), "model must name a weights file");
+        Require(Generations >= 0, $"generations must be non-negative (got {Generations})");
+        Require(InitialPopulation >= 1, $"initialPopulation must be at least 1 (got {InitialPopulation})");
+        Require(BatchSize >= 1, $"batchSize must be at least 1 (got {BatchSize})");
+        Require(RecordThreshold > 0 && float.IsFinite(RecordThreshold), $"recordThreshold must be positive (got {RecordThreshold})");
+        Require(SnapshotEvery >= 1, $"snapshotEvery must be at least 1 (got {SnapshotEvery})");
+        Require(Direct.MutationRate is >= 0 and <= 1, $"direct.mutationRate must be in [0,1] (got {Direct.MutationRate})");
+        Require(Direct.MutationHalvingGenerations >= 1, $"direct.mutationHalvingGenerations must be at least 1 (got {Direct.MutationHalvingGenerations})");
+        Require(Direct.MutationEta > 0 && Direct.CrossoverEta > 0, "direct.mutationEta and direct.crossoverEta must be positive");
+        Require(Direct.CrossoverRate is >= 0 and <= 1, $"direct.crossoverRate must be in [0,1] (got {Direct.CrossoverRate})");
+        foreach ((string key, double rate) in new[]
+        {
+            ("cppn.addConnectionRate", Cppn.AddConnectionRate), ("cppn.deleteConnectionRate", Cppn.DeleteConnectionRate),
+            ("cppn.addNodeRate", Cppn.AddNodeRate), ("cppn.deleteNodeRate", Cppn.DeleteNodeRate),
+            ("cppn.weightMutationRate", Cppn.WeightMutationRate), ("cppn.activationChangeRate", Cppn.ActivationChangeRate),
+        })
+        {
+            Require(rate is >= 0 and <= 1, $"{key} must be in [0,1] (got {rate})");
+        }
+
+        Require(Cppn.WeightEta > 0, $"cppn.weightEta must be positive (got {Cppn.WeightEta})");
+        Require(Cppn.WeightRange > 0 && float.IsFinite(Cppn.WeightRange), $"cppn.weightRange must be positive (got {Cppn.WeightRange})");
+    }
+}

@@ -1,0 +1,32 @@
+namespace FoolingCluster.Evolution.Runs;
+
+/// <summary>Names of the files a search leaves in its run folder.</summary>
+public static class RunFiles
+{
+    /// <summary>The resolved configuration.</summary>
+    public const string Config = "config.json";
+
+    /// <summary>Per generation: evaluations, speed, archive summary, every cell's confidence.</summary>
+    public const string History = "history.csv";
+
+    /// <summary>The archive and scheduler state (protobuf <c>ArchiveSnapshotMessage</c>).</summary>
+    public const string Archive = "archive.pb";
+
+    /// <summary>Every distinct image that reached the record threshold.</summary>
+    public const string Found = "found.bin";
+
+    /// <summary>The target model's weights, copied so the folder is self-contained.</summary>
+    public const string Model = "model.safetensors";
+
+    /// <summary>The labelled grid of elites.</summary>
+    public const string ElitesGrid = "elites.png";
+
+    /// <summary>Folder of one 8-bit PNG per filled cell, named by class.</summary>
+    public const string ElitesFolder = "elites";
+
+    /// <summary>The HTML report with the grid and the confidence curves.</summary>
+    public const string Report = "report.html";
+
+    /// <summary>The PNG of the elite of <paramref name="cell"/>, relative to the run folder.</summary>
+    public static string ElitePng(int cell) => Path.Combine(ElitesFolder, $"{cell}.png");
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Encodings;
+using FoolingCluster.Evolution.Evaluation;
+using FoolingCluster.Evolution.Randomness;
+using FoolingCluster.Evolution.Scheduling;
+
+namespace FoolingCluster.Evolution.Runs;
+
+/// <summary>How a call to <see cref="SearchRun{TGenome}.Run"/> ended.</summary>
+/// <param name="LastGeneration">Last generation completed (−1 if none).</param>
+/// <param name="Stopped">Whether it was cancelled before reaching the configured generations.</param>
+/// <param name="SearchSeconds">Search time of the whole run, including earlier sessions of a resumed run.</param>
+public sealed record SearchOutcome(int LastGeneration, bool Stopped, double SearchSeconds);
+
+/// <summary>
+/// A fooling-image search in a run folder: ask, evaluate, tell, generation after generation,
+/// appending <c>history.csv</c> and <c>found.bin</c> as it goes and rewriting the archive
+/// snapshot and pictures every few generations and at the end. Cancelling stops between
+/// generations and still writes everything, so a run can be continued with
+/// <see cref="Resume"/>.
+/// </summary>
+/// <typeparam name="TGenome">Genome type.</typeparam>
+public sealed class SearchRun<TGenome> : IDisposable
+{
+    private readonly string _folder;
+    private readonly EvolutionConfig _config;
+    private readonly IEncoding<TGenome> _encoding;
+    private readonly Evaluator<TGenome> _evaluator;
+    private readonly FoundImageLog _found;
+    private readonly List<GenerationRecord> _history;
+    private double _searchSeconds;
+
+    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds)
+    {
+        _folder = folder;
+        RunId = runId;
+        _config = config;
+        _encoding = encoding;
+        _evaluator = evaluator;
+        Scheduler = scheduler;
+        _history = history;
+        _searchSeconds = searchSeconds;
+        _found = FoundImageLog.Open(Path.Combine(folder, RunFiles.Found), encoding.Shape);
+    }
+
+    /// <summary>The run's id (its folder name).</summary>
+    public string RunId { get; }
+
+    /// <summary>The scheduler and, through it, the archive.</summary>
+    public Scheduler<TGenome> Scheduler { get; }
+
+    /// <summary>Every generation recorded so far, including those of earlier sessions.</summary>
+    public IReadOnlyList<GenerationRecord> History => _history;
+
+    /// <summary>Distinct images recorded at or above the record threshold.</summary>
+    public int FoundCount => _found.Count;
+
+    /// <summary>Called after outputs are rewritten (snapshot, pictures, report); the run folder is its argument.</summary>
+    public Action<SearchRun<TGenome>, string>? OutputsWriter { get; init; }
+
+    /// <summary>Starts a fresh search in the existing, empty-of-results <paramref name="folder"/>.</summary>
+    public static SearchRun<TGenome> Start(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, Action<SearchRun<TGenome>, string>? outputsWriter = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        var archive = new EliteArchive<TGenome>(evaluator.Classifier.Classes);
+        var scheduler = new Scheduler<TGenome>(archive, encoding.Variation, config.InitialPopulation, config.BatchSize, new DeterministicRandom(config.Seed));
+        File.Delete(Path.Combine(folder, RunFiles.History));
+        File.Delete(Path.Combine(folder, RunFiles.Found));
+        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, scheduler, [], 0) { OutputsWriter = outputsWriter };
+    }
+
+    /// <summary>Continues the search saved in <paramref name="folder"/> from its last snapshot.</summary>
+    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, Action<SearchRun<TGenome>, string>? outputsWriter = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(evaluator);
+        int cells = evaluator.Classifier.Classes;
+        RestoredSearch<TGenome> restored = ArchiveSnapshot.Load(Path.Combine(folder, RunFiles.Archive), encoding, cells);
+        var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
+        string historyPath = Path.Combine(folder, RunFiles.History);
+        HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations);
+        List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
+        return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, scheduler, history, restored.SearchSeconds) { OutputsWriter = outputsWriter };
+    }
+
+    /// <summary>Runs generations until the configured last one or until <paramref name="cancel"/> fires.</summary>
+    /// <param name="progress">Receives every generation's record.</param>
+    /// <param name="cancel">Stops the search between generations; outputs are still written.</param>
+    public SearchOutcome Run(IProgress<GenerationRecord>? progress, CancellationToken cancel)
+    {
+        bool stopped = false;
+        int sinceSnapshot = 0;
+        while (Scheduler.NextGeneration <= _config.Generations)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                stopped = true;
+                break;
+            }
+
+            GenerationRecord record = Step();
+            HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], Scheduler.Archive.Cells);
+            progress?.Report(record);
+            if (++sinceSnapshot >= _config.SnapshotEvery)
+            {
+                WriteOutputs();
+                sinceSnapshot = 0;
+            }
+        }
+
+        WriteOutputs();
+        return new SearchOutcome(Scheduler.NextGeneration - 1, stopped, _searchSeconds);
+    }
+
+    /// <summary>Rewrites the snapshot, then the pictures and report.</summary>
+    public void WriteOutputs()
+    {
+        _found.Flush();
+        ArchiveSnapshot.Save(Path.Combine(_folder, RunFiles.Archive), RunId, _encoding, Scheduler, _searchSeconds);
+        OutputsWriter?.Invoke(this, _folder);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _found.Dispose();
+
+    /// <summary>One generation: ask, evaluate, record what reached the threshold, tell.</summary>
+    private GenerationRecord Step()
+    {
+        long start = Stopwatch.GetTimestamp();
+        int generation = Scheduler.NextGeneration;
+        IReadOnlyList<TGenome> candidates = Scheduler.Ask();
+        EvaluatedBatch batch = _evaluator.Evaluate(candidates);
+        Scheduler.Tell(candidates, batch.Probabilities);
+        RecordFound(batch, generation);
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        _searchSeconds += seconds;
+
+        EliteArchive<TGenome> archive = Scheduler.Archive;
+        float[] cells = Enumerable.Range(0, archive.Cells).Select(c => archive[c]?.Confidence ?? 0f).ToArray();
+        var record = new GenerationRecord(generation, _config.Generations, archive.Evaluations, _searchSeconds, batch.Count / Math.Max(seconds, 1e-9), archive.Stats(), cells);
+        _history.Add(record);
+        return record;
+    }
+
+    private void RecordFound(EvaluatedBatch batch, int generation)
+    {
+        int k = Scheduler.Archive.Cells;
+        int size = _encoding.Shape.Size;
+        for (int n = 0; n < batch.Count; n++)
+        {
+            ReadOnlySpan<float> p = batch.Probabilities.AsSpan(n * k, k);
+            int label = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p);
+            if (p[label] >= _config.RecordThreshold)
+            {
+                _found.Add(batch.Images.AsSpan(n * size, size), label, p[label], generation);
+            }
+        }
+    }
+}
