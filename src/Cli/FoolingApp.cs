@@ -16,6 +16,9 @@ public static class FoolingApp
     /// <summary>Exit code for a failure that is not the user's input.</summary>
     public const int Failure = 1;
 
+    /// <summary>Exit code of a job stopped by Ctrl-C after saving what it had (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Exit code for bad input: options, config keys, data files, shapes.</summary>
     public const int BadInput = 2;
 
@@ -23,6 +26,7 @@ public static class FoolingApp
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("FoolingCluster: evolve fooling images, attack and defend classifiers.");
+        root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());

@@ -55,7 +55,7 @@ internal static class TrainCommand
         return command;
     }
 
-    private static int Run(TrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel)
+    internal static int Run(TrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel)
     {
         ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
         ImageDataset test = MnistDataset.Load(cfg.Data, MnistSplit.Test);

@@ -10,11 +10,15 @@ namespace FoolingCluster.Cli.Output;
 /// </summary>
 internal sealed class RunFolder : IDisposable
 {
-    private RunFolder(string path, Logger log)
+    private RunFolder(string path, Logger log, TextWriter console)
     {
         Path = path;
         Log = log;
+        Console = console;
     }
+
+    /// <summary>Where live status lines go.</summary>
+    public TextWriter Console { get; }
 
     /// <summary>Absolute path of the folder.</summary>
     public string Path { get; }
@@ -37,12 +41,19 @@ internal sealed class RunFolder : IDisposable
         }
 
         Directory.CreateDirectory(path);
+        return Open(path, console);
+    }
+
+    /// <summary>Opens an existing run folder, appending to its log (a resumed run).</summary>
+    public static RunFolder Open(string path, TextWriter console)
+    {
+        path = System.IO.Path.GetFullPath(path);
         Logger log = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .WriteTo.Sink(new TextWriterSink(console, Serilog.Events.LogEventLevel.Information))
             .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
             .CreateLogger();
-        return new RunFolder(path, log);
+        return new RunFolder(path, log, console);
     }
 
     /// <summary>A path inside the folder.</summary>

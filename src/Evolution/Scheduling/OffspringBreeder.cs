@@ -5,9 +5,9 @@ using FoolingCluster.Evolution.Randomness;
 namespace FoolingCluster.Evolution.Scheduling;
 
 /// <summary>
-/// One generation's variation, as in the reference MAP-Elites: parents drawn uniformly from
-/// the filled cells, taken in pairs, crossed with the encoding's crossover rate, and every
-/// child mutated. Selection and breeding are separate so that breeding can run where the
+/// One generation's variation, as in Sferes2's MAP-Elites (the reference experiments): two
+/// parents drawn uniformly and independently from the filled cells for each pair, the pair
+/// crossed with the encoding's crossover rate (or copied), and both children mutated. Selection and breeding are separate so that breeding can run where the
 /// parents are sent.
 /// </summary>
 public static class OffspringBreeder

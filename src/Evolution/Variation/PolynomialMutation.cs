@@ -3,9 +3,11 @@ using FoolingCluster.Evolution.Randomness;
 namespace FoolingCluster.Evolution.Variation;
 
 /// <summary>
-/// Deb's bounded polynomial mutation (Deb &amp; Goyal 1996; the form used by NSGA-II and
-/// Sferes2's <c>evo_float</c>): a perturbation whose spread shrinks as η grows and which never
-/// leaves [low, high].
+/// Polynomial mutation (Deb &amp; Goyal 1996) in the form Sferes2's <c>evo_float</c> uses for
+/// the reference experiments: a step δ ∈ (−1, 1) scaled to the range, drawn from a polynomial
+/// distribution that concentrates near 0 as η grows, then clamped to [low, high]. Clamping
+/// (rather than shrinking steps near the bounds) lets values reach and stay at the bounds, so
+/// evolved images can become fully black or white in places.
 /// </summary>
 public static class PolynomialMutation
 {
@@ -17,24 +19,11 @@ public static class PolynomialMutation
     /// <param name="random">Generator.</param>
     public static float Mutate(float value, float low, float high, float eta, DeterministicRandom random)
     {
-        double range = high - low;
-        double y = Math.Clamp(value, low, high);
-        double delta1 = (y - low) / range;
-        double delta2 = (high - y) / range;
         double r = random.NextDouble();
         double power = 1.0 / (eta + 1.0);
-        double deltaQ;
-        if (r < 0.5)
-        {
-            double v = (2.0 * r) + ((1.0 - (2.0 * r)) * Math.Pow(1.0 - delta1, eta + 1.0));
-            deltaQ = Math.Pow(v, power) - 1.0;
-        }
-        else
-        {
-            double v = (2.0 * (1.0 - r)) + (2.0 * (r - 0.5) * Math.Pow(1.0 - delta2, eta + 1.0));
-            deltaQ = 1.0 - Math.Pow(v, power);
-        }
-
-        return (float)Math.Clamp(y + (deltaQ * range), low, high);
+        double delta = r < 0.5
+            ? Math.Pow(2.0 * r, power) - 1.0
+            : 1.0 - Math.Pow(2.0 * (1.0 - r), power);
+        return (float)Math.Clamp(value + (delta * (high - low)), low, high);
     }
 }

@@ -3,9 +3,10 @@ using FoolingCluster.Evolution.Randomness;
 namespace FoolingCluster.Evolution.Variation;
 
 /// <summary>
-/// Simulated binary crossover with bounds (Deb &amp; Agrawal 1995, as in NSGA-II and Sferes2):
-/// each gene pair is recombined with probability ½ into two children spread around the
-/// parents by a distribution of index η; children stay in [low, high].
+/// Simulated binary crossover with bounds (Deb &amp; Agrawal 1995) in the form of Sferes2's
+/// <c>evo_float</c>, which the reference experiments used: every gene pair that differs is
+/// recombined into two children spread around the parents by a distribution of index η, the
+/// children are clamped to [low, high] and handed out in random order; equal genes are copied.
 /// </summary>
 public static class SimulatedBinaryCrossover
 {
@@ -26,7 +27,7 @@ public static class SimulatedBinaryCrossover
         {
             double x1 = a[i];
             double x2 = b[i];
-            if (random.NextDouble() >= 0.5 || Math.Abs(x1 - x2) <= Epsilon)
+            if (Math.Abs(x1 - x2) <= Epsilon)
             {
                 childA[i] = a[i];
                 childB[i] = b[i];

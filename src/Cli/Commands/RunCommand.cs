@@ -1,0 +1,190 @@
+using System.CommandLine;
+using System.Globalization;
+using FoolingCluster.Cli.Evolution;
+using FoolingCluster.Cli.Output;
+using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Encodings;
+using FoolingCluster.Evolution.Evaluation;
+using FoolingCluster.Evolution.Genomes;
+using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Configuration;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Cli.Commands;
+
+/// <summary>
+/// <c>fooling run</c>: the product's main job. Evolves fooling images against a trained
+/// classifier with MAP-Elites (training the classifier first if it does not exist yet) and
+/// leaves a self-contained run folder; <c>--resume</c> continues one.
+/// </summary>
+internal static class RunCommand
+{
+    private const string ModelCopy = RunFiles.Model;
+
+    public static Command Build()
+    {
+        var config = new Argument<string?>("config") { Description = "search configuration, e.g. config/mnist-cppn.json or config/mnist-direct.json", Arity = ArgumentArity.ZeroOrOne };
+        var resume = new Option<string?>("--resume") { Description = "continue the run in this folder (runs/<id>) from its last snapshot" };
+        var generations = new Option<int?>("--generations") { Description = "last generation to run (overrides the configuration; with --resume, extends the run)" };
+        var seed = new Option<long?>("--seed") { Description = "seed of the search" };
+        var encoding = new Option<string?>("--encoding") { Description = "cppn or direct" };
+        var model = new Option<string?>("--model") { Description = "target weights (.safetensors with its sidecar)" };
+        var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
+        {
+            config, resume, generations, seed, encoding, model, runs, threads,
+        };
+        command.SetAction((parse, cancel) =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            string? configPath = parse.GetValue(config);
+            string? resumeFolder = parse.GetValue(resume);
+            int? generationsOverride = parse.GetValue(generations);
+            if (generationsOverride is < 0)
+            {
+                throw new InvalidInputException($"--generations must be non-negative (got {generationsOverride})");
+            }
+
+            if ((configPath is null) == (resumeFolder is null))
+            {
+                throw new InvalidInputException("give either a configuration (./fooling run config/mnist-cppn.json) or --resume runs/<id>, not both and not neither");
+            }
+
+            if (resumeFolder is not null)
+            {
+                if (parse.GetValue(seed) is not null || parse.GetValue(encoding) is not null || parse.GetValue(model) is not null)
+                {
+                    throw new InvalidInputException("--seed, --encoding and --model cannot change a run being resumed; only --generations can");
+                }
+
+                return Task.FromResult(Resume(resumeFolder, generationsOverride, console, cancel));
+            }
+
+            EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath!);
+            cfg = cfg with
+            {
+                Generations = generationsOverride ?? cfg.Generations,
+                Seed = parse.GetValue(seed) ?? cfg.Seed,
+                Encoding = parse.GetValue(encoding) ?? cfg.Encoding,
+                Model = parse.GetValue(model) ?? cfg.Model,
+            };
+            cfg.Validate(configPath!);
+            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, console, cancel));
+        });
+        return command;
+    }
+
+    private static int Start(EvolutionConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel)
+    {
+        using (var ctrlC = new CtrlCHandler(cancel))
+        {
+            if (!TargetModel.EnsureTrained(cfg.Model, cfg.TrainConfig, runsRoot, console, ctrlC.Token))
+            {
+                return FoolingApp.Failure;
+            }
+        }
+
+        (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model);
+        using RunFolder run = RunFolder.Create(runsRoot, "run", cfg.Encoding, console);
+        TargetModel.CopyInto(cfg.Model, run.Path, ModelCopy);
+        File.WriteAllText(run.File(RunFiles.Config), StrictJson.Serialize(cfg));
+        string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
+        run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
+            cfg.Encoding, description, cfg.Generations, cfg.BatchSize, cfg.InitialPopulation, cfg.Seed, Engine.Threads, run.Path);
+        return Dispatch(cfg, classifier, run, description, resume: false, cancel);
+    }
+
+    private static int Resume(string folder, int? generations, TextWriter console, CancellationToken cancel)
+    {
+        string configPath = Path.Combine(folder, RunFiles.Config);
+        if (!Directory.Exists(folder) || !File.Exists(configPath))
+        {
+            throw new InvalidInputException($"{folder} is not a run folder of `fooling run` (no {RunFiles.Config} in it)");
+        }
+
+        EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath);
+        if (generations is int g && g != cfg.Generations)
+        {
+            cfg = cfg with { Generations = g };
+            File.WriteAllText(configPath, StrictJson.Serialize(cfg));
+        }
+
+        cfg.Validate(configPath);
+        (var loaded, ModuleClassifier classifier) = TargetModel.Load(Path.Combine(folder, ModelCopy));
+        using RunFolder run = RunFolder.Open(folder, console);
+        string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
+        run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);
+        return Dispatch(cfg, classifier, run, description, resume: true, cancel);
+    }
+
+    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, CancellationToken cancel)
+    {
+        ImageShape shape = classifier.InputShape;
+        return cfg.Encoding switch
+        {
+            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, cancel),
+            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, cancel),
+            _ => throw new InvalidInputException($"unknown encoding '{cfg.Encoding}'; valid: {CppnEncoding.EncodingName}, {DirectEncoding.EncodingName}"),
+        };
+    }
+
+    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, CancellationToken cancel)
+    {
+        var evaluator = new Evaluator<TGenome>(encoding.Decoder, classifier);
+        void WriteOutputs(SearchRun<TGenome> search, string folder)
+        {
+            var facts = new RunFacts(search.RunId, encoding.Name, description, cfg.Generations, search.History.Count > 0 ? search.History[^1].SearchSeconds : 0, search.FoundCount, cfg.RecordThreshold);
+            RunReport.Write(folder, facts, search.Scheduler.Archive, encoding.Decoder, search.History);
+        }
+
+        using SearchRun<TGenome> search = resume
+            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, evaluator, WriteOutputs)
+            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, evaluator, WriteOutputs);
+        var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
+        SearchOutcome outcome;
+        using (var ctrlC = new CtrlCHandler(cancel))
+        {
+            outcome = search.Run(new Progress(status, run, cfg.SnapshotEvery), ctrlC.Token);
+        }
+
+        status.Finish();
+        LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount);
+        if (outcome.Stopped)
+        {
+            run.Log.Warning("stopped after generation {Generation}; everything so far is saved. Continue with: ./fooling run --resume {Run:l}", outcome.LastGeneration, run.Path);
+            return FoolingApp.Interrupted;
+        }
+
+        return FoolingApp.Success;
+    }
+
+    private static void LogSummary<TGenome>(RunFolder run, EliteArchive<TGenome> archive, SearchOutcome outcome, int found)
+    {
+        ArchiveStats stats = archive.Stats();
+        run.Log.Information("generation {Generation}: {Fooled}/{Cells} classes at ≥ 99.99%, median elite {Median:l}, {Evaluations:N0} evaluations in {Seconds:F1} s of search ({Rate:N0}/s); {Found:N0} distinct images recorded",
+            outcome.LastGeneration, stats.AtLeast9999, stats.Cells, ConfidenceText.Percent(stats.MedianConfidence), archive.Evaluations, outcome.SearchSeconds, archive.Evaluations / Math.Max(outcome.SearchSeconds, 1e-9), found);
+        foreach (Elite<TGenome> elite in archive.Elites)
+        {
+            run.Log.Information("  class {Cell}: {Confidence,9:l} (generation {Generation})", elite.Cell, ConfidenceText.Percent(elite.Confidence), elite.Generation);
+        }
+
+        run.Log.Information("wrote {Grid:l}, {Report:l}, {Folder:l}/<class>.png, {History:l} and {Archive:l} in {Run:l}",
+            RunFiles.ElitesGrid, RunFiles.Report, RunFiles.ElitesFolder, RunFiles.History, RunFiles.Archive, run.Path);
+    }
+
+    /// <summary>Status line every generation; a log line at every snapshot.</summary>
+    private sealed class Progress(ConsoleProgress<GenerationRecord> status, RunFolder run, int every) : IProgress<GenerationRecord>
+    {
+        public void Report(GenerationRecord value)
+        {
+            status.Report(value);
+            if (value.Generation % every == 0)
+            {
+                run.Log.Debug("{Line:l}", SearchProgressFormat.Line(value));
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace FoolingCluster.Evolution.Reporting;
+
+/// <summary>Confidences as people read them.</summary>
+public static class ConfidenceText
+{
+    /// <summary>
+    /// A percentage with three decimals, truncated rather than rounded, so 0.99989 never shows
+    /// as "99.99%" and a printed value at or above 99.99% really is one.
+    /// </summary>
+    public static string Percent(double confidence)
+    {
+        double truncated = Math.Floor(confidence * 100_000) / 1000;
+        return truncated.ToString("F3", CultureInfo.InvariantCulture) + "%";
+    }
+
+    /// <summary>−log10(1 − p), the "nines" of a confidence: 4 means 99.99%. Capped at 9 (float resolution).</summary>
+    public static double Nines(double confidence) => Math.Min(9, -Math.Log10(Math.Max(1e-9, 1 - confidence)));
+}
