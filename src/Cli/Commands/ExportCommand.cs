@@ -1,0 +1,40 @@
+using System.CommandLine;
+using System.Globalization;
+using FoolingCluster.Evolution.Export;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Cli.Commands;
+
+/// <summary><c>fooling export</c>: a run's fooling images as an idx dataset plus PNGs, for retraining.</summary>
+internal static class ExportCommand
+{
+    public static Command Build()
+    {
+        var run = new Argument<string>("run") { Description = "run folder of `fooling run` (runs/<id>)" };
+        var output = new Option<string>("--out") { Description = "folder to write, e.g. data/fooling/<name>", Required = true };
+        var allAbove = new Option<float?>("--all-above") { Description = "also every distinct image seen during the run at or above this confidence (not below the run's recordThreshold)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace a non-empty output folder" };
+        var command = new Command("export", "Write a run's elites (and optionally every recorded image above a confidence) as idx files, a CSV and PNGs, deduplicated.")
+        {
+            run, output, allAbove, overwrite,
+        };
+        command.SetAction(parse =>
+        {
+            float? threshold = parse.GetValue(allAbove);
+            if (threshold is float t && !(t > 0 && t <= 1))
+            {
+                throw new InvalidInputException($"--all-above must be in (0,1] (got {t.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            SavedRun saved = SavedRun.Load(parse.GetValue(run)!);
+            ExportSummary summary = FoolingDatasetExport.Export(saved, parse.GetValue(output)!, threshold, parse.GetValue(overwrite));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {summary.Images} images ({summary.FromElites} elites, {summary.Images - summary.FromElites} more at or above {threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"}) to {summary.Folder}"));
+            console.WriteLine($"  {FoolingDatasetExport.ImagesFile(saved.Shape)}, {FoolingDatasetExport.LabelsFile}, {FoolingDatasetExport.TableFile}, png/");
+            console.WriteLine("  images per fooled class: " + string.Join("  ", summary.PerClass.Select((c, k) => $"{k}:{c}")));
+            return FoolingApp.Success;
+        });
+        return command;
+    }
+}

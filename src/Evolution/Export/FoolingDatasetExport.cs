@@ -1,0 +1,136 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using FoolingCluster.Evolution.Genomes;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Models.Imaging;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Evolution.Export;
+
+/// <summary>What an export wrote.</summary>
+/// <param name="Folder">Output folder.</param>
+/// <param name="Images">Distinct images written.</param>
+/// <param name="FromElites">Of those, elites of the archive.</param>
+/// <param name="PerClass">Images per fooled class, <c>[K]</c>.</param>
+public sealed record ExportSummary(string Folder, int Images, int FromElites, int[] PerClass);
+
+/// <summary>
+/// Writes a run's fooling images as a dataset for retraining and outside tools, in MNIST's
+/// own format: <c>images-idx3-ubyte</c> (<c>[N,H,W]</c> bytes; <c>images-idx4-ubyte</c>,
+/// <c>[N,C,H,W]</c>, for colour), <c>labels-idx1-ubyte</c> (the class each image fools),
+/// <c>images.csv</c> (label, confidence, generation, source, PNG name) and <c>png/</c> with
+/// one 8-bit PNG per image. Images are deduplicated by their bytes.
+/// </summary>
+public static class FoolingDatasetExport
+{
+    /// <summary>File name of the labels.</summary>
+    public const string LabelsFile = "labels-idx1-ubyte";
+
+    /// <summary>File name of the per-image table.</summary>
+    public const string TableFile = "images.csv";
+
+    /// <summary>File name of the images for a shape: idx3 for grey, idx4 for colour.</summary>
+    public static string ImagesFile(ImageShape shape) => shape.Channels == 1 ? "images-idx3-ubyte" : "images-idx4-ubyte";
+
+    /// <summary>Exports the elites of <paramref name="run"/> and, if <paramref name="allAbove"/> is set, every recorded image at or above it.</summary>
+    /// <exception cref="InvalidInputException">The threshold is below what the run recorded, or the output folder is not empty.</exception>
+    public static ExportSummary Export(SavedRun run, string outFolder, float? allAbove, bool overwrite = false)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ImageShape shape = run.Shape;
+        var images = new List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (EliteImage elite in run.Elites)
+        {
+            byte[] pixels = elite.Image.Select(PixelQuantizer.ToByte).ToArray();
+            if (seen.Add(Key(pixels)))
+            {
+                images.Add((pixels, elite.Cell, elite.Confidence, elite.Generation, "elite"));
+            }
+        }
+
+        int fromElites = images.Count;
+        if (allAbove is float threshold)
+        {
+            if (threshold < run.Config.RecordThreshold)
+            {
+                throw new InvalidInputException($"this run recorded only images at or above {run.Config.RecordThreshold} (its recordThreshold); --all-above {threshold.ToString(CultureInfo.InvariantCulture)} would be incomplete");
+            }
+
+            string found = Path.Combine(run.Folder, RunFiles.Found);
+            if (File.Exists(found))
+            {
+                foreach (FoundImage f in FoundImageLog.Read(found, shape).Where(f => f.Confidence >= threshold))
+                {
+                    if (seen.Add(Key(f.Pixels)))
+                    {
+                        images.Add((f.Pixels, f.Label, f.Confidence, f.Generation, "found"));
+                    }
+                }
+            }
+        }
+
+        PrepareFolder(outFolder, overwrite);
+        Directory.CreateDirectory(Path.Combine(outFolder, "png"));
+        var allPixels = new byte[images.Count * shape.Size];
+        var labels = new byte[images.Count];
+        var table = new StringBuilder("index,label,confidence,generation,source,png\n");
+        int[] perClass = new int[run.Model.Sidecar.Classes];
+        for (int i = 0; i < images.Count; i++)
+        {
+            (byte[] pixels, int label, float confidence, int generation, string source) = images[i];
+            pixels.CopyTo(allPixels, i * shape.Size);
+            labels[i] = checked((byte)label);
+            perClass[label]++;
+            string png = $"png/{i:D6}-class{label}.png";
+            WritePng(Path.Combine(outFolder, png), pixels, shape);
+            table.Append(CultureInfo.InvariantCulture, $"{i},{label},{confidence:R},{generation},{source},{png}\n");
+        }
+
+        int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
+        IdxWriter.Write(Path.Combine(outFolder, ImagesFile(shape)), allPixels, dims);
+        IdxWriter.Write(Path.Combine(outFolder, LabelsFile), labels, images.Count);
+        File.WriteAllText(Path.Combine(outFolder, TableFile), table.ToString());
+        return new ExportSummary(Path.GetFullPath(outFolder), images.Count, fromElites, perClass);
+    }
+
+    private static void PrepareFolder(string folder, bool overwrite)
+    {
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            if (!overwrite)
+            {
+                throw new InvalidInputException($"{folder} is not empty; choose another --out or pass --overwrite");
+            }
+
+            Directory.Delete(folder, recursive: true);
+        }
+
+        Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Planar <c>[C,H,W]</c> bytes to a PNG (interleaved for colour).</summary>
+    private static void WritePng(string path, byte[] planar, ImageShape shape)
+    {
+        if (shape.Channels == 1)
+        {
+            PngWriter.Write(path, planar, shape.Width, shape.Height, PngColor.Grey);
+            return;
+        }
+
+        int p = shape.Pixels;
+        var rgb = new byte[3 * p];
+        for (int i = 0; i < p; i++)
+        {
+            rgb[3 * i] = planar[i];
+            rgb[(3 * i) + 1] = planar[p + i];
+            rgb[(3 * i) + 2] = planar[(2 * p) + i];
+        }
+
+        PngWriter.Write(path, rgb, shape.Width, shape.Height, PngColor.Rgb);
+    }
+
+    private static string Key(byte[] pixels) => Convert.ToHexString(SHA256.HashData(pixels));
+}
