@@ -1,5 +1,10 @@
 using System.CommandLine;
 using FoolingCluster.Bench;
+using FoolingCluster.Cli.Evolution;
+using FoolingCluster.Evolution.Evaluation;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Architectures;
+using FoolingCluster.Models.Configuration;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -33,6 +38,52 @@ internal static class BenchCommand
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
-        return new Command("bench", "Benchmarks of the numerical engine.") { engine };
+        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution() };
+    }
+
+    private static Command BuildEvolution()
+    {
+        var output = new Option<string>("--out") { Description = "markdown file to write", DefaultValueFactory = _ => "bench/results/evolution.md" };
+        var quick = new Option<bool>("--quick") { Description = "one short trial per figure and 20-generation searches (a smoke run, not a measurement)" };
+        var model = new Option<string>("--model") { Description = "trained target for the whole searches; throughput alone needs none", DefaultValueFactory = _ => "models/lenet.safetensors" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("evolution", "Search evaluations/s per encoding beside the classifier's forward-only images/s; whole 200-generation searches against a trained LeNet.") { output, quick, model, threads };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            bool isQuick = parse.GetValue(quick);
+            string modelPath = parse.GetValue(model)!;
+            console.WriteLine($"machine: {MachineInfo.Describe()}");
+            bool trained = File.Exists(modelPath);
+            var net = trained ? TargetModel.Load(modelPath).Loaded.Model : Architecture.Create("lenet", seed: 1);
+            IReadOnlyList<Figure> figures = EvolutionBenchmark.Throughput(net, f => console.WriteLine(f.ToString()), isQuick);
+            var searches = new List<SearchFigure>();
+            if (trained)
+            {
+                (_, ModuleClassifier classifier) = TargetModel.Load(modelPath);
+                foreach (string config in new[] { "config/mnist-direct.json", "config/mnist-cppn.json" })
+                {
+                    EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(config);
+                    cfg = isQuick ? cfg with { Generations = 20 } : cfg;
+                    SearchFigure s = EvolutionBenchmark.Search(cfg, classifier);
+                    searches.Add(s);
+                    console.WriteLine($"{s.Encoding}: {s.Generations} generations in {s.Seconds:F1} s, {s.Fooled}/10 classes at ≥ 99.99% (all from generation {s.FirstAllFooled?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "never"})");
+                }
+            }
+            else
+            {
+                console.WriteLine($"{modelPath} does not exist: throughput measured on an untrained LeNet, whole searches skipped (train one with ./fooling train --config config/train-lenet.json)");
+            }
+
+            string path = parse.GetValue(output)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            string commandLine = "fooling bench evolution" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "");
+            string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
+            File.WriteAllText(path, EvolutionBenchmark.Markdown(figures, searches, commandLine, target));
+            console.WriteLine($"wrote {path}");
+            return FoolingApp.Success;
+        });
+        return command;
     }
 }
