@@ -160,6 +160,25 @@ public class EliteArchiveTests
     }
 
     [Fact]
+    public void A_NaN_probability_does_not_fill_an_empty_cell()
+    {
+        // A NaN elite could never be beaten (nothing compares greater than NaN) and a snapshot
+        // holding one could not be loaded again.
+        var archive = new EliteArchive<string>(3);
+
+        AddResult first = archive.Add(["nan"], [float.NaN, 0.7f, float.NaN], 0)[0];
+        AddResult second = archive.Add(["later"], [0.2f, 0.1f, 0.7f], 1)[0];
+
+        Assert.Equal(new AddResult(AddStatus.New, 1, 0.7f), first);
+        Assert.Equal("later", archive[0]!.Genome);
+        Assert.Equal("nan", archive[1]!.Genome);
+        Assert.Equal("later", archive[2]!.Genome);
+        Assert.Equal(AddStatus.New, second.Status);
+        Assert.Equal(2, second.CellsEntered);
+        Assert.All(archive.Elites, e => Assert.False(float.IsNaN(e.Confidence)));
+    }
+
+    [Fact]
     public void Restore_fills_an_empty_archive_and_sets_the_evaluation_count()
     {
         var archive = new EliteArchive<string>(3);
