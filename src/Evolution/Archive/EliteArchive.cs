@@ -59,7 +59,9 @@ public sealed class EliteArchive<TGenome>
             for (int cell = 0; cell < k; cell++)
             {
                 Elite<TGenome>? incumbent = _cells[cell];
-                if (incumbent is not null && !(p[cell] > incumbent.Confidence))
+                // Written so that NaN enters no cell, not even an empty one: nothing could
+                // ever beat a NaN elite.
+                if (!(p[cell] > (incumbent?.Confidence ?? float.NegativeInfinity)))
                 {
                     continue;
                 }

@@ -54,10 +54,12 @@ public static class HistoryCsv
             return records;
         }
 
-        string[] lines = File.ReadAllLines(path);
+        // Every complete line ends with a newline, so the last piece is empty or a torn line.
+        string[] lines = File.ReadAllText(path).Split('\n')[..^1];
+        int columns = lines.Length == 0 ? 0 : lines[0].TrimEnd('\r').Split(',').Length;
         for (int i = 1; i < lines.Length; i++)
         {
-            if (TryParse(lines[i], generations) is GenerationRecord r)
+            if (TryParse(lines[i].TrimEnd('\r'), generations, columns) is GenerationRecord r)
             {
                 records.Add(r);
             }
@@ -76,12 +78,12 @@ public static class HistoryCsv
         File.Move(temp, path, overwrite: true);
     }
 
-    private static GenerationRecord? TryParse(string line, int generations)
+    private static GenerationRecord? TryParse(string line, int generations, int columns)
     {
         string[] f = line.Split(',');
         CultureInfo inv = CultureInfo.InvariantCulture;
         const int fixedCount = 11;
-        if (f.Length <= fixedCount)
+        if (f.Length <= fixedCount || f.Length != columns)
         {
             return null;
         }
