@@ -39,8 +39,10 @@ public sealed class FoundImageLog : IDisposable
         var log = new FoundImageLog(stream, shape);
         try
         {
-            if (stream.Length == 0)
+            // A file shorter than its header was cut off before its first record: start afresh.
+            if (stream.Length < HeaderSize)
             {
+                stream.SetLength(0);
                 Span<byte> header = stackalloc byte[HeaderSize];
                 WriteHeader(header, shape);
                 stream.Write(header);
@@ -72,6 +74,11 @@ public sealed class FoundImageLog : IDisposable
     /// <returns>Whether it was new.</returns>
     public bool Add(ReadOnlySpan<float> image, int label, float confidence, int generation)
     {
+        if (image.Length != _shape.Size)
+        {
+            throw new ArgumentException($"a {_shape} image has {_shape.Size} values (got {image.Length})", nameof(image));
+        }
+
         var pixels = new byte[_shape.Size];
         for (int i = 0; i < pixels.Length; i++)
         {

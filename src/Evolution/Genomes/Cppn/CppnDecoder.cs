@@ -80,6 +80,11 @@ public sealed class CppnDecoder : IGenomeDecoder<CppnGenome>
     public void RenderOne(CppnGenome genome, Span<float> image)
     {
         ArgumentNullException.ThrowIfNull(genome);
+        if (genome.Shape != Shape || image.Length < Shape.Size)
+        {
+            throw new ArgumentException($"genome draws {genome.Shape} into {image.Length} values; this decoder draws {Shape} ({Shape.Size} values)", nameof(genome));
+        }
+
         CppnProgram program = genome.Program;
         int pixels = Shape.Pixels;
         float[] slots = ArrayPool<float>.Shared.Rent(program.SlotCount * pixels);
