@@ -157,11 +157,18 @@ public sealed class FoundImageLogTests : IDisposable
     }
 
     [Fact]
-    public void A_file_shorter_than_the_header_is_refused()
+    public void A_file_torn_inside_its_header_is_started_afresh_for_appending_but_refused_for_reading()
     {
         File.WriteAllBytes(LogPath, "FCFOUND1"u8.ToArray());
+        Assert.Throws<DataFormatException>(() => FoundImageLog.Read(LogPath, s_shape));
 
-        Assert.Throws<DataFormatException>(() => FoundImageLog.Open(LogPath, s_shape));
+        using (FoundImageLog log = FoundImageLog.Open(LogPath, s_shape))
+        {
+            Assert.Equal(0, log.Count);
+            Assert.True(log.Add(Image(0), 1, 0.9999f, 0));
+        }
+
+        Assert.Single(FoundImageLog.Read(LogPath, s_shape));
     }
 
     [Fact]
