@@ -1,6 +1,5 @@
 using FoolingCluster.Cli.Commands;
 using FoolingCluster.Evolution.Evaluation;
-using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Training;
@@ -32,18 +31,7 @@ internal static class TargetModel
     }
 
     /// <summary>Loads the checkpoint as a classifier.</summary>
-    public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights)
-    {
-        LoadedModel loaded = ModelCheckpoint.Load(weights);
-        int[] s = loaded.Sidecar.InputShape;
-        if (s.Length != 3)
-        {
-            throw new InvalidInputException($"{ModelCheckpoint.SidecarPath(weights)}: input_shape must be [C,H,W] (got [{string.Join(",", s)}])");
-        }
-
-        var shape = new ImageShape(s[0], s[1], s[2]);
-        return (loaded, new ModuleClassifier(loaded.Model, shape, loaded.Sidecar.Classes));
-    }
+    public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights) => ClassifierCheckpoint.Load(weights);
 
     /// <summary>Copies weights and sidecar into the run folder so it is self-contained.</summary>
     public static void CopyInto(string weights, string runFolder, string fileName)

@@ -42,13 +42,7 @@ public sealed record SavedRun(string Folder, EvolutionConfig Config, LoadedModel
 
         EvolutionConfig config = StrictJson.Read<EvolutionConfig>(configPath);
         LoadedModel model = ModelCheckpoint.Load(Path.Combine(folder, RunFiles.Model));
-        int[] s = model.Sidecar.InputShape;
-        if (s.Length != 3)
-        {
-            throw new InvalidInputException($"{ModelCheckpoint.SidecarPath(model.Path)}: input_shape must be [C,H,W] (got [{string.Join(",", s)}])");
-        }
-
-        var shape = new ImageShape(s[0], s[1], s[2]);
+        ImageShape shape = ClassifierCheckpoint.InputShape(model);
         string archive = Path.Combine(folder, RunFiles.Archive);
         int cells = model.Sidecar.Classes;
         IReadOnlyList<EliteImage> elites = config.Encoding switch
