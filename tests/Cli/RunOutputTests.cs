@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Runs;
@@ -90,13 +91,19 @@ public partial class RunOutputTests(TargetModelFixture target)
         Assert.True(dataUri.Success, "report.html has no data:image/png;base64 image");
         Assert.Equal(File.ReadAllBytes(Path.Combine(run, RunFiles.ElitesGrid)), Convert.FromBase64String(dataUri.Groups[1].Value));
 
-        // The search makes progress: a run that did not select, vary or keep its best would not.
-        float firstMedian = history[0].Stats.MedianConfidence;
-        float lastMedian = history[^1].Stats.MedianConfidence;
-        Assert.True(lastMedian > firstMedian + 0.2f, $"median elite confidence went from {firstMedian} at generation 0 only to {lastMedian} at generation {Generations}");
+        // The search makes progress; a run that did not select, vary or keep its best would not.
+        // Measured with this model over seeds 5-9: CPPN median 45-79% at generation 0 and
+        // 98.9-99.6% at 30 with 5-6 classes at 99%; direct median 8-13% at 0 and 48-55% at 30.
+        ArchiveStats first = history[0].Stats;
+        ArchiveStats last = history[^1].Stats;
+        string progress = $"median elite {first.MedianConfidence} at generation 0, {last.MedianConfidence} at {Generations}, {last.AtLeast99} classes at 99%";
         if (encoding == "cppn")
         {
-            Assert.True(history[^1].Stats.AtLeast99 >= 1, $"no CPPN elite reached 99% in {Generations} generations: {string.Join(", ", history[^1].CellConfidences)}");
+            Assert.True(last.MedianConfidence >= 0.95f && last.AtLeast99 >= 3 && last.MedianConfidence > first.MedianConfidence, progress);
+        }
+        else
+        {
+            Assert.True(last.MedianConfidence >= 0.3f && last.MedianConfidence >= 3 * first.MedianConfidence, progress);
         }
 
         string log = File.ReadAllText(Path.Combine(run, "log.txt"));
