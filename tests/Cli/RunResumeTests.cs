@@ -70,6 +70,26 @@ public class RunResumeTests(TargetModelFixture target)
     }
 
     [Fact]
+    public void Resume_to_fewer_generations_than_already_run_is_refused_and_leaves_the_run_as_it_was()
+    {
+        using var scratch = new TempDirectory();
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "direct", target.ModelPath, generations: 6, seed: 61);
+        string run = RunTestSupport.RunOnOneThread(config, scratch.File("runs"));
+        string configCopy = File.ReadAllText(Path.Combine(run, RunFiles.Config));
+
+        (int exit, _, string err) = RunTestSupport.Fooling("run", "--resume", run, "--generations", "3");
+        Assert.True(exit == 2, $"exit {exit}: {err}");
+        Assert.StartsWith("error: ", err, StringComparison.Ordinal);
+        Assert.Contains("--generations 3", err);
+        Assert.Contains("generation 6", err);
+        Assert.Equal(configCopy, File.ReadAllText(Path.Combine(run, RunFiles.Config)));
+
+        // Asking for the generation already reached is not an error: it rewrites the outputs.
+        RunTestSupport.ResumeOnOneThread(run, 6);
+        Assert.Equal(Enumerable.Range(0, 7), RunTestSupport.History(run, 6).Select(r => r.Generation));
+    }
+
+    [Fact]
     public void Resume_with_a_missing_or_broken_snapshot_is_refused_with_the_file_named()
     {
         using var scratch = new TempDirectory();
