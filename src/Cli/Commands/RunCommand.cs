@@ -9,7 +9,9 @@ using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Configuration;
+using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Tensors;
+using Google.Protobuf;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -108,6 +110,11 @@ internal static class RunCommand
         EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath);
         if (generations is int g && g != cfg.Generations)
         {
+            if (CompletedGeneration(folder) is int done && g < done)
+            {
+                throw new InvalidInputException($"--generations {g} is below generation {done}, which {folder} has already run; give a larger number to extend the run");
+            }
+
             cfg = cfg with { Generations = g };
             File.WriteAllText(configPath, StrictJson.Serialize(cfg));
         }
@@ -118,6 +125,19 @@ internal static class RunCommand
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);
         return Dispatch(cfg, classifier, run, description, resume: true, cancel);
+    }
+
+    /// <summary>Last generation the snapshot in <paramref name="folder"/> holds; null if it cannot be read (resuming then reports why).</summary>
+    private static int? CompletedGeneration(string folder)
+    {
+        try
+        {
+            return ArchiveSnapshotMessage.Parser.ParseFrom(File.ReadAllBytes(Path.Combine(folder, RunFiles.Archive))).Generation - 1;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidProtocolBufferException)
+        {
+            return null;
+        }
     }
 
     private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, CancellationToken cancel)
