@@ -80,7 +80,7 @@ public static class ArchiveSnapshot
         ArgumentNullException.ThrowIfNull(encoding);
         if (!File.Exists(path))
         {
-            throw new DataFormatException(path, "no archive snapshot here; is this a run folder of `fooling run`?");
+            throw new DataFormatException(path, "no archive snapshot: the run ended before its first snapshot (taken every snapshotEvery generations and when it stops cleanly), so there is nothing to resume; start it afresh");
         }
 
         ArchiveSnapshotMessage message;
