@@ -9,3 +9,5 @@ if ! dotnet build src/Cli/FoolingCluster.Cli.csproj -c Release --nologo > "$log"
   echo "error: build failed" >&2
   exit 1
 fi
+# Lets ./fooling tell whether any source changed since this build.
+touch src/Cli/bin/Release/net10.0/.built

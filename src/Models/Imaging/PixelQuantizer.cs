@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace FoolingCluster.Models.Imaging;
 
 /// <summary>
@@ -14,12 +16,14 @@ public static class PixelQuantizer
     public static float ToFloat(byte value) => value / 255f;
 
     /// <summary>Replaces each value by the float its 8-bit quantisation reads back as, in place.</summary>
+    /// <remarks>Vectorised, and equal bit for bit to <c>ToFloat(ToByte(v))</c> for every value (NaN gives 0).</remarks>
     public static void Quantize(Span<float> values)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = ToFloat(ToByte(values[i]));
-        }
+        TensorPrimitives.Multiply(values, 255f, values);
+        TensorPrimitives.Round(values, values);
+        TensorPrimitives.MaxNumber(values, 0f, values);
+        TensorPrimitives.Min(values, 255f, values);
+        TensorPrimitives.Divide(values, 255f, values);
     }
 
     /// <summary>

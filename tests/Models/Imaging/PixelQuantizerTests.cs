@@ -47,4 +47,33 @@ public sealed class PixelQuantizerTests
         byte[] pixels = PixelQuantizer.ToInterleaved([0f, 1f, 1f, 0f, 0f, 0f], channels: 3, height: 1, width: 2);
         Assert.Equal(new byte[] { 0, 255, 0, 255, 0, 0 }, pixels);
     }
+
+    [Fact]
+    public void Vectorised_quantise_equals_the_scalar_mapping_bit_for_bit()
+    {
+        var random = new Random(11);
+        var values = new List<float> { float.NaN, -0f, 0f, 1f, -1f, 2f, float.PositiveInfinity, float.NegativeInfinity };
+        for (int b = 0; b < 256; b++)
+        {
+            values.Add((b + 0.5f) / 255f);
+            values.Add(MathF.BitDecrement((b + 0.5f) / 255f));
+            values.Add(MathF.BitIncrement((b + 0.5f) / 255f));
+        }
+
+        for (int i = 0; i < 5000; i++)
+        {
+            values.Add((float)((random.NextDouble() * 1.4) - 0.2));
+        }
+
+        for (int length = 0; length <= values.Count; length += length < 70 ? 1 : 997)
+        {
+            float[] vector = values.Take(length).ToArray();
+            PixelQuantizer.Quantize(vector);
+            for (int i = 0; i < length; i++)
+            {
+                float expected = PixelQuantizer.ToFloat(PixelQuantizer.ToByte(values[i]));
+                Assert.True(expected.Equals(vector[i]), $"value {values[i]:R}: scalar {expected:R}, vectorised {vector[i]:R}");
+            }
+        }
+    }
 }

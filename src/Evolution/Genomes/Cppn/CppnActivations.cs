@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using FoolingCluster.Tensors.Kernels;
 
 namespace FoolingCluster.Evolution.Genomes.Cppn;
 
@@ -27,17 +28,21 @@ public static class CppnActivations
         switch (activation)
         {
             case CppnActivation.Sine:
-                TensorPrimitives.Sin(values, values);
+                Sine.Sin(values, values);
                 break;
             case CppnActivation.BipolarSigmoid:
-                // 2/(1+e^−x) − 1 = tanh(x/2), and tanh is one vectorised call.
-                TensorPrimitives.Multiply(values, 0.5f, values);
-                TensorPrimitives.Tanh(values, values);
+                // Computed as written, with the engine's inlined exp, rather than as tanh(x/2):
+                // several times faster than the library's tanh on 784-pixel planes.
+                TensorPrimitives.Negate(values, values);
+                Exponential.Exp(values, values);
+                TensorPrimitives.Add(values, 1f, values);
+                TensorPrimitives.Divide(2f, values, values);
+                TensorPrimitives.Subtract(values, 1f, values);
                 break;
             case CppnActivation.Gaussian:
                 TensorPrimitives.Multiply(values, values, values);
                 TensorPrimitives.Negate(values, values);
-                TensorPrimitives.Exp(values, values);
+                Exponential.Exp(values, values);
                 break;
             case CppnActivation.Linear:
                 TensorPrimitives.Max(values, -3f, values);
