@@ -15,6 +15,9 @@ public static class ConfidenceText
         return truncated.ToString("F3", CultureInfo.InvariantCulture) + "%";
     }
 
-    /// <summary>−log10(1 − p), the "nines" of a confidence: 4 means 99.99%. Capped at 9 (float resolution).</summary>
-    public static double Nines(double confidence) => Math.Min(9, -Math.Log10(Math.Max(1e-9, 1 - confidence)));
+    /// <summary>Largest value <see cref="Nines"/> returns: float32 probabilities cannot resolve much closer to 1.</summary>
+    public const double MaxNines = 8;
+
+    /// <summary>−log10(1 − p), the "nines" of a confidence: 4 means 99.99%. Capped at <see cref="MaxNines"/>.</summary>
+    public static double Nines(double confidence) => Math.Min(MaxNines, -Math.Log10(Math.Max(1e-12, 1 - confidence)));
 }

@@ -76,7 +76,7 @@ public static class RunReport
         double evalsPerSecond = facts.SearchSeconds > 0 ? archive.Evaluations / facts.SearchSeconds : 0;
         int lastGeneration = history.Count > 0 ? history[^1].Generation : 0;
         html.AppendLine(inv, $"<p>{E(facts.Encoding.ToUpperInvariant())} encoding against <code>{E(facts.Model)}</code>. Generation {lastGeneration} of {facts.Generations}; {archive.Evaluations:N0} evaluations in {facts.SearchSeconds:F1} s of search ({evalsPerSecond:N0} per second).</p>");
-        html.AppendLine(inv, $"<p><b>{stats.AtLeast9999} of {stats.Cells}</b> classes have an elite at ≥ 99.99% confidence, {stats.AtLeast99} at ≥ 99%; median elite confidence {ConfidenceText.Percent(stats.MedianConfidence)}, lowest {ConfidenceText.Percent(stats.MinConfidence)}. {facts.FoundImages:N0} distinct images reached {ConfidenceText.Percent(facts.RecordThreshold)} or more.</p>");
+        html.AppendLine(inv, $"<p><b>{stats.AtLeast9999} of {stats.Cells}</b> classes have an elite at ≥ 99.99% confidence, {stats.AtLeast99} at ≥ 99%; median elite confidence {ConfidenceText.Percent(stats.MedianConfidence)}, lowest {ConfidenceText.Percent(stats.MinConfidence)}. {facts.FoundImages:N0} distinct images reached {facts.RecordThreshold:P2} or more.</p>");
         html.AppendLine(inv, $"<h2>Elites</h2><p><img alt=\"elite grid\" src=\"data:image/png;base64,{Convert.ToBase64String(gridPng)}\"></p>");
         html.AppendLine("<table><tr><th>class</th><th>confidence</th><th>found in generation</th><th>image</th></tr>");
         foreach (Elite<TGenome> e in elites)
@@ -87,8 +87,8 @@ public static class RunReport
 
         html.AppendLine("</table>");
         html.AppendLine("<h2>Confidence over generations</h2>");
+        html.AppendLine("<p>On a scale of nines, −log10(1 − p): 2 is 99%, 4 is 99.99% (the fooling threshold), 8 is as close to 1 as a float32 probability gets; progress near 1 stays visible.</p>");
         html.AppendLine(ConfidenceChart(history, archive.Cells));
-        html.AppendLine("<p>The same curves on a scale of nines, −log10(1 − p): 2 is 99%, 4 is 99.99%, so progress near 1 stays visible.</p>");
         html.AppendLine(NinesChart(history));
         html.AppendLine("</body></html>");
         return html.ToString();
@@ -101,16 +101,16 @@ public static class RunReport
         for (int c = 0; c < cells; c++)
         {
             int cell = c;
-            series.Add(new SvgSeries($"class {c}", points.Select(r => ((double)r.Generation, (double)r.CellConfidences[cell])).ToArray(), SvgLineChart.Palette[c % SvgLineChart.Palette.Count]));
+            series.Add(new SvgSeries($"class {c}", points.Select(r => ((double)r.Generation, ConfidenceText.Nines(r.CellConfidences[cell]))).ToArray(), SvgLineChart.Palette[c % SvgLineChart.Palette.Count]));
         }
 
         return SvgLineChart.Render(
             "Elite confidence per class",
             "generation",
-            "confidence",
+            "nines: −log10(1 − p)",
             series,
-            yRange: (0, 1),
-            referenceLines: [new SvgReferenceLine(0.99, "99%")]);
+            yRange: (0, ConfidenceText.MaxNines),
+            referenceLines: [new SvgReferenceLine(2, "99%"), new SvgReferenceLine(4, "99.99%")]);
     }
 
     private static string NinesChart(IReadOnlyList<GenerationRecord> history)
@@ -123,7 +123,7 @@ public static class RunReport
             "generation",
             "nines: −log10(1 − p)",
             [Line("lowest", s => s.MinConfidence, "#d62728"), Line("median", s => s.MedianConfidence, "#1f77b4"), Line("highest", s => s.MaxConfidence, "#2ca02c")],
-            yRange: (0, 8),
+            yRange: (0, ConfidenceText.MaxNines),
             referenceLines: [new SvgReferenceLine(2, "99%"), new SvgReferenceLine(4, "99.99%")]);
     }
 
