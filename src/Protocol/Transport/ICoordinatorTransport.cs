@@ -1,0 +1,23 @@
+using FoolingCluster.Protocol.Messages;
+
+namespace FoolingCluster.Protocol.Transport;
+
+/// <summary>The coordinator's side of the cluster's message transport.</summary>
+public interface ICoordinatorTransport : IAsyncDisposable
+{
+    /// <summary>Queues a job for whichever worker takes it first; returns once the broker has it (publisher confirm).</summary>
+    ValueTask PublishJobAsync(JobMessage job, CancellationToken cancel);
+
+    /// <summary>Sends a control message to every worker.</summary>
+    ValueTask PublishControlAsync(ControlMessage control, CancellationToken cancel);
+
+    /// <summary>Drops every job still queued (a restarted coordinator re-issues its own).</summary>
+    ValueTask PurgeJobsAsync(CancellationToken cancel);
+
+    /// <summary>
+    /// Results and heartbeats from workers. Messages that do not parse or exceed
+    /// <see cref="MessageLimits.MaxMessageBytes"/> are logged and dropped by the transport;
+    /// everything else still has to be checked by the receiver.
+    /// </summary>
+    IAsyncEnumerable<IDelivery<WorkerMessage>> ReceiveAsync(CancellationToken cancel);
+}
