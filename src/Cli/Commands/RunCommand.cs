@@ -160,9 +160,10 @@ internal static class RunCommand
             RunReport.Write(folder, facts, search.Scheduler.Archive, encoding.Decoder, search.History);
         }
 
+        var generations = new LocalGenerationEvaluator<TGenome>(evaluator, encoding.Shape);
         using SearchRun<TGenome> search = resume
-            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, evaluator, WriteOutputs)
-            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, evaluator, WriteOutputs);
+            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, generations, classifier.Classes, WriteOutputs)
+            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, generations, classifier.Classes, WriteOutputs);
         var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
         SearchOutcome outcome;
         using (var ctrlC = new CtrlCHandler(cancel))

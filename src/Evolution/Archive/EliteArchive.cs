@@ -41,17 +41,38 @@ public sealed class EliteArchive<TGenome>
     public AddResult[] Add(IReadOnlyList<TGenome> genomes, ReadOnlySpan<float> probabilities, int generation)
     {
         ArgumentNullException.ThrowIfNull(genomes);
+        long first = Evaluations;
+        AddResult[] results = Merge(genomes, probabilities, generation, i => first + i, genomes.Count);
+        return results;
+    }
+
+    /// <summary>
+    /// Adds candidates evaluated elsewhere, in order, with the evaluation ids they were given,
+    /// then counts <paramref name="evaluations"/> evaluations: a worker reports only the
+    /// children that beat some elite, but every child it evaluated counts.
+    /// </summary>
+    /// <param name="genomes">The reported candidates, N of them.</param>
+    /// <param name="probabilities">Their softmax outputs, <c>[N,K]</c>.</param>
+    /// <param name="generation">Generation that produced them.</param>
+    /// <param name="ids">Evaluation id of candidate i.</param>
+    /// <param name="evaluations">Evaluations the batch stands for (at least N).</param>
+    /// <exception cref="ShapeMismatchException">The probabilities are not <c>[N,K]</c>.</exception>
+    public AddResult[] Merge(IReadOnlyList<TGenome> genomes, ReadOnlySpan<float> probabilities, int generation, Func<int, long> ids, long evaluations)
+    {
+        ArgumentNullException.ThrowIfNull(genomes);
+        ArgumentNullException.ThrowIfNull(ids);
         int k = Cells;
         if (probabilities.Length != genomes.Count * k)
         {
             throw new ShapeMismatchException($"probabilities must be [{genomes.Count},{k}] ({genomes.Count * k} values) for {genomes.Count} candidates; got {probabilities.Length} values");
         }
 
+        ArgumentOutOfRangeException.ThrowIfLessThan(evaluations, genomes.Count);
         var results = new AddResult[genomes.Count];
         for (int n = 0; n < genomes.Count; n++)
         {
             ReadOnlySpan<float> p = probabilities.Slice(n * k, k);
-            long id = Evaluations++;
+            long id = ids(n);
             float[]? copy = null;
             AddStatus status = AddStatus.NotAdded;
             int entered = 0;
@@ -76,6 +97,7 @@ public sealed class EliteArchive<TGenome>
             results[n] = new AddResult(status, entered, improvement);
         }
 
+        Evaluations += evaluations;
         return results;
     }
 

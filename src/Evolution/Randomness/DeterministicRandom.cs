@@ -35,6 +35,13 @@ public sealed class DeterministicRandom
         (_s0, _s1, _s2, _s3) = (state[0], state[1], state[2], state[3]);
     }
 
+    /// <summary>Goes back (or forward) to a state read earlier from <see cref="State"/>.</summary>
+    public void Reset(IReadOnlyList<ulong> state)
+    {
+        var other = new DeterministicRandom(state);
+        (_s0, _s1, _s2, _s3) = (other._s0, other._s1, other._s2, other._s3);
+    }
+
     /// <summary>The four state words; feeding them to the constructor continues the sequence.</summary>
     public ulong[] State => [_s0, _s1, _s2, _s3];
 

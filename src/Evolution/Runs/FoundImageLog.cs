@@ -85,6 +85,11 @@ public sealed class FoundImageLog : IDisposable
             pixels[i] = PixelQuantizer.ToByte(image[i]);
         }
 
+        return Append(pixels, label, confidence, generation);
+    }
+
+    private bool Append(byte[] pixels, int label, float confidence, int generation)
+    {
         if (!_seen.Add(Key(pixels)))
         {
             return false;
@@ -97,6 +102,19 @@ public sealed class FoundImageLog : IDisposable
         _stream.Write(head);
         _stream.Write(pixels);
         return true;
+    }
+
+    /// <summary>Appends an already 8-bit image unless an identical one is recorded.</summary>
+    /// <returns>Whether it was new.</returns>
+    public bool Add(FoundImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        if (image.Pixels.Length != _shape.Size)
+        {
+            throw new ArgumentException($"a {_shape} image has {_shape.Size} pixels (got {image.Pixels.Length})", nameof(image));
+        }
+
+        return Append(image.Pixels, image.Label, image.Confidence, image.Generation);
     }
 
     /// <summary>Pushes appended records to disk.</summary>

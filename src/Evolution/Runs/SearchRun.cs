@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Encodings;
-using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 
@@ -26,18 +25,20 @@ public sealed class SearchRun<TGenome> : IDisposable
     private readonly string _folder;
     private readonly EvolutionConfig _config;
     private readonly IEncoding<TGenome> _encoding;
-    private readonly Evaluator<TGenome> _evaluator;
+    private readonly IGenerationEvaluator<TGenome> _evaluator;
+    private readonly int _classes;
     private readonly FoundImageLog _found;
     private readonly List<GenerationRecord> _history;
     private double _searchSeconds;
 
-    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds)
+    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds)
     {
         _folder = folder;
         RunId = runId;
         _config = config;
         _encoding = encoding;
         _evaluator = evaluator;
+        _classes = classes;
         Scheduler = scheduler;
         _history = history;
         _searchSeconds = searchSeconds;
@@ -60,29 +61,35 @@ public sealed class SearchRun<TGenome> : IDisposable
     public Action<SearchRun<TGenome>, string>? OutputsWriter { get; init; }
 
     /// <summary>Starts a fresh search in the existing, empty-of-results <paramref name="folder"/>.</summary>
-    public static SearchRun<TGenome> Start(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, Action<SearchRun<TGenome>, string>? outputsWriter = null)
+    /// <param name="folder">The run folder.</param>
+    /// <param name="config">The search's configuration.</param>
+    /// <param name="encoding">The genomes' encoding.</param>
+    /// <param name="evaluator">Where generations are evaluated: here, or on workers.</param>
+    /// <param name="classes">Cells of the archive: the classifier's classes.</param>
+    /// <param name="outputsWriter">Writes pictures and report at each snapshot.</param>
+    public static SearchRun<TGenome> Start(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Action<SearchRun<TGenome>, string>? outputsWriter = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
-        var archive = new EliteArchive<TGenome>(evaluator.Classifier.Classes);
+        var archive = new EliteArchive<TGenome>(classes);
         var scheduler = new Scheduler<TGenome>(archive, encoding.Variation, config.InitialPopulation, config.BatchSize, new DeterministicRandom(config.Seed));
         File.Delete(Path.Combine(folder, RunFiles.History));
         File.Delete(Path.Combine(folder, RunFiles.Found));
-        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, scheduler, [], 0) { OutputsWriter = outputsWriter };
+        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0) { OutputsWriter = outputsWriter };
     }
 
     /// <summary>Continues the search saved in <paramref name="folder"/> from its last snapshot.</summary>
-    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, Action<SearchRun<TGenome>, string>? outputsWriter = null)
+    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Action<SearchRun<TGenome>, string>? outputsWriter = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
-        int cells = evaluator.Classifier.Classes;
+        int cells = classes;
         RestoredSearch<TGenome> restored = ArchiveSnapshot.Load(Path.Combine(folder, RunFiles.Archive), encoding, cells);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
         HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations);
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
-        return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, scheduler, history, restored.SearchSeconds) { OutputsWriter = outputsWriter };
+        return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds) { OutputsWriter = outputsWriter };
     }
 
     /// <summary>Runs generations until the configured last one or until <paramref name="cancel"/> fires.</summary>
@@ -100,7 +107,18 @@ public sealed class SearchRun<TGenome> : IDisposable
                 break;
             }
 
-            GenerationRecord record = Step();
+            GenerationRecord record;
+            try
+            {
+                record = Step(cancel);
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                Scheduler.AbandonPending();
+                stopped = true;
+                break;
+            }
+
             HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], Scheduler.Archive.Cells);
             progress?.Report(record);
             if (++sinceSnapshot >= _config.SnapshotEvery)
@@ -125,37 +143,24 @@ public sealed class SearchRun<TGenome> : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _found.Dispose();
 
-    /// <summary>One generation: ask, evaluate, record what reached the threshold, tell.</summary>
-    private GenerationRecord Step()
+    /// <summary>One generation, evaluated wherever the evaluator evaluates; records what reached the threshold.</summary>
+    private GenerationRecord Step(CancellationToken cancel)
     {
         long start = Stopwatch.GetTimestamp();
         int generation = Scheduler.NextGeneration;
-        IReadOnlyList<TGenome> candidates = Scheduler.Ask();
-        EvaluatedBatch batch = _evaluator.Evaluate(candidates);
-        Scheduler.Tell(candidates, batch.Probabilities);
-        RecordFound(batch, generation);
+        GenerationResult result = _evaluator.RunGeneration(Scheduler, _config.RecordThreshold, cancel);
+        foreach (FoundImage image in result.Found)
+        {
+            _found.Add(image);
+        }
+
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         _searchSeconds += seconds;
 
         EliteArchive<TGenome> archive = Scheduler.Archive;
         float[] cells = Enumerable.Range(0, archive.Cells).Select(c => archive[c]?.Confidence ?? 0f).ToArray();
-        var record = new GenerationRecord(generation, _config.Generations, archive.Evaluations, _searchSeconds, batch.Count / Math.Max(seconds, 1e-9), archive.Stats(), cells);
+        var record = new GenerationRecord(generation, _config.Generations, archive.Evaluations, _searchSeconds, result.Evaluations / Math.Max(seconds, 1e-9), archive.Stats(), cells);
         _history.Add(record);
         return record;
-    }
-
-    private void RecordFound(EvaluatedBatch batch, int generation)
-    {
-        int k = Scheduler.Archive.Cells;
-        int size = _encoding.Shape.Size;
-        for (int n = 0; n < batch.Count; n++)
-        {
-            ReadOnlySpan<float> p = batch.Probabilities.AsSpan(n * k, k);
-            int label = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(p);
-            if (p[label] >= _config.RecordThreshold)
-            {
-                _found.Add(batch.Images.AsSpan(n * size, size), label, p[label], generation);
-            }
-        }
     }
 }

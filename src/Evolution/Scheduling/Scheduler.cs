@@ -18,6 +18,8 @@ public sealed class Scheduler<TGenome>
     private readonly int _initialPopulation;
     private readonly int _batchSize;
     private IReadOnlyList<TGenome>? _pending;
+    private IReadOnlyList<JobPlan<TGenome>>? _pendingJobs;
+    private ulong[]? _stateBeforeAsk;
 
     /// <summary>A scheduler over <paramref name="archive"/>.</summary>
     /// <param name="archive">The archive; may be restored from a snapshot.</param>
@@ -52,16 +54,13 @@ public sealed class Scheduler<TGenome>
     public int NextGeneration { get; private set; }
 
     /// <summary>Whether an ask awaits its tell.</summary>
-    public bool HasPendingAsk => _pending is not null;
+    public bool HasPendingAsk => _pending is not null || _pendingJobs is not null;
 
     /// <summary>The next batch of candidates to evaluate.</summary>
     /// <exception cref="InvalidOperationException">The previous ask has not been told.</exception>
     public IReadOnlyList<TGenome> Ask()
     {
-        if (_pending is not null)
-        {
-            throw new InvalidOperationException("Ask was called again before the previous batch was told; call Tell with its results first");
-        }
+        BeginAsk();
 
         if (NextGeneration == 0)
         {
@@ -102,7 +101,99 @@ public sealed class Scheduler<TGenome>
 
         AddResult[] results = Archive.Add(candidates, probabilities, NextGeneration);
         _pending = null;
+        _stateBeforeAsk = null;
         NextGeneration++;
         return results;
+    }
+
+    /// <summary>
+    /// The next generation as jobs to breed and evaluate elsewhere (the cluster's form of
+    /// <see cref="Ask"/>): generation 0 is the random initial population split into jobs;
+    /// later generations draw one parent per child uniformly from the filled cells here and
+    /// leave breeding to whoever runs the job.
+    /// </summary>
+    /// <param name="jobSize">Most children per job.</param>
+    /// <exception cref="InvalidOperationException">A previous ask has not been told.</exception>
+    public IReadOnlyList<JobPlan<TGenome>> AskJobs(int jobSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(jobSize, 1);
+        BeginAsk();
+        int total = NextGeneration == 0 ? _initialPopulation : _batchSize;
+        var jobs = new List<JobPlan<TGenome>>();
+        long firstId = Archive.Evaluations;
+        for (int start = 0; start < total; start += jobSize)
+        {
+            int children = Math.Min(jobSize, total - start);
+            IReadOnlyList<TGenome> parents = NextGeneration == 0 ? [] : OffspringBreeder.SelectParents(Archive, children, Random);
+            jobs.Add(new JobPlan<TGenome>(jobs.Count, NextGeneration, parents, children, Random.NextUInt64(), firstId + start));
+        }
+
+        _pendingJobs = jobs;
+        return jobs;
+    }
+
+    /// <summary>Merges the outcomes of the last <see cref="AskJobs"/>, job by job in order, and ends the generation.</summary>
+    /// <param name="jobs">Exactly the list the last AskJobs returned.</param>
+    /// <param name="outcomes">One outcome per job, in the same order.</param>
+    /// <exception cref="InvalidOperationException">There was no job ask to answer.</exception>
+    /// <exception cref="ArgumentException">Other jobs, a missing outcome, or an outcome that does not fit its job.</exception>
+    public AddResult[] TellJobs(IReadOnlyList<JobPlan<TGenome>> jobs, IReadOnlyList<JobOutcome<TGenome>> outcomes)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (_pendingJobs is null)
+        {
+            throw new InvalidOperationException("TellJobs was called without a pending AskJobs; ask for jobs first");
+        }
+
+        if (!ReferenceEquals(jobs, _pendingJobs) || outcomes.Count != jobs.Count)
+        {
+            throw new ArgumentException("TellJobs must be given the jobs the last AskJobs returned and one outcome for each", nameof(jobs));
+        }
+
+        var results = new List<AddResult>();
+        for (int j = 0; j < jobs.Count; j++)
+        {
+            JobPlan<TGenome> job = jobs[j];
+            JobOutcome<TGenome> outcome = outcomes[j];
+            if (outcome.Evaluations != job.Children || outcome.Indices.Any(i => i < 0 || i >= job.Children))
+            {
+                throw new ArgumentException($"job {j}: an outcome must count all {job.Children} children and report indices within them", nameof(outcomes));
+            }
+
+            results.AddRange(Archive.Merge(outcome.Genomes, outcome.Probabilities, NextGeneration, i => job.FirstEvaluationId + outcome.Indices[i], outcome.Evaluations));
+        }
+
+        _pendingJobs = null;
+        _stateBeforeAsk = null;
+        NextGeneration++;
+        return [.. results];
+    }
+
+    /// <summary>
+    /// Forgets a pending ask whose batch will never be told (a stopped search) and puts the
+    /// generator back where it was before that ask, so a snapshot taken now and resumed later
+    /// asks the same batch again.
+    /// </summary>
+    public void AbandonPending()
+    {
+        if (_stateBeforeAsk is not null)
+        {
+            Random.Reset(_stateBeforeAsk);
+        }
+
+        _pending = null;
+        _pendingJobs = null;
+        _stateBeforeAsk = null;
+    }
+
+    private void BeginAsk()
+    {
+        if (HasPendingAsk)
+        {
+            throw new InvalidOperationException("Ask was called again before the previous batch was told; call Tell with its results first");
+        }
+
+        _stateBeforeAsk = Random.State;
     }
 }
