@@ -33,14 +33,21 @@ internal static class RunCommand
         var encoding = new Option<string?>("--encoding") { Description = "cppn or direct" };
         var model = new Option<string?>("--model") { Description = "target weights (.safetensors with its sidecar)" };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
+        var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => 1 };
         var threads = CommonOptions.Threads();
         var command = new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
         {
-            config, resume, generations, seed, encoding, model, runs, threads,
+            config, resume, generations, seed, encoding, model, runs, workers, threads,
         };
         command.SetAction((parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
+            int workerCount = parse.GetValue(workers);
+            if (workerCount is < 1 or > 64)
+            {
+                throw new InvalidInputException($"--workers must be in [1, 64] (got {workerCount})");
+            }
+
             TextWriter console = parse.InvocationConfiguration.Output;
             string? configPath = parse.GetValue(config);
             string? resumeFolder = parse.GetValue(resume);
@@ -62,7 +69,7 @@ internal static class RunCommand
                     throw new InvalidInputException("--seed, --encoding and --model cannot change a run being resumed; only --generations can");
                 }
 
-                return Task.FromResult(Resume(resumeFolder, generationsOverride, console, cancel));
+                return Task.FromResult(Resume(resumeFolder, generationsOverride, workerCount, console, cancel));
             }
 
             EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath!);
@@ -74,12 +81,12 @@ internal static class RunCommand
                 Model = parse.GetValue(model) ?? cfg.Model,
             };
             cfg.Validate(configPath!);
-            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, console, cancel));
+            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, workerCount, console, cancel));
         });
         return command;
     }
 
-    private static int Start(EvolutionConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel)
+    private static int Start(EvolutionConfig cfg, string runsRoot, int workers, TextWriter console, CancellationToken cancel)
     {
         using (var ctrlC = new CtrlCHandler(cancel))
         {
@@ -96,10 +103,10 @@ internal static class RunCommand
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
             cfg.Encoding, description, cfg.Generations, cfg.BatchSize, cfg.InitialPopulation, cfg.Seed, Engine.Threads, run.Path);
-        return Dispatch(cfg, classifier, run, description, resume: false, cancel);
+        return Dispatch(cfg, classifier, run, description, resume: false, workers, cancel);
     }
 
-    private static int Resume(string folder, int? generations, TextWriter console, CancellationToken cancel)
+    private static int Resume(string folder, int? generations, int workers, TextWriter console, CancellationToken cancel)
     {
         string configPath = Path.Combine(folder, RunFiles.Config);
         if (!Directory.Exists(folder) || !File.Exists(configPath))
@@ -124,7 +131,7 @@ internal static class RunCommand
         using RunFolder run = RunFolder.Open(folder, console);
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);
-        return Dispatch(cfg, classifier, run, description, resume: true, cancel);
+        return Dispatch(cfg, classifier, run, description, resume: true, workers, cancel);
     }
 
     /// <summary>Last generation the snapshot in <paramref name="folder"/> holds; null if it cannot be read (resuming then reports why).</summary>
@@ -140,18 +147,18 @@ internal static class RunCommand
         }
     }
 
-    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, CancellationToken cancel)
+    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, CancellationToken cancel)
     {
         ImageShape shape = classifier.InputShape;
         return cfg.Encoding switch
         {
-            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, cancel),
-            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, cancel),
+            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, workers, cancel),
+            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, workers, cancel),
             _ => throw new InvalidInputException($"unknown encoding '{cfg.Encoding}'; valid: {CppnEncoding.EncodingName}, {DirectEncoding.EncodingName}"),
         };
     }
 
-    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, CancellationToken cancel)
+    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, CancellationToken cancel)
     {
         var evaluator = new Evaluator<TGenome>(encoding.Decoder, classifier);
         void WriteOutputs(SearchRun<TGenome> search, string folder)
@@ -160,10 +167,10 @@ internal static class RunCommand
             RunReport.Write(folder, facts, search.Scheduler.Archive, encoding.Decoder, search.History);
         }
 
-        var generations = new LocalGenerationEvaluator<TGenome>(evaluator, encoding.Shape);
+        EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, workers, line => run.Log.Warning("{Line:l}", line));
         using SearchRun<TGenome> search = resume
-            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, generations, classifier.Classes, WriteOutputs)
-            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, generations, classifier.Classes, WriteOutputs);
+            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs)
+            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs);
         var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
         SearchOutcome outcome;
         using (var ctrlC = new CtrlCHandler(cancel))
@@ -171,6 +178,7 @@ internal static class RunCommand
             outcome = search.Run(new Progress(status, run, cfg.SnapshotEvery), ctrlC.Token);
         }
 
+        cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         status.Finish();
         LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount);
         if (outcome.Stopped)

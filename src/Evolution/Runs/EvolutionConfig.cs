@@ -32,6 +32,16 @@ public sealed record EvolutionConfig
     /// </summary>
     public int BatchSize { get; init; } = 400;
 
+    /// <summary>
+    /// Most children per job: a generation is split into jobs of this size for the workers
+    /// (more jobs spread a generation over more workers; fewer make larger, more efficient
+    /// batches). 0: one job per worker and generation in the embedded default.
+    /// </summary>
+    public int JobSize { get; init; }
+
+    /// <summary>The job size to use with <paramref name="workers"/> workers: <see cref="JobSize"/>, or an even split of a generation.</summary>
+    public int JobSizeFor(int workers) => JobSize > 0 ? JobSize : Math.Max(1, (BatchSize + workers - 1) / Math.Max(1, workers));
+
     /// <summary>Seed of the search; equal seeds give equal runs on one thread.</summary>
     public long Seed { get; init; } = 1;
 
@@ -64,6 +74,7 @@ public sealed record EvolutionConfig
         Require(Generations >= 0, $"generations must be non-negative (got {Generations})");
         Require(InitialPopulation >= 1, $"initialPopulation must be at least 1 (got {InitialPopulation})");
         Require(BatchSize >= 1, $"batchSize must be at least 1 (got {BatchSize})");
+        Require(JobSize is >= 0 and <= 100_000, $"jobSize must be in [0, 100000] (got {JobSize}; 0 splits each generation evenly over the workers)");
         Require(RecordThreshold > 0 && float.IsFinite(RecordThreshold), $"recordThreshold must be positive (got {RecordThreshold})");
         Require(SnapshotEvery >= 1, $"snapshotEvery must be at least 1 (got {SnapshotEvery})");
         Require(Direct.MutationRate is >= 0 and <= 1, $"direct.mutationRate must be in [0,1] (got {Direct.MutationRate})");

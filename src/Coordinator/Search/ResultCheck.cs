@@ -1,0 +1,142 @@
+using FoolingCluster.Evolution.Encodings;
+using FoolingCluster.Evolution.Evaluation;
+using FoolingCluster.Evolution.Genomes;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Protocol.Messages;
+
+namespace FoolingCluster.Coordinator.Search;
+
+/// <summary>
+/// Checks a worker's result against the job it answers before anything of it reaches the
+/// archive: counts and indices, probability vectors (length, finite, in [0,1], summing to 1),
+/// genomes (decodable, within the encoding's limits), found images (size, label, threshold);
+/// then recomputes, with the coordinator's own copy of the model, the probabilities of every
+/// reported child and found image, so a worker that lies about scores is caught, not trusted.
+/// </summary>
+/// <typeparam name="TGenome">Genome type.</typeparam>
+public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<TGenome> verifier)
+{
+    /// <summary>Largest difference allowed between a reported and a recomputed probability.</summary>
+    public const float Tolerance = 1e-4f;
+
+    /// <summary>The outcome and found images of <paramref name="result"/>, or the reason it is refused.</summary>
+    public (JobOutcome<TGenome>? Outcome, IReadOnlyList<FoundImage> Found, string? Problem) Check(ResultMessage result, JobPlan<TGenome> job, float recordThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(job);
+        int k = verifier.Classifier.Classes;
+        ImageShape shape = encoding.Shape;
+        if (result.Evaluations != job.Children)
+        {
+            return Refuse($"reports {result.Evaluations} evaluations for a job of {job.Children} children");
+        }
+
+        if (result.Improving.Count > job.Children || result.Found.Count > job.Children)
+        {
+            return Refuse($"reports {result.Improving.Count} improving children and {result.Found.Count} found images for a job of {job.Children}");
+        }
+
+        var indices = new List<int>(result.Improving.Count);
+        var genomes = new List<TGenome>(result.Improving.Count);
+        var probabilities = new float[result.Improving.Count * k];
+        var seen = new HashSet<int>();
+        for (int i = 0; i < result.Improving.Count; i++)
+        {
+            ChildMessage child = result.Improving[i];
+            if (child.Index < 0 || child.Index >= job.Children || !seen.Add(child.Index))
+            {
+                return Refuse($"child index {child.Index} is outside the job's {job.Children} children or repeated");
+            }
+
+            if (ProbabilityProblem(child.Probabilities, k) is string problem)
+            {
+                return Refuse($"child {child.Index}: {problem}");
+            }
+
+            try
+            {
+                genomes.Add(encoding.FromMessage(child.Genome ?? new Protocol.Messages.GenomeMessage()));
+            }
+            catch (InvalidGenomeException ex)
+            {
+                return Refuse($"child {child.Index}: {ex.Message}");
+            }
+
+            indices.Add(child.Index);
+            child.Probabilities.CopyTo(probabilities, i * k);
+        }
+
+        if (genomes.Count > 0)
+        {
+            EvaluatedBatch recomputed = verifier.Evaluate(genomes);
+            for (int i = 0; i < probabilities.Length; i++)
+            {
+                if (Math.Abs(recomputed.Probabilities[i] - probabilities[i]) > Tolerance)
+                {
+                    return Refuse($"child {indices[i / k]}: reported probability {probabilities[i]:G6} of class {i % k}, recomputed {recomputed.Probabilities[i]:G6}");
+                }
+            }
+
+            // The archive keeps the coordinator's own numbers.
+            probabilities = recomputed.Probabilities;
+        }
+
+        var found = new List<FoundImage>(result.Found.Count);
+        var foundImages = new float[result.Found.Count * shape.Size];
+        for (int i = 0; i < result.Found.Count; i++)
+        {
+            FoundImageMessage f = result.Found[i];
+            if (f.Pixels.Length != shape.Size || f.Label < 0 || f.Label >= k || !(f.Confidence >= recordThreshold && f.Confidence <= 1f))
+            {
+                return Refuse($"found image {i}: {f.Pixels.Length} pixels (expected {shape.Size}), label {f.Label}, confidence {f.Confidence:G6} (threshold {recordThreshold:G6})");
+            }
+
+            byte[] pixels = f.Pixels.ToByteArray();
+            for (int p = 0; p < pixels.Length; p++)
+            {
+                foundImages[(i * shape.Size) + p] = pixels[p] / 255f;
+            }
+
+            found.Add(new FoundImage(f.Label, f.Confidence, job.Generation, pixels));
+        }
+
+        if (found.Count > 0)
+        {
+            var recomputed = new float[found.Count * k];
+            verifier.Classifier.Classify(foundImages, found.Count, recomputed);
+            for (int i = 0; i < found.Count; i++)
+            {
+                if (Math.Abs(recomputed[(i * k) + found[i].Label] - found[i].Confidence) > Tolerance)
+                {
+                    return Refuse($"found image {i}: reported confidence {found[i].Confidence:G6}, recomputed {recomputed[(i * k) + found[i].Label]:G6}");
+                }
+            }
+        }
+
+        return (new JobOutcome<TGenome>(indices, genomes, probabilities, result.Evaluations), found, null);
+    }
+
+    private static string? ProbabilityProblem(IReadOnlyList<float> p, int k)
+    {
+        if (p.Count != k)
+        {
+            return $"{p.Count} probabilities for {k} classes";
+        }
+
+        double sum = 0;
+        foreach (float v in p)
+        {
+            if (!(v >= 0f && v <= 1f))
+            {
+                return $"probability {v:G6} is not in [0,1]";
+            }
+
+            sum += v;
+        }
+
+        return Math.Abs(sum - 1) > 1e-3 ? $"probabilities sum to {sum:G6}, not 1" : null;
+    }
+
+    private static (JobOutcome<TGenome>?, IReadOnlyList<FoundImage>, string?) Refuse(string problem) => (null, [], problem);
+}

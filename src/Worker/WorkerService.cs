@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Tensors;
+using FoolingCluster.Worker.Jobs;
+
+namespace FoolingCluster.Worker;
+
+/// <summary>
+/// A worker: takes jobs from the transport one at a time, runs them, publishes the result and
+/// only then acknowledges the job (so a worker that dies mid-job has its job redelivered);
+/// sends heartbeats; obeys pause, resume and stop.
+/// </summary>
+public sealed class WorkerService(IWorkerTransport transport, JobExecutor executor, TimeSpan heartbeatInterval, Action<string>? log = null)
+{
+    private readonly Lock _gate = new();
+    private TaskCompletionSource _resumed = CompletedSource();
+    private long _evaluations;
+    private string _state = "idle";
+
+    /// <summary>Evaluations done since the worker started.</summary>
+    public long Evaluations => Interlocked.Read(ref _evaluations);
+
+    /// <summary>Jobs this worker refused as malformed.</summary>
+    public int Rejected { get; private set; }
+
+    /// <summary>Works until <paramref name="cancel"/> fires or a stop arrives.</summary>
+    public async Task RunAsync(CancellationToken cancel)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        Task control = ObeyControlAsync(stop);
+        Task heartbeats = HeartbeatAsync(stop.Token);
+        try
+        {
+            await foreach (IDelivery<JobMessage> delivery in transport.ReceiveJobsAsync(prefetch: 1, stop.Token).ConfigureAwait(false))
+            {
+                await WaitWhilePausedAsync(stop.Token).ConfigureAwait(false);
+                await RunJobAsync(delivery, stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(Quietly(control), Quietly(heartbeats)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunJobAsync(IDelivery<JobMessage> delivery, CancellationToken cancel)
+    {
+        JobMessage job = delivery.Message;
+        _state = "working";
+        try
+        {
+            ResultMessage result = await Task.Run(() => executor.ExecuteAsync(job, cancel).AsTask(), cancel).ConfigureAwait(false);
+            await transport.PublishAsync(new WorkerMessage { Result = result }, cancel).ConfigureAwait(false);
+            await delivery.AckAsync().ConfigureAwait(false);
+            Interlocked.Add(ref _evaluations, result.Evaluations);
+        }
+        catch (InvalidInputException ex)
+        {
+            // A job that cannot be run here will not run anywhere: drop it rather than loop.
+            Rejected++;
+            log?.Invoke($"worker {executor.WorkerId}: rejected job {job.JobId}: {ex.Message}");
+            await delivery.RejectAsync(requeue: false).ConfigureAwait(false);
+        }
+        finally
+        {
+            _state = "idle";
+        }
+    }
+
+    private async Task ObeyControlAsync(CancellationTokenSource stop)
+    {
+        await foreach (ControlMessage control in transport.ReceiveControlAsync(stop.Token).ConfigureAwait(false))
+        {
+            switch (control.Command)
+            {
+                case ControlMessage.Types.Command.Pause:
+                    lock (_gate)
+                    {
+                        if (_resumed.Task.IsCompleted)
+                        {
+                            _resumed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                        }
+                    }
+
+                    break;
+                case ControlMessage.Types.Command.Resume:
+                    lock (_gate)
+                    {
+                        _resumed.TrySetResult();
+                    }
+
+                    break;
+                case ControlMessage.Types.Command.Stop:
+                    log?.Invoke($"worker {executor.WorkerId}: stop received");
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    return;
+                default:
+                    break;
+            }
+        }
+    }
+
+    private async Task WaitWhilePausedAsync(CancellationToken cancel)
+    {
+        Task resumed;
+        lock (_gate)
+        {
+            resumed = _resumed.Task;
+        }
+
+        if (!resumed.IsCompleted)
+        {
+            _state = "paused";
+            await resumed.WaitAsync(cancel).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HeartbeatAsync(CancellationToken cancel)
+    {
+        long lastEvaluations = 0;
+        long lastTime = Stopwatch.GetTimestamp();
+        using var timer = new PeriodicTimer(heartbeatInterval);
+        do
+        {
+            long now = Stopwatch.GetTimestamp();
+            long evaluations = Evaluations;
+            double seconds = Stopwatch.GetElapsedTime(lastTime, now).TotalSeconds;
+            var heartbeat = new HeartbeatMessage
+            {
+                WorkerId = executor.WorkerId,
+                Host = Environment.MachineName,
+                Threads = Engine.Threads,
+                Evaluations = evaluations,
+                EvaluationsPerSecond = seconds > 0 ? (evaluations - lastEvaluations) / seconds : 0,
+                UnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+                State = _state,
+            };
+            (lastEvaluations, lastTime) = (evaluations, now);
+            await transport.PublishAsync(new WorkerMessage { Heartbeat = heartbeat }, cancel).ConfigureAwait(false);
+        }
+        while (await timer.WaitForNextTickAsync(cancel).ConfigureAwait(false));
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static TaskCompletionSource CompletedSource()
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        source.SetResult();
+        return source;
+    }
+}
