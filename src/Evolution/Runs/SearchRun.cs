@@ -57,6 +57,12 @@ public sealed class SearchRun<TGenome> : IDisposable
     /// <summary>Distinct images recorded at or above the record threshold.</summary>
     public int FoundCount => _found.Count;
 
+    /// <summary>The search's configuration.</summary>
+    public EvolutionConfig Config => _config;
+
+    /// <summary>The genomes' encoding.</summary>
+    public IEncoding<TGenome> Encoding => _encoding;
+
     /// <summary>Called after outputs are rewritten (snapshot, pictures, report); the run folder is its argument.</summary>
     public Action<SearchRun<TGenome>, string>? OutputsWriter { get; init; }
 
@@ -92,15 +98,22 @@ public sealed class SearchRun<TGenome> : IDisposable
         return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds) { OutputsWriter = outputsWriter };
     }
 
+    /// <summary>Called on the search's thread after every generation, once its record is written.</summary>
+    public event Action<SearchRun<TGenome>, GenerationRecord>? GenerationCompleted;
+
     /// <summary>Runs generations until the configured last one or until <paramref name="cancel"/> fires.</summary>
     /// <param name="progress">Receives every generation's record.</param>
     /// <param name="cancel">Stops the search between generations; outputs are still written.</param>
-    public SearchOutcome Run(IProgress<GenerationRecord>? progress, CancellationToken cancel)
+    /// <param name="control">Pause, resume and stop from elsewhere (a dashboard); optional.</param>
+    public SearchOutcome Run(IProgress<GenerationRecord>? progress, CancellationToken cancel, RunControl? control = null)
     {
+        using var stopOrCancel = CancellationTokenSource.CreateLinkedTokenSource(cancel, control?.StopToken ?? CancellationToken.None);
+        cancel = stopOrCancel.Token;
         bool stopped = false;
         int sinceSnapshot = 0;
         while (Scheduler.NextGeneration <= _config.Generations)
         {
+            control?.WaitWhilePaused(cancel);
             if (cancel.IsCancellationRequested)
             {
                 stopped = true;
@@ -121,6 +134,7 @@ public sealed class SearchRun<TGenome> : IDisposable
 
             HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], Scheduler.Archive.Cells);
             progress?.Report(record);
+            GenerationCompleted?.Invoke(this, record);
             if (++sinceSnapshot >= _config.SnapshotEvery)
             {
                 WriteOutputs();

@@ -1,0 +1,124 @@
+using FoolingCluster.Coordinator.Search;
+using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Export;
+using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Imaging;
+using FoolingCluster.Protocol;
+
+namespace FoolingCluster.Coordinator.Http;
+
+/// <summary>
+/// The view of a <see cref="SearchRun{TGenome}"/> in this process: a snapshot is built on the
+/// search's thread after every generation (elites drawn and encoded as PNGs) and swapped in
+/// atomically, so readers never see a half-updated archive.
+/// </summary>
+/// <typeparam name="TGenome">Genome type.</typeparam>
+public sealed class SearchRunView<TGenome> : IRunView
+{
+    private readonly SearchRun<TGenome> _search;
+    private readonly RunControl _control;
+    private readonly WorkerRegistry _workers;
+    private readonly string _runFolder;
+    private readonly string _exportRoot;
+    private readonly string _model;
+    private RunSnapshot _current;
+    private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _finished;
+
+    /// <summary>Follows <paramref name="search"/>.</summary>
+    /// <param name="search">The search; subscribe before it runs.</param>
+    /// <param name="control">Its control.</param>
+    /// <param name="workers">Its workers.</param>
+    /// <param name="runFolder">Its run folder (the model copy is read from there).</param>
+    /// <param name="exportRoot">Folder under which exports are written (data/fooling).</param>
+    /// <param name="model">Target model description.</param>
+    public SearchRunView(SearchRun<TGenome> search, RunControl control, WorkerRegistry workers, string runFolder, string exportRoot, string model)
+    {
+        ArgumentNullException.ThrowIfNull(search);
+        _search = search;
+        _control = control;
+        _workers = workers;
+        _runFolder = runFolder;
+        _exportRoot = exportRoot;
+        _model = model;
+        string weights = Path.Combine(runFolder, RunFiles.Model);
+        Model = (weights, Models.Checkpoints.ModelCheckpoint.SidecarPath(weights), ContentHash.OfFile(weights));
+        _current = Build(search.History.Count > 0 ? search.History[^1].EvaluationsPerSecond : 0);
+        search.GenerationCompleted += (_, record) => Publish(Build(record.EvaluationsPerSecond));
+        // Control changes come from other threads: only the state changes, the archive is not read.
+        control.Changed += _ => Publish(Current with { State = StateName() });
+    }
+
+    /// <inheritdoc/>
+    public RunSnapshot Current => Volatile.Read(ref _current);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<WorkerStatus> Workers => _workers.Snapshot();
+
+    /// <inheritdoc/>
+    public (string WeightsPath, string SidecarPath, string Sha256) Model { get; }
+
+    /// <inheritdoc/>
+    public Task<RunSnapshot> NextAsync(CancellationToken cancel) => Volatile.Read(ref _next).Task.WaitAsync(cancel);
+
+    /// <inheritdoc/>
+    public void Pause() => _control.Pause();
+
+    /// <inheritdoc/>
+    public void Resume() => _control.Resume();
+
+    /// <inheritdoc/>
+    public void Stop() => _control.Stop();
+
+    /// <summary>Marks the run finished (called once the search returned) and publishes that.</summary>
+    public void Finish()
+    {
+        _finished = true;
+        Publish(Current with { State = StateName() });
+    }
+
+    /// <inheritdoc/>
+    public string Export(string name, float? allAbove)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
+        {
+            throw new Tensors.InvalidInputException($"an export name is a plain folder name (got '{name}')");
+        }
+
+        string folder = Path.Combine(_exportRoot, name);
+        FoolingDatasetExport.Export(SavedRun.Load(_runFolder), folder, allAbove);
+        return Path.GetFullPath(folder);
+    }
+
+    private string StateName() => _finished ? "finished" : _control.Stopped ? "stopped" : _control.Paused ? "paused" : "running";
+
+    private void Publish(RunSnapshot snapshot)
+    {
+        Volatile.Write(ref _current, snapshot);
+        TaskCompletionSource<RunSnapshot> previous = Interlocked.Exchange(ref _next, new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
+        previous.TrySetResult(snapshot);
+    }
+
+    private RunSnapshot Build(double evaluationsPerSecond)
+    {
+        EliteArchive<TGenome> archive = _search.Scheduler.Archive;
+        var shape = _search.Encoding.Shape;
+        EliteView[] elites = EliteImages.Render(archive, _search.Encoding.Decoder)
+            .Select(e => new EliteView(e.Elite.Cell, e.Elite.Confidence, e.Elite.Generation, PngWriter.Encode(PixelQuantizer.ToInterleaved(e.Image, shape.Channels, shape.Height, shape.Width), shape.Width, shape.Height, shape.Channels == 1 ? PngColor.Grey : PngColor.Rgb)))
+            .ToArray();
+        string state = StateName();
+        return new RunSnapshot(
+            _search.RunId,
+            _search.Encoding.Name,
+            _model,
+            state,
+            _search.Scheduler.NextGeneration - 1,
+            _search.Config.Generations,
+            archive.Evaluations,
+            evaluationsPerSecond,
+            archive.Stats(),
+            elites,
+            [.. _search.History]);
+    }
+}
