@@ -79,6 +79,46 @@ public class RunCtrlCTests(TargetModelFixture target)
     /// background of a non-interactive shell), the child would inherit that, so SIGINT is reset
     /// to its default for it.
     /// </summary>
+    [Fact]
+    public void A_killed_run_resumes_from_its_journal_and_ends_where_an_uninterrupted_run_ends()
+    {
+        Assert.True(OperatingSystem.IsLinux(), "this test reads /proc; it needs Linux");
+        using var scratch = new TempDirectory();
+
+        // No periodic snapshot: after SIGKILL only the journal knows how far the run got.
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 30, seed: 43, snapshotEvery: 1_000_000);
+        string runs = scratch.File("runs");
+        using Process child = StartFooling("run", config, "--runs", runs, "--threads", "1");
+        var output = new StringBuilder();
+        child.OutputDataReceived += (_, e) => Append(output, e.Data);
+        child.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        child.BeginOutputReadLine();
+        child.BeginErrorReadLine();
+        string run;
+        try
+        {
+            run = WaitForGenerations(child, runs, rows: 8, output, TimeSpan.FromSeconds(90));
+        }
+        finally
+        {
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit();
+        }
+
+        Assert.False(File.Exists(Path.Combine(run, RunFiles.Archive)), "archive.pb exists; the kill came too late to test the journal");
+        Assert.True(new FileInfo(Path.Combine(run, RunFiles.Journal)).Length > 0, "journal.bin is empty after 8 generations");
+        int reached = RunTestSupport.History(run, 30).Count;
+
+        (int exit, _, string err) = RunTestSupport.Fooling("run", "--resume", run, "--generations", "30", "--threads", "1");
+        Assert.True(exit == 0, err);
+        List<GenerationRecord> history = RunTestSupport.History(run, 30);
+        Assert.Equal(Enumerable.Range(0, 31), history.Select(r => r.Generation));
+
+        string straight = RunTestSupport.RunOnOneThread(config, scratch.File("straight"));
+        RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
+        Assert.True(reached >= 8, $"the run had journaled {reached} generations when killed");
+    }
+
     private static Process StartFooling(params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "fooling.dll");

@@ -47,21 +47,52 @@ public static class ArchiveSnapshot
             SearchSeconds = searchSeconds,
         };
         message.RandomState.AddRange(scheduler.Random.State);
-        foreach (Elite<TGenome> elite in archive.Elites)
+        message.Elites.AddRange(archive.Elites.Select(e => ToMessage(e, encoding)));
+        return message;
+    }
+
+    /// <summary>One elite as a message.</summary>
+    public static EliteMessage ToMessage<TGenome>(Elite<TGenome> elite, IEncoding<TGenome> encoding)
+    {
+        ArgumentNullException.ThrowIfNull(elite);
+        ArgumentNullException.ThrowIfNull(encoding);
+        var message = new EliteMessage
         {
-            var e = new EliteMessage
+            Cell = elite.Cell,
+            Genome = encoding.ToMessage(elite.Genome),
+            Confidence = elite.Confidence,
+            Generation = elite.Generation,
+            Id = elite.Id,
+        };
+        message.Probabilities.AddRange(elite.Probabilities);
+        return message;
+    }
+
+    /// <summary>One elite from a message read from <paramref name="source"/>, checked.</summary>
+    /// <exception cref="DataFormatException">The elite is not valid for this encoding and cell count.</exception>
+    public static Elite<TGenome> FromMessage<TGenome>(EliteMessage e, IEncoding<TGenome> encoding, int cells, string source)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(encoding);
+        void Require(bool ok, string problem)
+        {
+            if (!ok)
             {
-                Cell = elite.Cell,
-                Genome = encoding.ToMessage(elite.Genome),
-                Confidence = elite.Confidence,
-                Generation = elite.Generation,
-                Id = elite.Id,
-            };
-            e.Probabilities.AddRange(elite.Probabilities);
-            message.Elites.Add(e);
+                throw new DataFormatException(source, problem);
+            }
         }
 
-        return message;
+        Require(e.Cell >= 0 && e.Cell < cells, $"elite for cell {e.Cell} outside the {cells} cells");
+        Require(e.Probabilities.Count == cells, $"elite of cell {e.Cell} has {e.Probabilities.Count} probabilities, expected {cells}");
+        Require(float.IsFinite(e.Confidence) && e.Confidence == e.Probabilities[e.Cell], $"elite of cell {e.Cell} has a confidence that is not its class's probability");
+        try
+        {
+            return new Elite<TGenome>(e.Cell, encoding.FromMessage(e.Genome ?? new GenomeMessage()), e.Confidence, [.. e.Probabilities], e.Generation, e.Id);
+        }
+        catch (InvalidGenomeException ex)
+        {
+            throw new DataFormatException(source, $"elite of cell {e.Cell}: {ex.Message}");
+        }
     }
 
     /// <summary>Writes the snapshot atomically to <paramref name="path"/>.</summary>
@@ -114,24 +145,7 @@ public static class ArchiveSnapshot
         Require(message.Generation >= 0 && message.Evaluations >= 0, "negative generation or evaluation count");
         Require(message.RandomState.Count == 4 && message.RandomState.Any(w => w != 0), "generator state must be four words, not all zero");
         var archive = new EliteArchive<TGenome>(cells);
-        var elites = new List<Elite<TGenome>>();
-        foreach (EliteMessage e in message.Elites)
-        {
-            Require(e.Cell >= 0 && e.Cell < cells, $"elite for cell {e.Cell} outside the {cells} cells");
-            Require(e.Probabilities.Count == cells, $"elite of cell {e.Cell} has {e.Probabilities.Count} probabilities, expected {cells}");
-            Require(float.IsFinite(e.Confidence) && e.Confidence == e.Probabilities[e.Cell], $"elite of cell {e.Cell} has a confidence that is not its class's probability");
-            TGenome genome;
-            try
-            {
-                genome = encoding.FromMessage(e.Genome ?? new GenomeMessage());
-            }
-            catch (InvalidGenomeException ex)
-            {
-                throw new DataFormatException(source, $"elite of cell {e.Cell}: {ex.Message}");
-            }
-
-            elites.Add(new Elite<TGenome>(e.Cell, genome, e.Confidence, [.. e.Probabilities], e.Generation, e.Id));
-        }
+        List<Elite<TGenome>> elites = message.Elites.Select(e => FromMessage(e, encoding, cells, source)).ToList();
 
         try
         {

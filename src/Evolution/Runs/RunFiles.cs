@@ -12,6 +12,9 @@ public static class RunFiles
     /// <summary>The archive and scheduler state (protobuf <c>ArchiveSnapshotMessage</c>).</summary>
     public const string Archive = "archive.pb";
 
+    /// <summary>Archive changes of every generation since the last snapshot.</summary>
+    public const string Journal = "journal.bin";
+
     /// <summary>Every distinct image that reached the record threshold.</summary>
     public const string Found = "found.bin";
 

@@ -28,6 +28,7 @@ public sealed class SearchRun<TGenome> : IDisposable
     private readonly IGenerationEvaluator<TGenome> _evaluator;
     private readonly int _classes;
     private readonly FoundImageLog _found;
+    private readonly ArchiveJournal _journal;
     private readonly List<GenerationRecord> _history;
     private double _searchSeconds;
 
@@ -43,6 +44,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         _history = history;
         _searchSeconds = searchSeconds;
         _found = FoundImageLog.Open(Path.Combine(folder, RunFiles.Found), encoding.Shape);
+        _journal = ArchiveJournal.Open(Path.Combine(folder, RunFiles.Journal));
     }
 
     /// <summary>The run's id (its folder name).</summary>
@@ -81,6 +83,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         var scheduler = new Scheduler<TGenome>(archive, encoding.Variation, config.InitialPopulation, config.BatchSize, new DeterministicRandom(config.Seed));
         File.Delete(Path.Combine(folder, RunFiles.History));
         File.Delete(Path.Combine(folder, RunFiles.Found));
+        File.Delete(Path.Combine(folder, RunFiles.Journal));
         return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0) { OutputsWriter = outputsWriter };
     }
 
@@ -90,7 +93,14 @@ public sealed class SearchRun<TGenome> : IDisposable
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
         int cells = classes;
-        RestoredSearch<TGenome> restored = ArchiveSnapshot.Load(Path.Combine(folder, RunFiles.Archive), encoding, cells);
+        string snapshot = Path.Combine(folder, RunFiles.Archive);
+        string journal = Path.Combine(folder, RunFiles.Journal);
+
+        // A run killed before its first snapshot still has its journal: replay it from the start.
+        RestoredSearch<TGenome> restored = !File.Exists(snapshot) && File.Exists(journal) && new FileInfo(journal).Length > 0
+            ? new RestoredSearch<TGenome>(Path.GetFileName(Path.GetFullPath(folder)), new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
+            : ArchiveSnapshot.Load(snapshot, encoding, cells);
+        (restored, _) = ArchiveJournal.Replay(journal, restored, encoding);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
         HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations);
@@ -151,17 +161,23 @@ public sealed class SearchRun<TGenome> : IDisposable
     {
         _found.Flush();
         ArchiveSnapshot.Save(Path.Combine(_folder, RunFiles.Archive), RunId, _encoding, Scheduler, _searchSeconds);
+        _journal.Clear();
         OutputsWriter?.Invoke(this, _folder);
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _found.Dispose();
+    public void Dispose()
+    {
+        _found.Dispose();
+        _journal.Dispose();
+    }
 
     /// <summary>One generation, evaluated wherever the evaluator evaluates; records what reached the threshold.</summary>
     private GenerationRecord Step(CancellationToken cancel)
     {
         long start = Stopwatch.GetTimestamp();
         int generation = Scheduler.NextGeneration;
+        long[] idsBefore = ElitesIds();
         GenerationResult result = _evaluator.RunGeneration(Scheduler, _config.RecordThreshold, cancel);
         foreach (FoundImage image in result.Found)
         {
@@ -172,9 +188,15 @@ public sealed class SearchRun<TGenome> : IDisposable
         _searchSeconds += seconds;
 
         EliteArchive<TGenome> archive = Scheduler.Archive;
+        long[] idsAfter = ElitesIds();
+        _found.Flush();
+        _journal.Append(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds);
         float[] cells = Enumerable.Range(0, archive.Cells).Select(c => archive[c]?.Confidence ?? 0f).ToArray();
         var record = new GenerationRecord(generation, _config.Generations, archive.Evaluations, _searchSeconds, result.Evaluations / Math.Max(seconds, 1e-9), archive.Stats(), cells);
         _history.Add(record);
         return record;
     }
+
+    /// <summary>The evaluation id of every cell's elite (−1 where empty): a changed id is a changed elite.</summary>
+    private long[] ElitesIds() => Enumerable.Range(0, Scheduler.Archive.Cells).Select(c => Scheduler.Archive[c]?.Id ?? -1).ToArray();
 }

@@ -4,7 +4,7 @@ namespace FoolingCluster.Models.Imaging;
 /// The CRC-32 that PNG chunks carry (ISO 3309, polynomial 0xEDB88320 reflected), table-driven.
 /// Written here because System.IO.Hashing is not among the project's packages.
 /// </summary>
-internal static class Crc32
+public static class Crc32
 {
     private static readonly uint[] _table = BuildTable();
 

@@ -1,0 +1,165 @@
+using System.Buffers.Binary;
+using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Encodings;
+using FoolingCluster.Evolution.Randomness;
+using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Models.Imaging;
+using FoolingCluster.Protocol.Messages;
+using Google.Protobuf;
+
+namespace FoolingCluster.Evolution.Runs;
+
+/// <summary>
+/// <c>journal.bin</c>: every generation's archive changes, appended and flushed to disk as it
+/// completes, between snapshots. A record is a little-endian uint32 length, the CRC-32 of the
+/// payload, then the payload (a protobuf <c>JournalRecordMessage</c>). A record torn by a crash
+/// fails its length or checksum and ends the replay; the snapshot plus the records before it
+/// give the archive as of the last generation that was journaled.
+/// </summary>
+public sealed class ArchiveJournal : IDisposable
+{
+    private const int HeaderBytes = 8;
+
+    /// <summary>Largest record accepted when replaying (a generation of large elites is far smaller).</summary>
+    private const int MaxRecordBytes = 64 << 20;
+
+    private readonly FileStream _stream;
+
+    private ArchiveJournal(FileStream stream) => _stream = stream;
+
+    /// <summary>Opens the journal at <paramref name="path"/> for appending.</summary>
+    public static ArchiveJournal Open(string path)
+    {
+        // Not FileMode.Append: an appending stream may not be truncated by Clear.
+        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+        stream.Seek(0, SeekOrigin.End);
+        return new ArchiveJournal(stream);
+    }
+
+    /// <summary>Appends the generation that just completed and flushes it to disk.</summary>
+    /// <param name="changed">Elites that entered their cell in that generation.</param>
+    public void Append<TGenome>(string runId, IEncoding<TGenome> encoding, Scheduler<TGenome> scheduler, IEnumerable<Elite<TGenome>> changed, double searchSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(encoding);
+        ArgumentNullException.ThrowIfNull(scheduler);
+        ArgumentNullException.ThrowIfNull(changed);
+        var record = new JournalRecordMessage
+        {
+            RunId = runId,
+            NextGeneration = scheduler.NextGeneration,
+            Evaluations = scheduler.Archive.Evaluations,
+            SearchSeconds = searchSeconds,
+        };
+        record.RandomState.AddRange(scheduler.Random.State);
+        record.Changed.AddRange(changed.Select(e => ArchiveSnapshot.ToMessage(e, encoding)));
+        byte[] payload = record.ToByteArray();
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.Compute(payload));
+        _stream.Write(header);
+        _stream.Write(payload);
+        _stream.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Empties the journal (its records are now in a snapshot).</summary>
+    public void Clear()
+    {
+        _stream.SetLength(0);
+        _stream.Seek(0, SeekOrigin.Begin);
+        _stream.Flush(flushToDisk: true);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _stream.Dispose();
+
+    /// <summary>
+    /// Applies the records of the journal at <paramref name="path"/> that come after
+    /// <paramref name="restored"/>'s generation; cuts off a torn or corrupt tail.
+    /// </summary>
+    /// <returns>The search state after the last good record, and how many records were applied.</returns>
+    /// <exception cref="DataFormatException">A record belongs to another run or holds invalid elites.</exception>
+    public static (RestoredSearch<TGenome> Search, int Applied) Replay<TGenome>(string path, RestoredSearch<TGenome> restored, IEncoding<TGenome> encoding)
+    {
+        ArgumentNullException.ThrowIfNull(restored);
+        if (!File.Exists(path))
+        {
+            return (restored, 0);
+        }
+
+        int applied = 0;
+        long good = 0;
+        RestoredSearch<TGenome> current = restored;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var header = new byte[HeaderBytes];
+            while (stream.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) == HeaderBytes)
+            {
+                uint length = BinaryPrimitives.ReadUInt32LittleEndian(header);
+                uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
+                if (length > MaxRecordBytes)
+                {
+                    break;
+                }
+
+                var payload = new byte[length];
+                if (stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false) != payload.Length || Crc32.Compute(payload) != crc)
+                {
+                    break;
+                }
+
+                JournalRecordMessage record;
+                try
+                {
+                    record = JournalRecordMessage.Parser.ParseFrom(payload);
+                }
+                catch (InvalidProtocolBufferException)
+                {
+                    break;
+                }
+
+                good = stream.Position;
+                if (record.NextGeneration <= current.NextGeneration)
+                {
+                    continue;
+                }
+
+                current = Apply(current, record, encoding, path);
+                applied++;
+            }
+        }
+
+        using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            truncate.SetLength(good);
+        }
+
+        return (current, applied);
+    }
+
+    private static RestoredSearch<TGenome> Apply<TGenome>(RestoredSearch<TGenome> current, JournalRecordMessage record, IEncoding<TGenome> encoding, string path)
+    {
+        if (record.RunId != current.RunId || record.RandomState.Count != 4 || record.Evaluations < current.Archive.Evaluations)
+        {
+            throw new DataFormatException(path, $"a record for generation {record.NextGeneration - 1} does not continue run '{current.RunId}'");
+        }
+
+        EliteArchive<TGenome> archive = current.Archive;
+        var elites = Enumerable.Range(0, archive.Cells).Select(c => archive[c]).Where(e => e is not null).ToDictionary(e => e!.Cell, e => e!);
+        foreach (EliteMessage message in record.Changed)
+        {
+            Elite<TGenome> elite = ArchiveSnapshot.FromMessage(message, encoding, archive.Cells, path);
+            elites[elite.Cell] = elite;
+        }
+
+        var next = new EliteArchive<TGenome>(archive.Cells);
+        next.Restore(elites.Values, record.Evaluations);
+        return current with
+        {
+            Archive = next,
+            Random = new DeterministicRandom([.. record.RandomState]),
+            NextGeneration = record.NextGeneration,
+            SearchSeconds = record.SearchSeconds,
+        };
+    }
+}
