@@ -85,10 +85,13 @@ public class RunCtrlCTests(TargetModelFixture target)
         Assert.True(OperatingSystem.IsLinux(), "this test reads /proc; it needs Linux");
         using var scratch = new TempDirectory();
 
-        // No periodic snapshot: after SIGKILL only the journal knows how far the run got.
+        // No periodic snapshot: after SIGKILL only the journal knows how far the run got. The
+        // killed run is configured far longer than it lives, so it cannot finish (and write
+        // its snapshot) before the kill; the comparison run stops at generation 30.
+        string endless = RunTestSupport.WriteConfig(scratch, "endless.json", "cppn", target.ModelPath, generations: 1_000_000, seed: 43, snapshotEvery: 1_000_000);
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 30, seed: 43, snapshotEvery: 1_000_000);
         string runs = scratch.File("runs");
-        using Process child = StartFooling("run", config, "--runs", runs, "--threads", "1");
+        using Process child = StartFooling("run", endless, "--runs", runs, "--threads", "1");
         var output = new StringBuilder();
         child.OutputDataReceived += (_, e) => Append(output, e.Data);
         child.ErrorDataReceived += (_, e) => Append(output, e.Data);
@@ -108,6 +111,7 @@ public class RunCtrlCTests(TargetModelFixture target)
         Assert.False(File.Exists(Path.Combine(run, RunFiles.Archive)), "archive.pb exists; the kill came too late to test the journal");
         Assert.True(new FileInfo(Path.Combine(run, RunFiles.Journal)).Length > 0, "journal.bin is empty after 8 generations");
         int reached = RunTestSupport.History(run, 30).Count;
+        Assert.True(reached < 30, $"the run reached generation {reached - 1} before the kill; the test needs it killed before 30");
 
         (int exit, _, string err) = RunTestSupport.Fooling("run", "--resume", run, "--generations", "30", "--threads", "1");
         Assert.True(exit == 0, err);
