@@ -30,7 +30,7 @@ public sealed class JobExecutor(string workerId, IModelSource models)
         RunSpecMessage spec = job.Run ?? throw new InvalidJobException($"job {job.JobId} names no run");
         if (!_runners.TryGetValue((spec.RunId, spec.ModelSha256), out IJobRunner? runner))
         {
-            string path = await models.FetchAsync(spec.ModelSha256, cancel).ConfigureAwait(false);
+            string path = await models.FetchAsync(spec.ModelSha256, spec.ModelUrl, cancel).ConfigureAwait(false);
             runner = Create(spec, path);
             _runners[(spec.RunId, spec.ModelSha256)] = runner;
         }

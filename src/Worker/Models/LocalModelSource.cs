@@ -20,7 +20,7 @@ public sealed class LocalModelSource : IModelSource
     public string Sha256 => _sha256;
 
     /// <inheritdoc/>
-    public ValueTask<string> FetchAsync(string sha256, CancellationToken cancel) =>
+    public ValueTask<string> FetchAsync(string sha256, string? url, CancellationToken cancel) =>
         string.Equals(sha256, _sha256, StringComparison.OrdinalIgnoreCase)
             ? ValueTask.FromResult(_path)
             : throw new InvalidInputException($"no model with sha256 {sha256} here (this worker has {_sha256}, {_path})");
