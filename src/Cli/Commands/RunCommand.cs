@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Cli.Output;
+using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
@@ -18,11 +19,18 @@ namespace FoolingCluster.Cli.Commands;
 /// <summary>
 /// <c>fooling run</c>: the product's main job. Evolves fooling images against a trained
 /// classifier with MAP-Elites (training the classifier first if it does not exist yet) and
-/// leaves a self-contained run folder; <c>--resume</c> continues one.
+/// leaves a self-contained run folder; <c>--resume</c> continues one. With <c>--dashboard</c> the
+/// run serves its live dashboard and HTTP API (<see cref="DashboardServer"/>) while it runs.
 /// </summary>
 internal static class RunCommand
 {
     private const string ModelCopy = RunFiles.Model;
+
+    /// <summary>Where dashboard exports go (as <c>fooling export --out data/fooling/&lt;name&gt;</c>).</summary>
+    private const string ExportRoot = "data/fooling";
+
+    /// <summary>Environment variable read for the token when <c>--token</c> is not given (keeps it out of the process list).</summary>
+    private const string TokenVariable = "FOOLING_DASHBOARD_TOKEN";
 
     public static Command Build()
     {
@@ -34,10 +42,13 @@ internal static class RunCommand
         var model = new Option<string?>("--model") { Description = "target weights (.safetensors with its sidecar)" };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
         var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => 1 };
+        var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard and HTTP API while the run runs (elite grid, confidence over time, workers, pause/resume/stop, export)" };
+        var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
+        var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
         var threads = CommonOptions.Threads();
         var command = new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
         {
-            config, resume, generations, seed, encoding, model, runs, workers, threads,
+            config, resume, generations, seed, encoding, model, runs, workers, threads, dashboard, listen, token,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -62,6 +73,8 @@ internal static class RunCommand
                 throw new InvalidInputException("give either a configuration (./fooling run config/mnist-cppn.json) or --resume runs/<id>, not both and not neither");
             }
 
+            DashboardOptions? web = DashboardFrom(parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
+
             if (resumeFolder is not null)
             {
                 if (parse.GetValue(seed) is not null || parse.GetValue(encoding) is not null || parse.GetValue(model) is not null)
@@ -69,7 +82,7 @@ internal static class RunCommand
                     throw new InvalidInputException("--seed, --encoding and --model cannot change a run being resumed; only --generations can");
                 }
 
-                return Task.FromResult(Resume(resumeFolder, generationsOverride, workerCount, console, cancel));
+                return Task.FromResult(Resume(resumeFolder, generationsOverride, workerCount, web, console, cancel));
             }
 
             EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath!);
@@ -81,12 +94,31 @@ internal static class RunCommand
                 Model = parse.GetValue(model) ?? cfg.Model,
             };
             cfg.Validate(configPath!);
-            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, workerCount, console, cancel));
+            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, workerCount, web, console, cancel));
         });
         return command;
     }
 
-    private static int Start(EvolutionConfig cfg, string runsRoot, int workers, TextWriter console, CancellationToken cancel)
+    /// <summary>The dashboard options, checked before anything runs; null without <c>--dashboard</c>.</summary>
+    private static DashboardOptions? DashboardFrom(bool enabled, string? listen, string? token)
+    {
+        if (!enabled)
+        {
+            if (listen is not null || token is not null)
+            {
+                throw new InvalidInputException("--listen and --token configure the dashboard; add --dashboard");
+            }
+
+            return null;
+        }
+
+        token ??= Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        var options = new DashboardOptions { Listen = listen ?? DashboardOptions.DefaultListen, Token = token };
+        DashboardServer.Validate(options);
+        return options;
+    }
+
+    private static int Start(EvolutionConfig cfg, string runsRoot, int workers, DashboardOptions? dashboard, TextWriter console, CancellationToken cancel)
     {
         using (var ctrlC = new CtrlCHandler(cancel))
         {
@@ -103,10 +135,10 @@ internal static class RunCommand
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
             cfg.Encoding, description, cfg.Generations, cfg.BatchSize, cfg.InitialPopulation, cfg.Seed, Engine.Threads, run.Path);
-        return Dispatch(cfg, classifier, run, description, resume: false, workers, cancel);
+        return Dispatch(cfg, classifier, run, description, resume: false, workers, dashboard, cancel);
     }
 
-    private static int Resume(string folder, int? generations, int workers, TextWriter console, CancellationToken cancel)
+    private static int Resume(string folder, int? generations, int workers, DashboardOptions? dashboard, TextWriter console, CancellationToken cancel)
     {
         string configPath = Path.Combine(folder, RunFiles.Config);
         if (!Directory.Exists(folder) || !File.Exists(configPath))
@@ -131,7 +163,7 @@ internal static class RunCommand
         using RunFolder run = RunFolder.Open(folder, console);
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);
-        return Dispatch(cfg, classifier, run, description, resume: true, workers, cancel);
+        return Dispatch(cfg, classifier, run, description, resume: true, workers, dashboard, cancel);
     }
 
     /// <summary>Last generation the snapshot in <paramref name="folder"/> holds; null if it cannot be read (resuming then reports why).</summary>
@@ -147,18 +179,18 @@ internal static class RunCommand
         }
     }
 
-    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, CancellationToken cancel)
+    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, DashboardOptions? dashboard, CancellationToken cancel)
     {
         ImageShape shape = classifier.InputShape;
         return cfg.Encoding switch
         {
-            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, workers, cancel),
-            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, workers, cancel),
+            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, workers, dashboard, cancel),
+            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, workers, dashboard, cancel),
             _ => throw new InvalidInputException($"unknown encoding '{cfg.Encoding}'; valid: {CppnEncoding.EncodingName}, {DirectEncoding.EncodingName}"),
         };
     }
 
-    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, CancellationToken cancel)
+    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, DashboardOptions? dashboard, CancellationToken cancel)
     {
         var evaluator = new Evaluator<TGenome>(encoding.Decoder, classifier);
         void WriteOutputs(SearchRun<TGenome> search, string folder)
@@ -171,15 +203,34 @@ internal static class RunCommand
         using SearchRun<TGenome> search = resume
             ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs)
             : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs);
-        var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
+        using var control = new RunControl();
+        DashboardServer? server = null;
+        SearchRunView<TGenome>? view = null;
         SearchOutcome outcome;
-        using (var ctrlC = new CtrlCHandler(cancel))
+        try
         {
-            outcome = search.Run(new Progress(status, run, cfg.SnapshotEvery), ctrlC.Token);
+            if (dashboard is not null)
+            {
+                view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description);
+                server = DashboardServer.StartAsync(view, dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
+            }
+
+            var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
+            using (var ctrlC = new CtrlCHandler(cancel))
+            {
+                outcome = search.Run(new Progress(status, run, cfg.SnapshotEvery), ctrlC.Token, control);
+            }
+
+            status.Finish();
+        }
+        finally
+        {
+            // The live view ends with the run: a finished run's folder has report.html.
+            view?.Finish();
+            server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        status.Finish();
         LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount);
         if (outcome.Stopped)
         {

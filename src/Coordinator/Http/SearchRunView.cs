@@ -22,6 +22,7 @@ public sealed class SearchRunView<TGenome> : IRunView
     private readonly string _runFolder;
     private readonly string _exportRoot;
     private readonly string _model;
+    private readonly Lock _publishing = new();
     private RunSnapshot _current;
     private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _finished;
@@ -47,7 +48,7 @@ public sealed class SearchRunView<TGenome> : IRunView
         _current = Build(search.History.Count > 0 ? search.History[^1].EvaluationsPerSecond : 0);
         search.GenerationCompleted += (_, record) => Publish(Build(record.EvaluationsPerSecond));
         // Control changes come from other threads: only the state changes, the archive is not read.
-        control.Changed += _ => Publish(Current with { State = StateName() });
+        control.Changed += _ => Publish(null);
     }
 
     /// <inheritdoc/>
@@ -75,7 +76,7 @@ public sealed class SearchRunView<TGenome> : IRunView
     public void Finish()
     {
         _finished = true;
-        Publish(Current with { State = StateName() });
+        Publish(null);
     }
 
     /// <inheritdoc/>
@@ -93,10 +94,21 @@ public sealed class SearchRunView<TGenome> : IRunView
 
     private string StateName() => _finished ? "finished" : _control.Stopped ? "stopped" : _control.Paused ? "paused" : "running";
 
-    private void Publish(RunSnapshot snapshot)
+    /// <summary>
+    /// Swaps in <paramref name="snapshot"/> (null: the current one) with the state as of now. One
+    /// publisher at a time, so a control change and a generation finishing together can neither
+    /// bring back an older generation nor an older state.
+    /// </summary>
+    private void Publish(RunSnapshot? snapshot)
     {
-        Volatile.Write(ref _current, snapshot);
-        TaskCompletionSource<RunSnapshot> previous = Interlocked.Exchange(ref _next, new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
+        TaskCompletionSource<RunSnapshot> previous;
+        lock (_publishing)
+        {
+            snapshot = (snapshot ?? Current) with { State = StateName() };
+            Volatile.Write(ref _current, snapshot);
+            previous = Interlocked.Exchange(ref _next, new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+
         previous.TrySetResult(snapshot);
     }
 
