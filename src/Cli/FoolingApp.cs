@@ -27,6 +27,7 @@ public static class FoolingApp
     {
         var root = new RootCommand("FoolingCluster: evolve fooling images, attack and defend classifiers.");
         root.Subcommands.Add(RunCommand.Build());
+        root.Subcommands.Add(RunCommand.Build(coordinator: true));
         root.Subcommands.Add(WorkerCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(TransferCommand.Build());

@@ -11,6 +11,8 @@ using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
 using Google.Protobuf;
 
@@ -32,7 +34,8 @@ internal static class RunCommand
     /// <summary>Environment variable read for the token when <c>--token</c> is not given (keeps it out of the process list).</summary>
     private const string TokenVariable = "FOOLING_DASHBOARD_TOKEN";
 
-    public static Command Build()
+    /// <summary><c>fooling run</c>, or with <paramref name="coordinator"/> <c>fooling coordinator</c>: the same search with its workers connecting through RabbitMQ and the HTTP API always on.</summary>
+    public static Command Build(bool coordinator = false)
     {
         var config = new Argument<string?>("config") { Description = "search configuration, e.g. config/mnist-cppn.json or config/mnist-direct.json", Arity = ArgumentArity.ZeroOrOne };
         var resume = new Option<string?>("--resume") { Description = "continue the run in this folder (runs/<id>) from its last snapshot" };
@@ -41,22 +44,31 @@ internal static class RunCommand
         var encoding = new Option<string?>("--encoding") { Description = "cppn or direct" };
         var model = new Option<string?>("--model") { Description = "target weights (.safetensors with its sidecar)" };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
-        var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => 1 };
+        var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => coordinator ? 0 : 1 };
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard and HTTP API while the run runs (elite grid, confidence over time, workers, pause/resume/stop, export)" };
+        var broker = new Option<string>("--broker") { Description = "RabbitMQ address, e.g. amqp://guest:guest@127.0.0.1:5672/", Required = true };
+        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
+        var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach this coordinator's HTTP API (default: the --listen address)" };
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
         var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
         var threads = CommonOptions.Threads();
-        var command = new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
-        {
-            config, resume, generations, seed, encoding, model, runs, workers, threads, dashboard, listen, token,
-        };
+        var command = coordinator
+            ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes over RabbitMQ; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
+            {
+                config, resume, generations, seed, encoding, model, runs, broker, prefix, listen, token, advertise, workers, threads,
+            }
+            : new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
+            {
+                config, resume, generations, seed, encoding, model, runs, workers, threads, dashboard, listen, token,
+            };
         command.SetAction((parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             int workerCount = parse.GetValue(workers);
-            if (workerCount is < 1 or > 64)
+            int fewest = coordinator ? 0 : 1;
+            if (workerCount < fewest || workerCount > 64)
             {
-                throw new InvalidInputException($"--workers must be in [1, 64] (got {workerCount})");
+                throw new InvalidInputException($"--workers must be in [{fewest}, 64] (got {workerCount})");
             }
 
             TextWriter console = parse.InvocationConfiguration.Output;
@@ -73,7 +85,10 @@ internal static class RunCommand
                 throw new InvalidInputException("give either a configuration (./fooling run config/mnist-cppn.json) or --resume runs/<id>, not both and not neither");
             }
 
-            DashboardOptions? web = DashboardFrom(parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
+            DashboardOptions? web = DashboardFrom(coordinator || parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
+            RunMode mode = coordinator
+                ? new RunMode("coordinator", workerCount, web, Broker(parse.GetValue(broker)!, parse.GetValue(prefix)!), Advertise(parse.GetValue(advertise)))
+                : new RunMode("run", workerCount, web, null, null);
 
             if (resumeFolder is not null)
             {
@@ -82,7 +97,7 @@ internal static class RunCommand
                     throw new InvalidInputException("--seed, --encoding and --model cannot change a run being resumed; only --generations can");
                 }
 
-                return Task.FromResult(Resume(resumeFolder, generationsOverride, workerCount, web, console, cancel));
+                return Task.FromResult(Resume(resumeFolder, generationsOverride, mode, console, cancel));
             }
 
             EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath!);
@@ -94,9 +109,29 @@ internal static class RunCommand
                 Model = parse.GetValue(model) ?? cfg.Model,
             };
             cfg.Validate(configPath!);
-            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, workerCount, web, console, cancel));
+            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, mode, console, cancel));
         });
         return command;
+    }
+
+    private static RabbitMqOptions Broker(string address, string prefix)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("amqp" or "amqps"))
+        {
+            throw new InvalidInputException($"--broker must be an amqp:// or amqps:// address (got '{address}')");
+        }
+
+        return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}" };
+    }
+
+    private static string? Advertise(string? address)
+    {
+        if (address is not null && (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidInputException($"--advertise must be an http:// address workers can reach, e.g. http://10.0.0.5:8080 (got '{address}')");
+        }
+
+        return address;
     }
 
     /// <summary>The dashboard options, checked before anything runs; null without <c>--dashboard</c>.</summary>
@@ -118,7 +153,7 @@ internal static class RunCommand
         return options;
     }
 
-    private static int Start(EvolutionConfig cfg, string runsRoot, int workers, DashboardOptions? dashboard, TextWriter console, CancellationToken cancel)
+    private static int Start(EvolutionConfig cfg, string runsRoot, RunMode mode, TextWriter console, CancellationToken cancel)
     {
         using (var ctrlC = new CtrlCHandler(cancel))
         {
@@ -135,10 +170,10 @@ internal static class RunCommand
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
             cfg.Encoding, description, cfg.Generations, cfg.BatchSize, cfg.InitialPopulation, cfg.Seed, Engine.Threads, run.Path);
-        return Dispatch(cfg, classifier, run, description, resume: false, workers, dashboard, cancel);
+        return Dispatch(cfg, classifier, run, description, resume: false, mode, cancel);
     }
 
-    private static int Resume(string folder, int? generations, int workers, DashboardOptions? dashboard, TextWriter console, CancellationToken cancel)
+    private static int Resume(string folder, int? generations, RunMode mode, TextWriter console, CancellationToken cancel)
     {
         string configPath = Path.Combine(folder, RunFiles.Config);
         if (!Directory.Exists(folder) || !File.Exists(configPath))
@@ -163,7 +198,7 @@ internal static class RunCommand
         using RunFolder run = RunFolder.Open(folder, console);
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
         run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);
-        return Dispatch(cfg, classifier, run, description, resume: true, workers, dashboard, cancel);
+        return Dispatch(cfg, classifier, run, description, resume: true, mode, cancel);
     }
 
     /// <summary>Last generation the snapshot in <paramref name="folder"/> holds; null if it cannot be read (resuming then reports why).</summary>
@@ -179,18 +214,18 @@ internal static class RunCommand
         }
     }
 
-    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, DashboardOptions? dashboard, CancellationToken cancel)
+    private static int Dispatch(EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, RunMode mode, CancellationToken cancel)
     {
         ImageShape shape = classifier.InputShape;
         return cfg.Encoding switch
         {
-            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, workers, dashboard, cancel),
-            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, workers, dashboard, cancel),
+            CppnEncoding.EncodingName => Search(new CppnEncoding(shape, cfg.Cppn), cfg, classifier, run, description, resume, mode, cancel),
+            DirectEncoding.EncodingName => Search(new DirectEncoding(shape, cfg.Direct), cfg, classifier, run, description, resume, mode, cancel),
             _ => throw new InvalidInputException($"unknown encoding '{cfg.Encoding}'; valid: {CppnEncoding.EncodingName}, {DirectEncoding.EncodingName}"),
         };
     }
 
-    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, int workers, DashboardOptions? dashboard, CancellationToken cancel)
+    private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, RunMode mode, CancellationToken cancel)
     {
         var evaluator = new Evaluator<TGenome>(encoding.Decoder, classifier);
         void WriteOutputs(SearchRun<TGenome> search, string folder)
@@ -199,7 +234,18 @@ internal static class RunCommand
             RunReport.Write(folder, facts, search.Scheduler.Archive, encoding.Decoder, search.History);
         }
 
-        EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, workers, line => run.Log.Warning("{Line:l}", line));
+        void Warn(string line) => run.Log.Warning("{Line:l}", line);
+        ICoordinatorTransport? broker = null;
+        if (mode.Broker is not null)
+        {
+            run.Log.Information("connecting to the broker at {Broker:l}", Redacted(mode.Broker.Uri));
+            broker = RabbitMqCoordinatorTransport.ConnectAsync(mode.Broker with { Log = Warn, Dropped = Warn }, cancel).GetAwaiter().GetResult();
+
+            // Jobs left by an earlier coordinator of this queue are re-issued by this one as needed.
+            broker.PurgeJobsAsync(cancel).AsTask().GetAwaiter().GetResult();
+        }
+
+        EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, broker);
         using SearchRun<TGenome> search = resume
             ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs)
             : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs);
@@ -209,10 +255,15 @@ internal static class RunCommand
         SearchOutcome outcome;
         try
         {
-            if (dashboard is not null)
+            if (mode.Dashboard is not null)
             {
                 view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description);
-                server = DashboardServer.StartAsync(view, dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
+                server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
+                cluster.Spec.ModelUrl = ModelUrl(mode.Advertise, server.Uri);
+                if (broker is not null)
+                {
+                    run.Log.Information("workers fetch the model from {Url:l}; start them with: ./fooling worker --broker {Broker:l}", cluster.Spec.ModelUrl, Redacted(mode.Broker!.Uri));
+                }
             }
 
             var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
@@ -234,7 +285,7 @@ internal static class RunCommand
         LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount);
         if (outcome.Stopped)
         {
-            run.Log.Warning("stopped after generation {Generation}; everything so far is saved. Continue with: ./fooling run --resume {Run:l}", outcome.LastGeneration, run.Path);
+            run.Log.Warning("stopped after generation {Generation}; everything so far is saved. Continue with: ./fooling {Command:l} --resume {Run:l}", outcome.LastGeneration, mode.Name, run.Path);
             return FoolingApp.Interrupted;
         }
 
@@ -254,6 +305,22 @@ internal static class RunCommand
         run.Log.Information("wrote {Grid:l}, {Report:l}, {Folder:l}/<class>.png, {History:l} and {Archive:l} in {Run:l}",
             RunFiles.ElitesGrid, RunFiles.Report, RunFiles.ElitesFolder, RunFiles.History, RunFiles.Archive, run.Path);
     }
+
+    /// <summary>The address workers fetch the model from: <c>--advertise</c>, or the dashboard's own (a wildcard bind is advertised under the machine's name).</summary>
+    private static string ModelUrl(string? advertise, Uri bound)
+    {
+        var root = new UriBuilder(advertise is not null ? new Uri(advertise) : bound);
+        if (advertise is null && (root.Host is "0.0.0.0" or "[::]" or "::"))
+        {
+            root.Host = Environment.MachineName;
+        }
+
+        root.Path = "/api/models";
+        return root.Uri.ToString();
+    }
+
+    /// <summary>An address without its password, for logs.</summary>
+    private static string Redacted(Uri uri) => new UriBuilder(uri) { Password = string.Empty }.Uri.ToString();
 
     /// <summary>Status line every generation; a log line at every snapshot.</summary>
     private sealed class Progress(ConsoleProgress<GenerationRecord> status, RunFolder run, int every) : IProgress<GenerationRecord>

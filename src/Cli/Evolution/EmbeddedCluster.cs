@@ -21,17 +21,28 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     private readonly CancellationTokenSource _workersStop = new();
     private readonly Task[] _workers;
 
-    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, Task[] workers)
+    private readonly ICoordinatorTransport? _external;
+
+    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, ICoordinatorTransport? external)
     {
         Evaluator = evaluator;
+        Spec = spec;
         _workers = workers;
+        _external = external;
     }
+
+    /// <summary>The run as jobs describe it; its model address may be filled in once the HTTP API is up, before the first job goes out.</summary>
+    public RunSpecMessage Spec { get; }
 
     /// <summary>Runs generations on the embedded workers.</summary>
     public ClusterGenerationEvaluator<TGenome> Evaluator { get; }
 
-    /// <summary>Starts <paramref name="workers"/> workers serving the run in <paramref name="runFolder"/>.</summary>
-    public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log)
+    /// <summary>
+    /// Starts <paramref name="workers"/> in-process workers serving the run in
+    /// <paramref name="runFolder"/>, or, given an <paramref name="external"/> transport (a
+    /// coordinator's RabbitMQ connection, owned from now on), only the coordinator's side.
+    /// </summary>
+    public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log, ICoordinatorTransport? external = null)
     {
         var broker = new InProcessBroker { Dropped = log };
         var models = new LocalModelSource(Path.Combine(runFolder, RunFiles.Model));
@@ -46,8 +57,11 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
             SettingsJson = encoding.Name == CppnEncoding.EncodingName ? StrictJson.Serialize(config.Cppn) : StrictJson.Serialize(config.Direct),
             ModelSha256 = models.Sha256,
         };
-        var evaluator = new ClusterGenerationEvaluator<TGenome>(broker.Coordinator(), encoding, spec, verifier, config.JobSizeFor(workers), log);
-        var cluster = new EmbeddedCluster<TGenome>(evaluator, new Task[workers]);
+        // Over a broker the number of workers is unknown: a generation goes out as jobs of 50
+        // unless the configuration says otherwise.
+        int jobSize = external is null ? config.JobSizeFor(workers) : (config.JobSize > 0 ? config.JobSize : 50);
+        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? broker.Coordinator(), encoding, spec, verifier, jobSize, log);
+        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], external);
         for (int i = 0; i < workers; i++)
         {
             var service = new WorkerService(broker.Worker(), new JobExecutor($"embedded-{i + 1}", models), TimeSpan.FromSeconds(2), log);
@@ -63,6 +77,11 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         await _workersStop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         await Evaluator.DisposeAsync().ConfigureAwait(false);
+        if (_external is not null)
+        {
+            await _external.DisposeAsync().ConfigureAwait(false);
+        }
+
         _workersStop.Dispose();
     }
 }
