@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text;
+using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Protocol.Tests;
+using FoolingCluster.Tests.Shared;
+using Xunit;
+
+namespace FoolingCluster.Cli.Tests;
+
+/// <summary>
+/// A coordinator and two worker processes over a real RabbitMQ server (started privately on
+/// 127.0.0.1): the run finishes as the embedded one does, and survives losing a worker mid-run.
+/// </summary>
+[Collection(RunTestGroup.Name)]
+public sealed class ClusterOverRabbitMqTests(TargetModelFixture target, RabbitMqBroker broker) : IClassFixture<RabbitMqBroker>, IDisposable
+{
+    private readonly TempDirectory _scratch = new();
+    private readonly List<Process> _workers = [];
+
+    public void Dispose()
+    {
+        foreach (Process worker in _workers)
+        {
+            if (!worker.HasExited)
+            {
+                worker.Kill(entireProcessTree: true);
+                worker.WaitForExit();
+            }
+
+            worker.Dispose();
+        }
+
+        _scratch.Dispose();
+    }
+
+    [RabbitMqFact]
+    public void A_coordinator_with_two_worker_processes_finishes_the_run_and_both_workers_contribute()
+    {
+        RabbitMqBroker broker = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", target.ModelPath, generations: 25, seed: 51, initialPopulation: 40, batchSize: 80);
+        StartWorker(broker, prefix, "w1");
+        StartWorker(broker, prefix, "w2");
+
+        (int exit, string output, string err) = RunTestSupport.Fooling("coordinator", config, "--broker", broker.Uri.ToString(), "--prefix", prefix, "--listen", "127.0.0.1:0", "--runs", _scratch.File("runs"));
+
+        Assert.True(exit == 0, $"{err}\n{output}\n{WorkerOutput()}");
+        string run = RunTestSupport.SingleRunFolder(_scratch.File("runs"));
+        ArchiveSnapshotMessage snapshot = RunTestSupport.Snapshot(run);
+        Assert.Equal(26, snapshot.Generation);
+        Assert.Equal(40 + (25 * 80), snapshot.Evaluations);
+        Assert.Equal(10, snapshot.Elites.Count);
+        string log = File.ReadAllText(Path.Combine(run, "log.txt"));
+        Assert.DoesNotContain("refused a result", log);
+        Assert.Contains("fetched model", WorkerOutput("w1"));
+        Assert.Contains("fetched model", WorkerOutput("w2"));
+    }
+
+    [RabbitMqFact]
+    public void A_worker_killed_mid_run_has_its_jobs_redelivered_and_the_run_finishes()
+    {
+        RabbitMqBroker broker = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "direct", target.ModelPath, generations: 40, seed: 52, initialPopulation: 40, batchSize: 80);
+        Process doomed = StartWorker(broker, prefix, "doomed");
+        StartWorker(broker, prefix, "survivor");
+        string runs = _scratch.File("runs");
+
+        Task<(int, string, string)> coordinator = Task.Run(() => RunTestSupport.Fooling("coordinator", config, "--broker", broker.Uri.ToString(), "--prefix", prefix, "--listen", "127.0.0.1:0", "--runs", runs));
+        WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1 && RunTestSupport.History(Directory.GetDirectories(runs)[0], 40).Count >= 5, TimeSpan.FromSeconds(120), "the run did not reach generation 4");
+        doomed.Kill(entireProcessTree: true);
+        doomed.WaitForExit();
+
+        (int exit, string output, string err) = coordinator.Wait(TimeSpan.FromSeconds(180)) ? coordinator.Result : throw new TimeoutException($"the coordinator did not finish after the worker was killed\n{WorkerOutput()}");
+        Assert.True(exit == 0, $"{err}\n{output}");
+        ArchiveSnapshotMessage snapshot = RunTestSupport.Snapshot(RunTestSupport.SingleRunFolder(runs));
+        Assert.Equal(41, snapshot.Generation);
+        Assert.Equal(40 + (40 * 80), snapshot.Evaluations);
+    }
+
+    private RabbitMqBroker Broker() => broker;
+
+    private Process StartWorker(RabbitMqBroker server, string prefix, string id)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "fooling.dll");
+        Assert.True(File.Exists(dll), $"the built command is not next to the test assembly ({dll})");
+        var start = new ProcessStartInfo { FileName = DotnetHost(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string arg in new[] { dll, "worker", "--broker", server.Uri.ToString(), "--prefix", prefix, "--threads", "1", "--id", id, "--cache", _scratch.File($"cache-{id}") })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start a worker");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _outputs[id] = output;
+        _workers.Add(process);
+        return process;
+    }
+
+    private readonly Dictionary<string, StringBuilder> _outputs = [];
+
+    private string WorkerOutput(string? id = null)
+    {
+        IEnumerable<KeyValuePair<string, StringBuilder>> which = id is null ? _outputs : _outputs.Where(o => o.Key == id);
+        return string.Join("\n", which.Select(o => { lock (o.Value) { return $"[{o.Key}]\n{o.Value}"; } }));
+    }
+
+    private static void WaitUntil(Func<bool> condition, TimeSpan timeout, string failure)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(clock.Elapsed < timeout, failure);
+            Thread.Sleep(100);
+        }
+    }
+
+    private static string DotnetHost() =>
+        Environment.ProcessPath is string self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}
