@@ -60,7 +60,7 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         // Over a broker the number of workers is unknown: a generation goes out as jobs of 50
         // unless the configuration says otherwise.
         int jobSize = external is null ? config.JobSizeFor(workers) : (config.JobSize > 0 ? config.JobSize : 50);
-        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? broker.Coordinator(), encoding, spec, verifier, jobSize, log);
+        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? broker.Coordinator(), encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
         var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], external);
         for (int i = 0; i < workers; i++)
         {

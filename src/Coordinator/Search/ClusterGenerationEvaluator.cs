@@ -36,7 +36,8 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     /// <param name="verifier">The coordinator's own evaluator, used to recompute reported scores.</param>
     /// <param name="jobSize">Most children per job.</param>
     /// <param name="log">Receives one line per dropped or refused message.</param>
-    public ClusterGenerationEvaluator(ICoordinatorTransport transport, IEncoding<TGenome> encoding, RunSpecMessage spec, Evaluator<TGenome> verifier, int jobSize, Action<string>? log = null)
+    /// <param name="trustedWorkers">Workers are in this process: check results' structure but do not recompute their scores.</param>
+    public ClusterGenerationEvaluator(ICoordinatorTransport transport, IEncoding<TGenome> encoding, RunSpecMessage spec, Evaluator<TGenome> verifier, int jobSize, Action<string>? log = null, bool trustedWorkers = false)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(spec);
@@ -45,7 +46,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         _encoding = encoding;
         _spec = spec;
         _jobSize = jobSize;
-        _check = new ResultCheck<TGenome>(encoding, verifier);
+        _check = new ResultCheck<TGenome>(encoding, verifier, recompute: !trustedWorkers);
         _log = log;
         _receiving = Task.Run(() => ReceiveAsync(_stop.Token));
     }

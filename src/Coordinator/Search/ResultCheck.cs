@@ -15,7 +15,13 @@ namespace FoolingCluster.Coordinator.Search;
 /// reported child and found image, so a worker that lies about scores is caught, not trusted.
 /// </summary>
 /// <typeparam name="TGenome">Genome type.</typeparam>
-public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<TGenome> verifier)
+/// <param name="encoding">The run's encoding.</param>
+/// <param name="verifier">The coordinator's evaluator.</param>
+/// <param name="recompute">
+/// Recompute reported scores. Off only for workers in this process, which run the same code on
+/// the same model and cannot lie; the structural checks run regardless.
+/// </param>
+public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, bool recompute = true)
 {
     /// <summary>Largest difference allowed between a reported and a recomputed probability.</summary>
     public const float Tolerance = 1e-4f;
@@ -67,7 +73,7 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
             child.Probabilities.CopyTo(probabilities, i * k);
         }
 
-        if (genomes.Count > 0)
+        if (recompute && genomes.Count > 0)
         {
             EvaluatedBatch recomputed = verifier.Evaluate(genomes);
             for (int i = 0; i < probabilities.Length; i++)
@@ -101,7 +107,7 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
             found.Add(new FoundImage(f.Label, f.Confidence, job.Generation, pixels));
         }
 
-        if (found.Count > 0)
+        if (recompute && found.Count > 0)
         {
             var recomputed = new float[found.Count * k];
             verifier.Classifier.Classify(foundImages, found.Count, recomputed);
