@@ -142,7 +142,6 @@ public sealed class SearchRun<TGenome> : IDisposable
                 break;
             }
 
-            HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], Scheduler.Archive.Cells);
             progress?.Report(record);
             GenerationCompleted?.Invoke(this, record);
             if (++sinceSnapshot >= _config.SnapshotEvery)
@@ -189,11 +188,16 @@ public sealed class SearchRun<TGenome> : IDisposable
 
         EliteArchive<TGenome> archive = Scheduler.Archive;
         long[] idsAfter = ElitesIds();
-        _found.Flush();
-        _journal.Append(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds);
         float[] cells = Enumerable.Range(0, archive.Cells).Select(c => archive[c]?.Confidence ?? 0f).ToArray();
         var record = new GenerationRecord(generation, _config.Generations, archive.Evaluations, _searchSeconds, result.Evaluations / Math.Max(seconds, 1e-9), archive.Stats(), cells);
         _history.Add(record);
+
+        // History first, journal second: a crash between the two leaves a history row the
+        // journal does not cover, which resuming drops and redoes, never a journaled
+        // generation without its row.
+        HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], archive.Cells);
+        _found.Flush();
+        _journal.Append(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds);
         return record;
     }
 
