@@ -79,14 +79,48 @@ public sealed class ClusterOverRabbitMqTests(TargetModelFixture target, RabbitMq
         Assert.Equal(40 + (40 * 80), snapshot.Evaluations);
     }
 
+    [RabbitMqFact]
+    public void A_killed_coordinator_resumes_from_snapshot_and_journal_and_ends_as_an_uninterrupted_run()
+    {
+        RabbitMqBroker server = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        const int Generations = 30;
+
+        // Fixed job size and one kernel thread everywhere, so every process computes the same
+        // numbers as the uninterrupted embedded run it is compared with.
+        string endless = RunTestSupport.WriteConfig(_scratch, "endless.json", "cppn", target.ModelPath, generations: 1_000_000, seed: 53, initialPopulation: 40, batchSize: 80, snapshotEvery: 4, jobSize: 40);
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", target.ModelPath, generations: Generations, seed: 53, initialPopulation: 40, batchSize: 80, snapshotEvery: 4, jobSize: 40);
+        StartWorker(server, prefix, "w1");
+        StartWorker(server, prefix, "w2");
+        string runs = _scratch.File("runs");
+        Process coordinator = Start("coordinator", "coordinator", endless, "--broker", server.Uri.ToString(), "--prefix", prefix, "--listen", "127.0.0.1:0", "--runs", runs, "--threads", "1");
+        WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1 && RunTestSupport.History(Directory.GetDirectories(runs)[0], Generations).Count >= 7, TimeSpan.FromSeconds(120), "the coordinator did not reach generation 6");
+        coordinator.Kill(entireProcessTree: true);
+        coordinator.WaitForExit();
+        string run = RunTestSupport.SingleRunFolder(runs);
+        Assert.True(RunTestSupport.History(run, Generations).Count < Generations, "the coordinator got too far before the kill");
+
+        (int exit, string output, string err) = RunTestSupport.Fooling("coordinator", "--resume", run, "--generations", $"{Generations}", "--broker", server.Uri.ToString(), "--prefix", prefix, "--listen", "127.0.0.1:0", "--threads", "1");
+        Assert.True(exit == 0, $"{err}\n{output}\n{WorkerOutput()}");
+
+        string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));
+        RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
+        Assert.Equal(Enumerable.Range(0, Generations + 1), RunTestSupport.History(run, Generations).Select(r => r.Generation));
+    }
+
     private RabbitMqBroker Broker() => broker;
 
-    private Process StartWorker(RabbitMqBroker server, string prefix, string id)
+    private Process StartWorker(RabbitMqBroker server, string prefix, string id) =>
+        Start(id, "worker", "--broker", server.Uri.ToString(), "--prefix", prefix, "--threads", "1", "--id", id, "--cache", _scratch.File($"cache-{id}"));
+
+    /// <summary>Starts the built command with <paramref name="args"/>; its output is kept under <paramref name="id"/>.</summary>
+    private Process Start(string id, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "fooling.dll");
         Assert.True(File.Exists(dll), $"the built command is not next to the test assembly ({dll})");
         var start = new ProcessStartInfo { FileName = DotnetHost(), RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string arg in new[] { dll, "worker", "--broker", server.Uri.ToString(), "--prefix", prefix, "--threads", "1", "--id", id, "--cache", _scratch.File($"cache-{id}") })
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
         }

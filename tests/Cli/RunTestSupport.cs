@@ -52,7 +52,7 @@ public sealed class RunTestGroup : ICollectionFixture<TargetModelFixture>
 internal static class RunTestSupport
 {
     /// <summary>Writes a search configuration for <paramref name="model"/> with no training fallback.</summary>
-    public static string WriteConfig(TempDirectory scratch, string name, string encoding, string model, int generations, long seed, int initialPopulation = 50, int batchSize = 100, int snapshotEvery = 25, double recordThreshold = 0.9999)
+    public static string WriteConfig(TempDirectory scratch, string name, string encoding, string model, int generations, long seed, int initialPopulation = 50, int batchSize = 100, int snapshotEvery = 25, double recordThreshold = 0.9999, int jobSize = 0)
     {
         string path = scratch.File(name);
         string json = string.Create(CultureInfo.InvariantCulture, $$"""
@@ -63,6 +63,7 @@ internal static class RunTestSupport
               "generations": {{generations}},
               "initialPopulation": {{initialPopulation}},
               "batchSize": {{batchSize}},
+              "jobSize": {{jobSize}},
               "seed": {{seed}},
               "snapshotEvery": {{snapshotEvery}},
               "recordThreshold": {{recordThreshold}}
