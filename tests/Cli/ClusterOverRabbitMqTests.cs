@@ -108,6 +108,33 @@ public sealed class ClusterOverRabbitMqTests(TargetModelFixture target, RabbitMq
         Assert.Equal(Enumerable.Range(0, Generations + 1), RunTestSupport.History(run, Generations).Select(r => r.Generation));
     }
 
+    [RabbitMqFact]
+    public async Task A_broker_restart_mid_run_is_survived_by_coordinator_and_workers()
+    {
+        RabbitMqBroker server = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", target.ModelPath, generations: 300, seed: 54, initialPopulation: 40, batchSize: 80);
+        StartWorker(server, prefix, "w1");
+        StartWorker(server, prefix, "w2");
+        string runs = _scratch.File("runs");
+        Task<(int, string, string)> coordinator = Task.Run(() => RunTestSupport.Fooling("coordinator", config, "--broker", server.Uri.ToString(), "--prefix", prefix, "--listen", "127.0.0.1:0", "--runs", runs));
+        WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1 && RunTestSupport.History(Directory.GetDirectories(runs)[0], 300).Count >= 4, TimeSpan.FromSeconds(120), "the run did not reach generation 3");
+        Assert.False(coordinator.IsCompleted, "the run ended before the broker could be restarted under it");
+
+        await server.StopAsync();
+        int generationAtStop = RunTestSupport.History(RunTestSupport.SingleRunFolder(runs), 300).Count - 1;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await server.StartAsync();
+
+        Assert.True(coordinator.Wait(TimeSpan.FromSeconds(240)), $"the run did not finish after the broker restarted\n{WorkerOutput()}");
+        (int exit, string output, string err) = coordinator.Result;
+        Assert.True(exit == 0, $"{err}\n{output}\n{WorkerOutput()}");
+        ArchiveSnapshotMessage snapshot = RunTestSupport.Snapshot(RunTestSupport.SingleRunFolder(runs));
+        Assert.Equal(301, snapshot.Generation);
+        Assert.Equal(40 + (300 * 80), snapshot.Evaluations);
+        Assert.True(generationAtStop < 300, $"the run had finished (generation {generationAtStop}) when the broker stopped");
+    }
+
     private RabbitMqBroker Broker() => broker;
 
     private Process StartWorker(RabbitMqBroker server, string prefix, string id) =>
