@@ -38,7 +38,7 @@ internal static class BenchCommand
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
-        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution() };
+        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster() };
     }
 
     private static Command BuildEvolution()
@@ -81,6 +81,27 @@ internal static class BenchCommand
             string commandLine = "fooling bench evolution" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "");
             string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
             File.WriteAllText(path, EvolutionBenchmark.Markdown(figures, searches, commandLine, target));
+            console.WriteLine($"wrote {path}");
+            return FoolingApp.Success;
+        });
+        return command;
+    }
+
+    private static Command BuildCluster()
+    {
+        var output = new Option<string>("--out") { Description = "markdown file to write", DefaultValueFactory = _ => "bench/results/coordinator-ceiling.md" };
+        var quick = new Option<bool>("--quick") { Description = "fewer generations (a smoke run, not a measurement)" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("cluster", "The coordinator's ceiling: children handed out and merged per second when workers answer at once.") { output, quick, threads };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            console.WriteLine($"machine: {MachineInfo.Describe()}");
+            IReadOnlyList<Figure> figures = ClusterBenchmark.CoordinatorCeiling(Architecture.Create("lenet", seed: 1), f => console.WriteLine(f.ToString()), parse.GetValue(quick));
+            string path = parse.GetValue(output)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            File.WriteAllText(path, ClusterBenchmark.Markdown(figures, "fooling bench cluster" + (parse.GetValue(quick) ? " --quick" : "")));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
