@@ -52,4 +52,25 @@ public class TrainAndEvaluateTests
             Assert.Contains(figure, output);
         }
     }
+
+    [Fact]
+    public void Bench_evolution_and_cluster_quick_write_their_figures()
+    {
+        using var scratch = new TempDirectory();
+        string evolution = scratch.File("evolution.md");
+        (int exit, string output, string err) = CliHarness.Run("bench", "evolution", "--quick", "--model", scratch.File("no-model.safetensors"), "--out", evolution);
+        Assert.True(exit == 0, err);
+        foreach (string figure in new[] { "classifier forward only", "direct render only", "cppn render only", "direct evaluation", "cppn evaluation" })
+        {
+            Assert.Contains(figure, File.ReadAllText(evolution));
+        }
+
+        Assert.Contains("whole searches skipped", output);
+
+        string cluster = scratch.File("ceiling.md");
+        (exit, _, err) = CliHarness.Run("bench", "cluster", "--quick", "--out", cluster);
+        Assert.True(exit == 0, err);
+        Assert.Contains("0 reported children per job", File.ReadAllText(cluster));
+        Assert.Contains("2 reported children per job", File.ReadAllText(cluster));
+    }
 }
