@@ -1,7 +1,6 @@
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Autograd;
 using FoolingCluster.Tensors.NN;
-using FoolingCluster.Tensors.Ops;
 
 namespace FoolingCluster.Attacks;
 
@@ -77,12 +76,70 @@ public sealed class ModuleAttackModel : IAttackModel
             using TensorScope scope = TensorScope.Begin();
             Tensor x = Slice(images, start, b, size);
             x.RequiresGrad = true;
-            // Summed, not averaged: each row of the gradient is its own sample's, whatever the slice size.
-            Tensor loss = Functional.CrossEntropy(_module.Forward(x), labels.Slice(start, b), Reduction.Sum);
-            Tape.Grad(loss, x).Span.CopyTo(gradient.Span.Slice(start * size, b * size));
+            Tensor logits = _module.Forward(x);
+            Tensor seed = CrossEntropyGradient(logits, labels.Slice(start, b));
+            Tape.Grad(logits, x, seed).Span.CopyTo(gradient.Span.Slice(start * size, b * size));
         }
 
         return gradient;
+    }
+
+    /// <summary>
+    /// <c>∂ Σᵢ CE(zᵢ, yᵢ) / ∂z</c> = softmax(zᵢ) − onehot(yᵢ), row by row: summed, not averaged, so
+    /// each row is its own sample's whatever the slice size.
+    /// </summary>
+    /// <remarks>
+    /// Computed in double, with the label's entry as −Σ_{j≠y} pⱼ rather than p_y − 1: on an image
+    /// classified with near certainty p_y rounds to 1 in float and p_y − 1 to 0 or to float noise,
+    /// which would point the first steps of an attack in an arbitrary direction.
+    /// </remarks>
+    /// <param name="logits"><c>[B,K]</c>.</param>
+    /// <param name="labels">B classes in [0,K).</param>
+    internal static Tensor CrossEntropyGradient(Tensor logits, ReadOnlySpan<int> labels)
+    {
+        if (logits.Rank != 2 || logits.Shape[0] != labels.Length)
+        {
+            throw new ShapeMismatchException($"the model's logits must be [{labels.Length},K]; got {Tensor.ShapeString(logits.Shape)}");
+        }
+
+        int k = logits.Shape[1];
+        Tensor seed = Tensor.Empty(logits.Shape);
+        Span<double> p = k <= 256 ? stackalloc double[k] : new double[k];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            int label = labels[i];
+            if ((uint)label >= (uint)k)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), label, $"label {label} of sample {i} is outside [0, {k})");
+            }
+
+            ReadOnlySpan<float> z = logits.Span.Slice(i * k, k);
+            Span<float> g = seed.Span.Slice(i * k, k);
+            double max = double.NegativeInfinity;
+            foreach (float v in z)
+            {
+                max = Math.Max(max, v);
+            }
+
+            double sum = 0;
+            for (int j = 0; j < k; j++)
+            {
+                p[j] = Math.Exp(z[j] - max);
+                sum += p[j];
+            }
+
+            double others = 0;
+            for (int j = 0; j < k; j++)
+            {
+                double pj = p[j] / sum;
+                g[j] = (float)pj;
+                others += j == label ? 0 : pj;
+            }
+
+            g[label] = (float)-others;
+        }
+
+        return seed;
     }
 
     private static int CheckImages(Tensor images)

@@ -2,6 +2,8 @@ using FoolingCluster.Attacks.Criteria;
 using FoolingCluster.Attacks.Gradient;
 using FoolingCluster.Attacks.Tests.Support;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Autograd;
+using FoolingCluster.Tensors.Ops;
 using Xunit;
 
 namespace FoolingCluster.Attacks.Tests;
@@ -106,6 +108,23 @@ public class GradientTests
         using TensorScope scope = TensorScope.Begin();
         new ModuleAttackModel(net).LossGradient(Tensor.FromArray(TinyNet.Images(Count, seed: 10), Count, 1, 3, 4), s_labels);
         Assert.All(net.Parameters(), p => Assert.Null(p.Grad));
+    }
+
+    [Fact]
+    public void The_cross_entropy_gradient_agrees_with_the_tape_and_stays_exact_when_the_model_is_certain()
+    {
+        using TensorScope scope = TensorScope.Begin();
+        Tensor logits = Tensor.FromArray([1f, -0.5f, 2f, 0.3f, 0.3f, -1f], 2, 3);
+        logits.RequiresGrad = true;
+        int[] labels = [2, 0];
+        float[] tape = Tape.Grad(Functional.CrossEntropy(logits, labels, Reduction.Sum), logits).ToArray();
+        Assert.Equal(tape, ModuleAttackModel.CrossEntropyGradient(logits, labels).ToArray(), (a, b) => Math.Abs(a - b) <= 1e-6f);
+
+        // p₀ = 1 − 2e⁻³⁰ rounds to 1 in float, so p₀ − 1 would be 0; the gradient must still say "lower logit 0".
+        float[] certain = ModuleAttackModel.CrossEntropyGradient(Tensor.FromArray([30f, 0f, 0f], 1, 3), [0]).ToArray();
+        Assert.True(certain[0] < 0, $"label entry {certain[0]}");
+        Assert.Equal(-(certain[1] + certain[2]), certain[0], 1e-20f);
+        Assert.Equal(Math.Exp(-30), certain[1], 1e-18);
     }
 
     /// <summary>Central differences, h = 1e-2, of each sample's own loss.</summary>
