@@ -126,6 +126,29 @@ public class AttackCommandTests
         Assert.Contains("--out", err);
     }
 
+    [Fact]
+    public void Bench_attacks_quick_writes_the_step_figures_and_with_a_model_the_test_set_figures()
+    {
+        using var scratch = new TempDirectory();
+        string md = scratch.File("attacks.md");
+        (int exit, string output, string err) = CliHarness.Run("bench", "attacks", "--quick", "--model", scratch.File("no-model.safetensors"), "--out", md);
+        Assert.True(exit == 0, err);
+        foreach (string figure in new[] { "pgd step batch=64", "pgd step batch=256", "pgd step batch=1024" })
+        {
+            Assert.Contains(figure, File.ReadAllText(md));
+        }
+
+        Assert.Contains("test-set figures skipped", output);
+
+        (string model, _) = TrainModel(scratch);
+        (exit, _, err) = CliHarness.Run("bench", "attacks", "--quick", "--model", model, "--data", CliHarness.Mnist, "--out", md);
+        Assert.True(exit == 0, err);
+        foreach (string figure in new[] { "clean accuracy", "accuracy under fgsm eps=0.25", "accuracy under pgd-40 linf eps=0.3", "pgd-40 linf eps=0.3 over the test set" })
+        {
+            Assert.Contains(figure, File.ReadAllText(md));
+        }
+    }
+
     /// <summary>A LeNet trained for one epoch on 3,000 digits (about 90 %), saved with its sidecar.</summary>
     private static (string Path, LeNet Net) TrainModel(TempDirectory scratch)
     {

@@ -4,7 +4,10 @@ using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Architectures;
+using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Tensors.NN;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -38,7 +41,7 @@ internal static class BenchCommand
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
-        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster() };
+        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster(), BuildAttacks() };
     }
 
     private static Command BuildEvolution()
@@ -81,6 +84,48 @@ internal static class BenchCommand
             string commandLine = "fooling bench evolution" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "");
             string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
             File.WriteAllText(path, EvolutionBenchmark.Markdown(figures, searches, commandLine, target));
+            console.WriteLine($"wrote {path}");
+            return FoolingApp.Success;
+        });
+        return command;
+    }
+
+    private static Command BuildAttacks()
+    {
+        var output = new Option<string>("--out") { Description = "markdown file to write", DefaultValueFactory = _ => "bench/results/attacks.md" };
+        var quick = new Option<bool>("--quick") { Description = "one short trial per step figure and 500 test images (a smoke run, not a measurement)" };
+        var model = new Option<string>("--model") { Description = "trained target for the test-set figures; step throughput alone needs none", DefaultValueFactory = _ => "models/lenet.safetensors" };
+        var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
+        var compare = new Option<string?>("--compare") { Description = "PyTorch's figures measured on this machine (bench/results/pytorch-attacks.md) to put side by side" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("attacks", "PGD step images/s by batch; FGSM and PGD-40 accuracy and PGD-40 images/s over the MNIST test set.") { output, quick, model, data, compare, threads };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            bool isQuick = parse.GetValue(quick);
+            string modelPath = parse.GetValue(model)!;
+            string? comparePath = parse.GetValue(compare);
+            IReadOnlyDictionary<string, double>? reference = comparePath is null ? null : ReferenceFigures.Read(comparePath);
+            console.WriteLine($"machine: {MachineInfo.Describe()}");
+            bool trained = File.Exists(modelPath);
+            Module net = trained ? ModelCheckpoint.Load(modelPath).Model : Architecture.Create("lenet", seed: 1);
+            var figures = new List<Figure>(AttackBenchmark.StepThroughput(net, f => console.WriteLine(f.ToString()), isQuick));
+            if (trained)
+            {
+                ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, isQuick ? 500 : null);
+                figures.AddRange(AttackBenchmark.TestSet(net, test, f => console.WriteLine(f.ToString())));
+            }
+            else
+            {
+                console.WriteLine($"{modelPath} does not exist: step throughput measured on an untrained LeNet, test-set figures skipped (train one with ./fooling train --config config/train-lenet.json)");
+            }
+
+            string path = parse.GetValue(output)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            string commandLine = "fooling bench attacks" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "") + (comparePath is null ? "" : $" --compare {comparePath}");
+            string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
+            File.WriteAllText(path, AttackBenchmark.Markdown(figures, commandLine, target, reference));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
