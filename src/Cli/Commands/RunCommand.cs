@@ -238,7 +238,7 @@ internal static class RunCommand
         ICoordinatorTransport? broker = null;
         if (mode.Broker is not null)
         {
-            run.Log.Information("connecting to the broker at {Broker:l}", Redacted(mode.Broker.Uri));
+            run.Log.Information("connecting to the broker at {Broker:l}", AddressText.Redacted(mode.Broker.Uri));
             broker = RabbitMqCoordinatorTransport.ConnectAsync(mode.Broker with { Log = Warn, Dropped = Warn }, cancel).GetAwaiter().GetResult();
 
             // Jobs left by an earlier coordinator of this queue are re-issued by this one as needed.
@@ -262,7 +262,7 @@ internal static class RunCommand
                 cluster.Spec.ModelUrl = ModelUrl(mode.Advertise, server.Uri);
                 if (broker is not null)
                 {
-                    run.Log.Information("workers fetch the model from {Url:l}; start them with: ./fooling worker --broker {Broker:l}", cluster.Spec.ModelUrl, Redacted(mode.Broker!.Uri));
+                    run.Log.Information("workers fetch the model from {Url:l}; start them with: ./fooling worker --broker {Broker:l}", cluster.Spec.ModelUrl, AddressText.Redacted(mode.Broker!.Uri));
                 }
             }
 
@@ -319,8 +319,6 @@ internal static class RunCommand
         return root.Uri.ToString();
     }
 
-    /// <summary>An address without its password, for logs.</summary>
-    private static string Redacted(Uri uri) => new UriBuilder(uri) { Password = string.Empty }.Uri.ToString();
 
     /// <summary>Status line every generation; a log line at every snapshot.</summary>
     private sealed class Progress(ConsoleProgress<GenerationRecord> status, RunFolder run, int every) : IProgress<GenerationRecord>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.Output;
 using System.Globalization;
 using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
@@ -37,7 +38,7 @@ internal static class WorkerCommand
 
             var options = new RabbitMqOptions { Uri = brokerUri, Prefix = parse.GetValue(prefix)!, ConnectionName = $"worker {workerId}", Log = Log, Dropped = Log };
             using var ctrlC = new CtrlCHandler(cancel);
-            Log($"worker {workerId}: connecting to {Redacted(brokerUri)} with {Engine.Threads} threads");
+            Log($"worker {workerId}: connecting to {AddressText.Redacted(brokerUri)} with {Engine.Threads} threads");
             await using RabbitMqWorkerTransport transport = await RabbitMqWorkerTransport.ConnectAsync(options, workerId, ctrlC.Token).ConfigureAwait(false);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var models = new HttpModelSource(http, parse.GetValue(cache)!, coordinatorUri, Log);
@@ -60,6 +61,4 @@ internal static class WorkerCommand
         return uri;
     }
 
-    /// <summary>The address without its password, for logs.</summary>
-    private static string Redacted(Uri uri) => new UriBuilder(uri) { Password = string.Empty }.Uri.ToString();
 }

@@ -111,7 +111,10 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     }
 
     /// <summary>Job ids are unique within a run and equal for the same job of a resumed run, so late duplicates are recognised.</summary>
-    public static long JobId(int generation, int index) => ((long)generation * 1_000_000) + index;
+    public static long JobId(int generation, int index) => ((long)generation * JobsPerGeneration) + index;
+
+    /// <summary>Job ids leave room for this many jobs per generation.</summary>
+    private const long JobsPerGeneration = 1_000_000;
 
     private JobMessage ToMessage(JobPlan<TGenome> plan, float[] eliteFitness, float recordThreshold)
     {
@@ -228,8 +231,8 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
 
         public bool TryGetJob(long jobId, out int index)
         {
-            long generationPart = jobId / 1_000_000;
-            index = (int)(jobId % 1_000_000);
+            long generationPart = jobId / JobsPerGeneration;
+            index = (int)(jobId % JobsPerGeneration);
             return plans.Count > 0 && generationPart == plans[0].Generation && index >= 0 && index < plans.Count;
         }
 
