@@ -20,6 +20,9 @@ public abstract class FixedEpsilonAttack
     /// <summary>The norm whose ε-ball bounds the perturbation.</summary>
     public abstract Distance Distance { get; }
 
+    /// <summary>A name for reports, e.g. "PGD".</summary>
+    public abstract string Name { get; }
+
     /// <summary>A short description with the settings that matter, for reports.</summary>
     public abstract string Describe();
 

@@ -31,7 +31,8 @@ public class AttackCatalogTests
     }
 
     [Theory]
-    [InlineData("cw", null, null, "valid: fgsm, fgm, bim, pgd")]
+    [InlineData("cw", null, null, "those are: fgsm, fgm, bim, pgd")]
+    [InlineData("carlini", null, null, "valid: fgsm, fgm, bim, pgd, uniform-noise, deepfool")]
     [InlineData("pgd", "l1", null, "valid: linf, l2")]
     [InlineData("fgsm", "l2", null, "fgm")]
     [InlineData("fgm", "linf", null, "fgsm")]
@@ -40,6 +41,33 @@ public class AttackCatalogTests
     public void Bad_names_and_settings_are_explained(string name, string? norm, int? steps, string expected)
     {
         var ex = Assert.Throws<InvalidInputException>(() => AttackCatalog.Create(name, norm, steps));
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Fact]
+    public void Every_name_builds_in_every_norm_it_lists_as_a_minimising_attack()
+    {
+        foreach (string name in AttackCatalog.Names)
+        {
+            foreach (string norm in AttackCatalog.NormsOf(name))
+            {
+                IMinimizingAttack attack = AttackCatalog.CreateMinimizing(name, norm, [0.1f, 0.2f]);
+                Assert.Equal(norm, attack.Distance.Name.Replace("∞", "inf", StringComparison.Ordinal).ToLowerInvariant());
+                Assert.Equal(AttackCatalog.TakesEpsilon(name), attack is Robustness.EpsilonSearch);
+                Assert.False(string.IsNullOrWhiteSpace(attack.Describe()));
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("deepfool", "l0", "l0 attacks: salt-and-pepper, pointwise")]
+    [InlineData("boundary", null, "takes no ε")]
+    [InlineData("pointwise", "l0", "no step count")]
+    public void Minimising_attacks_explain_what_they_do_not_take(string name, string? norm, string expected)
+    {
+        var ex = Assert.Throws<InvalidInputException>(() => name == "pointwise"
+            ? (object)AttackCatalog.CreateMinimizing(name, norm, [0.1f], steps: 3)
+            : AttackCatalog.CreateFixedEpsilon(name, norm));
         Assert.Contains(expected, ex.Message);
     }
 }

@@ -131,6 +131,8 @@ public class FixedEpsilonAttackTests
     {
         public override Distance Distance => Distance.Linf;
 
+        public override string Name => "runaway";
+
         public override string Describe() => "runaway";
 
         protected override Tensor RunAttack(IAttackModel model, Tensor inputs, Criterion criterion, float epsilon) =>

@@ -23,6 +23,8 @@ internal sealed class AndCriterion : Criterion
 
     public override int Count => _a.Count;
 
+    public override Criterion Select(ReadOnlySpan<int> samples) => new AndCriterion(_a.Select(samples), _b.Select(samples));
+
     public override bool[] IsAdversarial(Tensor logits)
     {
         bool[] a = _a.IsAdversarial(logits);

@@ -17,6 +17,10 @@ public abstract class Criterion
     /// <exception cref="ShapeMismatchException">The logits are not <c>[N,K]</c> with N = <see cref="Count"/>.</exception>
     public abstract bool[] IsAdversarial(Tensor logits);
 
+    /// <summary>The same criterion for some of its samples, in the order given.</summary>
+    /// <param name="samples">Indices in [0, <see cref="Count"/>).</param>
+    public abstract Criterion Select(ReadOnlySpan<int> samples);
+
     /// <summary>A criterion met where both this one and <paramref name="other"/> are.</summary>
     public Criterion And(Criterion other) => new AndCriterion(this, other);
 
@@ -51,6 +55,18 @@ public abstract class Criterion
         }
 
         return predictions;
+    }
+
+    /// <summary>The classes of the chosen samples.</summary>
+    protected static int[] Pick(int[] classes, ReadOnlySpan<int> samples)
+    {
+        int[] picked = new int[samples.Length];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            picked[i] = classes[samples[i]];
+        }
+
+        return picked;
     }
 
     /// <summary>Copies class indices, checking that none is negative.</summary>

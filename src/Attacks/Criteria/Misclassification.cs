@@ -17,6 +17,9 @@ public sealed class Misclassification : Criterion
     public override int Count => _labels.Length;
 
     /// <inheritdoc/>
+    public override Criterion Select(ReadOnlySpan<int> samples) => new Misclassification(Pick(_labels, samples));
+
+    /// <inheritdoc/>
     public override bool[] IsAdversarial(Tensor logits)
     {
         int[] predicted = PredictionsOfCount(logits);

@@ -17,6 +17,9 @@ public sealed class TargetedMisclassification : Criterion
     public override int Count => _targets.Length;
 
     /// <inheritdoc/>
+    public override Criterion Select(ReadOnlySpan<int> samples) => new TargetedMisclassification(Pick(_targets, samples));
+
+    /// <inheritdoc/>
     public override bool[] IsAdversarial(Tensor logits)
     {
         int[] predicted = PredictionsOfCount(logits);

@@ -31,7 +31,7 @@ public abstract class AdditiveNoiseAttack : FixedEpsilonAttack
     public int Seed { get; }
 
     /// <summary>A name for reports.</summary>
-    public abstract string Name { get; }
+    public abstract override string Name { get; }
 
     /// <inheritdoc/>
     public override string Describe() =>

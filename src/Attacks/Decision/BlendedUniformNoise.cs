@@ -50,6 +50,9 @@ public sealed class BlendedUniformNoise : DecisionAttack
     public override Distance Distance => Distance.L2;
 
     /// <inheritdoc/>
+    public override string Name => "blended uniform noise";
+
+    /// <inheritdoc/>
     public override string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"blended uniform noise L2, up to {Draws} draws, {BlendSteps} blends, {BisectionSteps} bisection steps, seed {Seed}");
 

@@ -93,6 +93,9 @@ public sealed class BoundaryAttack : DecisionAttack
     public override Distance Distance => Distance.L2;
 
     /// <inheritdoc/>
+    public override string Name => "Boundary";
+
+    /// <inheritdoc/>
     public override string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"Boundary attack L2, {Steps} steps, spherical {SphericalStep:G3}, source {SourceStep:G3}, adaptation {StepAdaptation:G3}, start: {Init.Describe()}");
 

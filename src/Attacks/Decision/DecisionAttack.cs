@@ -1,4 +1,5 @@
 using FoolingCluster.Attacks.Criteria;
+using FoolingCluster.Attacks.Minimization;
 using FoolingCluster.Attacks.Distances;
 using FoolingCluster.Tensors;
 
@@ -17,10 +18,13 @@ namespace FoolingCluster.Attacks.Decision;
 /// it returns. Attacks that refine an adversarial (Boundary, Pointwise) take another attack to
 /// find their starting points, or the starting points themselves.
 /// </remarks>
-public abstract class DecisionAttack
+public abstract class DecisionAttack : IMinimizingAttack
 {
     /// <summary>The norm whose distance the attack minimises.</summary>
     public abstract Distance Distance { get; }
+
+    /// <summary>A name for reports, e.g. "Boundary".</summary>
+    public abstract string Name { get; }
 
     /// <summary>A short description with the settings that matter, for reports.</summary>
     public abstract string Describe();
@@ -74,6 +78,26 @@ public abstract class DecisionAttack
         bool[] success = oracle.IsAdversarial(adversarials);
         double[] distances = Distance.Measure(inputs, adversarials);
         return new DecisionResult(adversarials, success, distances, Distance.Name, oracle.Queries);
+    }
+
+    /// <summary>
+    /// The attack with its own starting points, reported as a minimisation result: where it failed,
+    /// the input itself and +∞, as the gradient minimisation attacks report a failure.
+    /// </summary>
+    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion)
+    {
+        DecisionResult found = Run(model, inputs, criterion);
+        int size = inputs.Size / found.Count;
+        Span<float> adversarials = found.Adversarials.Span;
+        for (int i = 0; i < found.Count; i++)
+        {
+            if (!found.Success[i])
+            {
+                inputs.Span.Slice(i * size, size).CopyTo(adversarials.Slice(i * size, size));
+            }
+        }
+
+        return new MinimizationResult(found.Adversarials, found.Success, found.PerturbationSizes(), Distance);
     }
 
     /// <summary>The attack proper.</summary>

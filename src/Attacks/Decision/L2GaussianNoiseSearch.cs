@@ -59,6 +59,9 @@ public sealed class L2GaussianNoiseSearch : DecisionAttack
     public override Distance Distance => Distance.L2;
 
     /// <inheritdoc/>
+    public override string Name => "Gaussian noise search";
+
+    /// <inheritdoc/>
     public override string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"Gaussian noise search L2, {Repeats} directions, {GridSteps} scales up to {MaxNorm:G4}, {BisectionSteps} bisection steps, seed {Seed}");
 

@@ -59,6 +59,9 @@ public sealed class PointwiseAttack : DecisionAttack
     public override Distance Distance => Distance.L0;
 
     /// <inheritdoc/>
+    public override string Name => "Pointwise";
+
+    /// <inheritdoc/>
     public override string Describe()
     {
         string refine = Refine

@@ -34,6 +34,9 @@ public sealed class SaltAndPepperNoise : DecisionAttack
     public override Distance Distance => Distance.L0;
 
     /// <inheritdoc/>
+    public override string Name => "salt-and-pepper noise";
+
+    /// <inheritdoc/>
     public override string Describe() =>
         string.Create(CultureInfo.InvariantCulture, $"salt-and-pepper noise L0, {Steps} steps, seed {Seed}");
 

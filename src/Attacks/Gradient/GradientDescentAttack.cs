@@ -74,7 +74,7 @@ public class GradientDescentAttack : FixedEpsilonAttack
     public int Seed { get; }
 
     /// <summary>A name for reports, e.g. "PGD".</summary>
-    public virtual string Name => "gradient descent";
+    public override string Name => "gradient descent";
 
     /// <summary>The step taken at radius <paramref name="epsilon"/>.</summary>
     public float StepSize(float epsilon) => AbsoluteStepSize ?? (RelativeStepSize * epsilon);

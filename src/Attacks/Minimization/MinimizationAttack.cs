@@ -15,7 +15,7 @@ namespace FoolingCluster.Attacks.Minimization;
 /// asks the criterion again of what it returns, and puts the input back where the attack did not
 /// succeed, so a failure never passes for an adversarial.
 /// </remarks>
-public abstract class MinimizationAttack
+public abstract class MinimizationAttack : IMinimizingAttack
 {
     /// <summary>The norm whose distance the attack minimises.</summary>
     public abstract Distance Distance { get; }
@@ -76,6 +76,9 @@ public abstract class MinimizationAttack
 
         return new MinimizationResult(adversarials, success, distances, Distance);
     }
+
+    /// <inheritdoc/>
+    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion) => Run(model, inputs, criterion);
 
     /// <summary>The attack proper.</summary>
     /// <param name="model">The classifier under attack.</param>
