@@ -8,11 +8,12 @@ namespace FoolingCluster.Attacks.Robustness;
 
 /// <summary>
 /// A fixed-ε attack turned into a minimising one, as Foolbox runs one over a list of epsilons:
-/// each input is attacked at growing radii until its clipped adversarial succeeds, and the
+/// each input is attacked at the radii of a list, looking for the smallest at which its clipped adversarial succeeds, and the
 /// distance reported is that adversarial's own (at most the radius).
 /// </summary>
 /// <remarks>
-/// Only inputs not yet fooled go on to the next radius, so the cost falls as the radius grows.
+/// Each input bisects the list of radii for the smallest that fools it, so an input costs
+/// ⌈log₂(K + 1)⌉ runs of the attack for K radii; inputs trying the same radius share one batch.
 /// An input the model gets wrong already counts as adversarial at distance 0, as in
 /// Schott et al. (2019).
 /// </remarks>
@@ -76,38 +77,60 @@ public sealed class EpsilonSearch : IMinimizingAttack
             success = criterion.IsAdversarial(model.Logits(inputs));
         }
 
+        bool[] cleanErrors = [.. success];
         double[] distances = success.Select(s => s ? 0.0 : double.PositiveInfinity).ToArray();
-        int[] remaining = Enumerable.Range(0, n).Where(i => !success[i]).ToArray();
-        foreach (float epsilon in _epsilons)
+
+        // Per image, radii below index lo failed (or were skipped) and the one at hi worked; hi = K means none has yet.
+        int k = _epsilons.Length;
+        int[] lo = new int[n];
+        int[] hi = new int[n];
+        Array.Fill(lo, -1);
+        Array.Fill(hi, k);
+        float[] delta = new float[size];
+        while (true)
         {
-            if (remaining.Length == 0)
+            // Every image still open tries the middle of its bracket; images sharing a radius share one batch.
+            var groups = Enumerable.Range(0, n)
+                .Where(i => !cleanErrors[i] && hi[i] - lo[i] > 1)
+                .GroupBy(i => (lo[i] + hi[i] + 1) / 2)
+                .OrderBy(g => g.Key)
+                .ToArray();
+            if (groups.Length == 0)
             {
                 break;
             }
 
-            using TensorScope scope = TensorScope.Begin();
-            Tensor batch = Rows.Gather(inputs.Span, remaining, inputs.Shape);
-            AttackResult found = Attack.Run(model, batch, criterion.Select(remaining), [epsilon]);
-            ReadOnlySpan<float> clipped = found.Clipped[0].Span;
-            var still = new List<int>(remaining.Length);
-            float[] delta = new float[size];
-            for (int j = 0; j < remaining.Length; j++)
+            foreach (IGrouping<int, int> group in groups)
             {
-                int i = remaining[j];
-                if (!found.Success[0, j])
+                int[] members = [.. group];
+                int mid = group.Key;
+                using TensorScope scope = TensorScope.Begin();
+                Tensor batch = Rows.Gather(inputs.Span, members, inputs.Shape);
+                AttackResult found = Attack.Run(model, batch, criterion.Select(members), [_epsilons[mid]]);
+                ReadOnlySpan<float> clipped = found.Clipped[0].Span;
+                for (int j = 0; j < members.Length; j++)
                 {
-                    still.Add(i);
-                    continue;
+                    int i = members[j];
+                    if (!found.Success[0, j])
+                    {
+                        lo[i] = mid;
+                        continue;
+                    }
+
+                    hi[i] = mid;
+                    ReadOnlySpan<float> x = Rows.Of(clipped, j, size);
+                    System.Numerics.Tensors.TensorPrimitives.Subtract(x, Rows.Of(inputs.Span, i, size), delta);
+                    double distance = Distance.Norm(delta);
+
+                    // A random start can succeed at a larger radius with a smaller perturbation: keep the closest.
+                    if (distance < distances[i])
+                    {
+                        x.CopyTo(Rows.Of(adversarials.Span, i, size));
+                        success[i] = true;
+                        distances[i] = distance;
+                    }
                 }
-
-                ReadOnlySpan<float> x = Rows.Of(clipped, j, size);
-                x.CopyTo(Rows.Of(adversarials.Span, i, size));
-                System.Numerics.Tensors.TensorPrimitives.Subtract(x, Rows.Of(inputs.Span, i, size), delta);
-                success[i] = true;
-                distances[i] = Distance.Norm(delta);
             }
-
-            remaining = [.. still];
         }
 
         return new MinimizationResult(adversarials, success, distances, Distance);

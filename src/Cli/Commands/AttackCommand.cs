@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using FoolingCluster.Attacks;
-using FoolingCluster.Attacks.Gradient;
 using FoolingCluster.Attacks.Reporting;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Models.Checkpoints;
@@ -19,36 +18,30 @@ internal static class AttackCommand
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
-        var attack = new Option<string>("--attack") { Description = $"attack: {string.Join(", ", AttackCatalog.Names)}", Required = true };
-        var norm = new Option<string?>("--norm") { Description = $"norm of the ε-ball: {string.Join(", ", AttackCatalog.Norms)} (default: l2 for fgm, linf otherwise)" };
-        var eps = new Option<float>("--eps") { Description = "radius ε of the ball around each image (pixels in [0,1])", Required = true };
-        var steps = new Option<int?>("--steps") { Description = "steps of bim or pgd (default 10 for bim, 40 for pgd under linf and 50 under l2)" };
+        var attack = new Option<string>("--attack") { Description = $"attack, one of: {string.Join("; ", AttackCatalog.Summaries())}", Required = true };
+        var norm = new Option<string?>("--norm") { Description = $"norm: {string.Join(", ", AttackCatalog.Norms)} (default: the attack's first)" };
+        var eps = new Option<float?>("--eps") { Description = "radius ε of the ball around each image (pixels in [0,1]); for the attacks that need one" };
+        var steps = new Option<int?>("--steps") { Description = "steps of an iterative attack (default: each attack's own, as listed under --attack)" };
         var target = new Option<int?>("--target") { Description = "attack towards this class instead of away from the true one" };
         var n = new Option<int?>("--n") { Description = "attack the first N test images (default: all)" };
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var output = new Option<string>("--out") { Description = "folder for adversarial-images.idx3, original-images.idx3, labels.idx1, grid.png and summary.md", Required = true };
-        var seed = new Option<int>("--seed") { Description = "seed of pgd's random start", DefaultValueFactory = _ => 0 };
+        var seed = new Option<int>("--seed") { Description = "seed of randomised attacks (pgd's random start, noise, Boundary, Pointwise)", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
-        var command = new Command("attack", "Attack a saved classifier with FGSM, FGM, BIM or PGD on MNIST test images; writes the adversarials, a grid and a summary.")
+        var command = new Command("attack", "Attack a saved classifier on MNIST test images with one gradient, minimisation or decision-based attack; writes the adversarials, a grid and a summary.")
         {
             model, attack, norm, eps, steps, target, n, data, output, seed, threads,
         };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
-            float epsilon = parse.GetValue(eps);
-            if (!(epsilon > 0 && float.IsFinite(epsilon)))
-            {
-                throw new InvalidInputException($"--eps must be a number > 0 (got {epsilon.ToString(CultureInfo.InvariantCulture)})");
-            }
-
             int? limit = parse.GetValue(n);
             if (limit is < 1)
             {
                 throw new InvalidInputException($"--n must be at least 1 (got {limit})");
             }
 
-            GradientDescentAttack chosen = AttackCatalog.Create(parse.GetValue(attack)!, parse.GetValue(norm), parse.GetValue(steps), parse.GetValue(seed));
+            ChosenAttack chosen = ChosenAttack.Create(parse.GetValue(attack)!, parse.GetValue(norm), parse.GetValue(eps), parse.GetValue(steps), parse.GetValue(seed));
             LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
             int? targetClass = parse.GetValue(target);
             if (targetClass is int t && (t < 0 || t >= loaded.Sidecar.Classes))
@@ -57,8 +50,8 @@ internal static class AttackCommand
             }
 
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
-            string commandLine = "fooling " + string.Join(" ", parse.Tokens.Select(token => Quote(token.Value)));
-            var run = new AttackRun(loaded, test, chosen, epsilon, targetClass, commandLine);
+            string commandLine = CommonOptions.CommandLine(parse);
+            var run = new AttackRun(loaded, test, chosen, targetClass, commandLine);
             AttackRunResult result = run.Execute();
             string folder = parse.GetValue(output)!;
             AttackFolder.Write(folder, result);
@@ -66,13 +59,12 @@ internal static class AttackCommand
             TextWriter console = parse.InvocationConfiguration.Output;
             AttackStatistics s = result.Statistics;
             CultureInfo inv = CultureInfo.InvariantCulture;
-            console.WriteLine(string.Create(inv, $"{chosen.Describe()}, ε = {epsilon:G4}, {s.Count} images, {result.Seconds:F1} s"));
+            string radius = chosen.Epsilon is float epsilon ? string.Create(inv, $", ε = {epsilon:G4}") : "";
+            console.WriteLine(string.Create(inv, $"{chosen.Description}{radius}, {s.Count} images, {result.Seconds:F1} s"));
             console.WriteLine(string.Create(inv, $"clean accuracy {s.CleanAccuracy:P2}, accuracy on adversarials {s.AdversarialAccuracy:P2}, success rate {s.SuccessRate:P2}"));
             console.WriteLine($"wrote {folder}");
             return FoolingApp.Success;
         });
         return command;
     }
-
-    private static string Quote(string value) => value.Length == 0 || value.Any(char.IsWhiteSpace) ? $"\"{value}\"" : value;
 }

@@ -1,7 +1,10 @@
 using System.Diagnostics;
+using System.Globalization;
 using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Criteria;
+using FoolingCluster.Attacks.Distances;
 using FoolingCluster.Attacks.Gradient;
+using FoolingCluster.Attacks.Minimization;
 using FoolingCluster.Attacks.Reporting;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
@@ -9,20 +12,96 @@ using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Commands;
 
+/// <summary>
+/// The attack a <c>fooling attack</c> runs: a fixed-ε attack with its radius, or an attack that
+/// looks for the smallest adversarial itself.
+/// </summary>
+internal sealed class ChosenAttack
+{
+    private ChosenAttack(string name, Distance distance, string description, float? epsilon, FixedEpsilonAttack? fixedEpsilon, IMinimizingAttack? minimizing)
+    {
+        Name = name;
+        Distance = distance;
+        Description = description;
+        Epsilon = epsilon;
+        FixedEpsilon = fixedEpsilon;
+        Minimizing = minimizing;
+    }
+
+    public string Name { get; }
+
+    public Distance Distance { get; }
+
+    public string Description { get; }
+
+    /// <summary>The radius of a fixed-ε attack; null for one that minimises.</summary>
+    public float? Epsilon { get; }
+
+    public FixedEpsilonAttack? FixedEpsilon { get; }
+
+    public IMinimizingAttack? Minimizing { get; }
+
+    /// <summary>Builds the named attack, checking that ε is given exactly when the attack takes one.</summary>
+    /// <exception cref="InvalidInputException">Unknown names, or ε missing or superfluous.</exception>
+    public static ChosenAttack Create(string name, string? norm, float? epsilon, int? steps, int seed)
+    {
+        if (AttackCatalog.TakesEpsilon(name))
+        {
+            if (epsilon is not float e)
+            {
+                throw new InvalidInputException($"{name} attacks within a radius: give it with --eps");
+            }
+
+            if (!(e > 0 && float.IsFinite(e)))
+            {
+                throw new InvalidInputException($"--eps must be a number > 0 (got {e.ToString(CultureInfo.InvariantCulture)})");
+            }
+
+            FixedEpsilonAttack attack = AttackCatalog.CreateFixedEpsilon(name, norm, steps, seed);
+            return new ChosenAttack(attack.Name, attack.Distance, attack.Describe(), e, attack, null);
+        }
+
+        if (epsilon is not null)
+        {
+            throw new InvalidInputException($"{name} looks for the smallest adversarial itself and takes no --eps; attacks with an ε: {string.Join(", ", AttackCatalog.Names.Where(AttackCatalog.TakesEpsilon))}");
+        }
+
+        IMinimizingAttack minimizing = AttackCatalog.CreateMinimizing(name, norm, [1f], steps, seed);
+        return new ChosenAttack(minimizing.Name, minimizing.Distance, minimizing.Describe(), null, null, minimizing);
+    }
+
+    /// <summary>A line on the step size and steps for gradient attacks; null for the others.</summary>
+    public string? StepsLine() => FixedEpsilon is GradientDescentAttack g && Epsilon is float e
+        ? string.Create(CultureInfo.InvariantCulture, $"step size {g.StepSize(e):G6}; steps {g.Steps}")
+        : null;
+
+    /// <summary>Runs the attack: adversarials <c>[N,C,H,W]</c> and success flags.</summary>
+    public (Tensor Adversarials, bool[] Success) Run(IAttackModel model, Tensor inputs, Criterion criterion)
+    {
+        if (FixedEpsilon is not null)
+        {
+            AttackResult result = FixedEpsilon.Run(model, inputs, criterion, [Epsilon!.Value]);
+            bool[] success = Enumerable.Range(0, inputs.Shape[0]).Select(i => result.Success[0, i]).ToArray();
+            return (result.Clipped[0], success);
+        }
+
+        MinimizationResult found = Minimizing!.Minimize(model, inputs, criterion);
+        return (found.Adversarials, found.Success);
+    }
+}
+
 /// <summary>One attack on one model and one labelled set, with everything the output folder needs.</summary>
-internal sealed record AttackRun(LoadedModel Model, ImageDataset Data, GradientDescentAttack Attack, float Epsilon, int? Target, string CommandLine)
+internal sealed record AttackRun(LoadedModel Model, ImageDataset Data, ChosenAttack Attack, int? Target, string CommandLine)
 {
     public AttackRunResult Execute()
     {
-        var model = new ModuleAttackModel(Model.Model);
+        var model = new ModuleLogitGradientModel(Model.Model);
         int[] labels = Data.Labels.Select(l => (int)l).ToArray();
         Criterion criterion = Target is int t ? new TargetedMisclassification(Enumerable.Repeat(t, labels.Length).ToArray()) : new Misclassification(labels);
         Tensor originals = Tensor.Wrap(Data.Images, Data.Count, Data.Channels, Data.Height, Data.Width);
         var clock = Stopwatch.StartNew();
-        AttackResult result = Attack.Run(model, originals, criterion, [Epsilon]);
+        (Tensor adversarials, bool[] success) = Attack.Run(model, originals, criterion);
         double seconds = clock.Elapsed.TotalSeconds;
-        Tensor adversarials = result.Clipped[0];
-        bool[] success = Enumerable.Range(0, labels.Length).Select(i => result.Success[0, i]).ToArray();
         AttackStatistics statistics = AttackStatistics.Compute(model, originals, adversarials, labels, success);
         return new AttackRunResult(this, adversarials.ToArray(), success, statistics, seconds);
     }
@@ -30,7 +109,7 @@ internal sealed record AttackRun(LoadedModel Model, ImageDataset Data, GradientD
 
 /// <summary>What <see cref="AttackRun.Execute"/> produced.</summary>
 /// <param name="Run">The settings.</param>
-/// <param name="Adversarials">Clipped adversarials, <c>[N,C,H,W]</c> flattened.</param>
+/// <param name="Adversarials">Adversarials in [0,1] (clipped to the ε-ball for fixed-ε attacks), <c>[N,C,H,W]</c> flattened.</param>
 /// <param name="Success">N flags.</param>
 /// <param name="Statistics">Accuracies, success rate, distances.</param>
 /// <param name="Seconds">Time the attack itself took.</param>

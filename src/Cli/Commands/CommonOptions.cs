@@ -20,4 +20,10 @@ internal static class CommonOptions
             Engine.Threads = t;
         }
     }
+
+    /// <summary>The command as typed, for reports: <c>fooling</c> and its arguments, quoted where they hold spaces.</summary>
+    public static string CommandLine(ParseResult parse) =>
+        "fooling " + string.Join(" ", parse.Tokens.Select(token => Quote(token.Value)));
+
+    private static string Quote(string value) => value.Length == 0 || value.Any(char.IsWhiteSpace) ? $"\"{value}\"" : value;
 }

@@ -62,7 +62,7 @@ internal static class AttackFolder
                 largest = Math.Max(largest, Math.Abs(delta[j]));
             }
 
-            float scale = linf ? result.Run.Epsilon : largest;
+            float scale = linf && result.Run.Attack.Epsilon is float epsilon ? epsilon : largest;
             float[] shownDelta = delta.Select(d => scale > 0 ? Math.Clamp(0.5f + (d / (2 * scale)), 0f, 1f) : 0.5f).ToArray();
             double length = result.Run.Attack.Distance.Norm(delta);
             int label = data.Labels[i];
@@ -84,8 +84,17 @@ internal static class AttackFolder
         md.AppendLine();
         md.AppendLine(inv, $"- command: `{run.CommandLine}`");
         md.AppendLine(inv, $"- model: {run.Model.Path} ({run.Model.Sidecar.Architecture}, {run.Model.Model.ParameterCount():N0} parameters)");
-        md.AppendLine(inv, $"- attack: {run.Attack.Describe()}");
-        md.AppendLine(inv, $"- ε: {run.Epsilon:G6} ({run.Attack.Distance.Name}); step size {run.Attack.StepSize(run.Epsilon):G6}; steps {run.Attack.Steps}");
+        md.AppendLine(inv, $"- attack: {run.Attack.Description}");
+        if (run.Attack.Epsilon is float epsilon)
+        {
+            string steps = run.Attack.StepsLine() is string line ? $"; {line}" : "";
+            md.AppendLine(inv, $"- ε: {epsilon:G6} ({run.Attack.Distance.Name}){steps}");
+        }
+        else
+        {
+            md.AppendLine(inv, $"- ε: none; the attack looks for the smallest {run.Attack.Distance.Name} perturbation that succeeds, and keeps the image where it finds none");
+        }
+
         if (run.Target is int t)
         {
             int already = run.Data.Labels.Count(l => l == t);
@@ -97,7 +106,7 @@ internal static class AttackFolder
         }
 
         md.AppendLine(inv, $"- images: the first {s.Count:N0} MNIST test images");
-        md.AppendLine(inv, $"- attack time: {result.Seconds:F2} s ({(double)s.Count * run.Attack.Steps / Math.Max(result.Seconds, 1e-9):N0} image-steps/s)");
+        md.AppendLine(inv, $"- attack time: {result.Seconds:F2} s ({s.Count / Math.Max(result.Seconds, 1e-9):N1} images/s)");
         md.AppendLine(inv, $"- measured: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();
         md.AppendLine("| figure | value |");
@@ -116,7 +125,7 @@ internal static class AttackFolder
         }
 
         md.AppendLine();
-        md.AppendLine(inv, $"`{Grid}`: the first {Math.Min(GridColumns, s.Count)} images; rows are the originals (true and predicted class), the perturbations shown as 0.5 + δ/(2s) so that grey is no change (s = {(run.Attack.Distance.Name == "L∞" ? "ε" : "the image's largest |δ|")}), and the adversarials (true class and the class they are taken for).");
+        md.AppendLine(inv, $"`{Grid}`: the first {Math.Min(GridColumns, s.Count)} images; rows are the originals (true and predicted class), the perturbations shown as 0.5 + δ/(2s) so that grey is no change (s = {(run.Attack.Distance.Name == "L∞" && run.Attack.Epsilon is not null ? "ε" : "the image's largest |δ|")}), and the adversarials (true class and the class they are taken for).");
         return md.ToString();
     }
 

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using FoolingCluster.Attacks;
+using FoolingCluster.Attacks.Reporting;
+using FoolingCluster.Attacks.Robustness;
+using FoolingCluster.Bench;
+using FoolingCluster.Cli.Output;
+using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Models.Imaging;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Cli.Commands;
+
+/// <summary>
+/// <c>fooling eval-robustness</c>: the ABS paper's robustness table for one model: per norm, the
+/// smallest adversarial any attack finds for each image, summarised as accuracy at a radius and
+/// median distance, written to runs/&lt;id&gt;/robustness.{md,csv,svg,png}.
+/// </summary>
+internal static class EvalRobustnessCommand
+{
+    public static Command Build()
+    {
+        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
+        var norms = new Option<string>("--norms") { Description = $"comma-separated norms from {string.Join(", ", RobustnessPlan.AllNorms)}", DefaultValueFactory = _ => string.Join(",", RobustnessPlan.AllNorms) };
+        var n = new Option<int>("--n") { Description = "evaluate the first N test images", DefaultValueFactory = _ => 1000 };
+        var attacks = new Option<string?>("--attacks") { Description = $"comma-separated attacks to run instead of the defaults ({DefaultsText()}); each runs in every chosen norm it works in: {string.Join(", ", AttackCatalog.Names)}" };
+        var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
+        var runs = new Option<string>("--runs") { Description = "folder under which the run folder is created", DefaultValueFactory = _ => "runs" };
+        var seed = new Option<int>("--seed") { Description = "seed of every randomised attack", DefaultValueFactory = _ => 0 };
+        var threads = CommonOptions.Threads();
+        var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
+        {
+            model, norms, n, attacks, data, runs, seed, threads,
+        };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            int count = parse.GetValue(n);
+            if (count < 1)
+            {
+                throw new InvalidInputException($"--n must be at least 1 (got {count})");
+            }
+
+            RobustnessPlan plan = RobustnessPlan.Create(SplitList(parse.GetValue(norms)!), parse.GetValue(attacks) is string a ? SplitList(a) : null, parse.GetValue(seed));
+            string modelPath = parse.GetValue(model)!;
+            LoadedModel loaded = ModelCheckpoint.Load(modelPath);
+            ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
+            TextWriter console = parse.InvocationConfiguration.Output;
+            string name = Path.GetFileNameWithoutExtension(modelPath);
+            using RunFolder folder = RunFolder.Create(parse.GetValue(runs)!, "robustness", name, console);
+            console.WriteLine($"robustness of {modelPath} on the first {test.Count:N0} test images → {folder.Path}");
+            foreach (NormPlan norm in plan.Norms)
+            {
+                console.WriteLine($"  {RobustnessReport.NormLabel(norm.Norm)}: {string.Join(", ", norm.Attacks)}");
+            }
+
+            var clock = Stopwatch.StartNew();
+            var progress = new SynchronousProgress<RobustnessProgress>(p => console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"[{p.Done}/{p.Total}] {RobustnessReport.NormLabel(p.Norm)} {p.Attack}: median {Number(p.Median)}, {p.Seconds:F1} s")));
+            Tensor images = Tensor.Wrap(test.Images, test.Count, test.Channels, test.Height, test.Width);
+            int[] labels = test.Labels.Select(l => (int)l).ToArray();
+            RobustnessResult result = new RobustnessEvaluation(plan).Run(new ModuleLogitGradientModel(loaded.Model), images, labels, progress);
+            var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds);
+            Write(folder, result, info, test);
+            console.WriteLine(SummaryLines(result));
+            console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
+            return FoolingApp.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>
+    internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images)
+    {
+        File.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, [PublishedRobustness.SchottCnn]));
+        File.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result));
+        File.WriteAllText(folder.File("robustness.svg"), RobustnessReport.Svg(result));
+        PngWriter.Write(folder.File("robustness.png"), RobustnessReport.Picture(result, images.Images, (images.Channels, images.Height, images.Width)));
+    }
+
+    private static string SummaryLines(RobustnessResult result)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        var lines = new List<string> { string.Create(inv, $"clean accuracy {result.CleanAccuracy:P1}") };
+        foreach (NormRobustness norm in result.Norms)
+        {
+            double threshold = RobustnessPlan.Threshold(norm.Norm);
+            lines.Add(string.Create(inv, $"{RobustnessReport.NormLabel(norm.Norm)}: accuracy {norm.AccuracyWithin(threshold):P1} at {threshold:G3}, median {Number(norm.MedianDistance)}"));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    private static string CommandLine(ParseResult parse) => CommonOptions.CommandLine(parse);
+
+    private static string DefaultsText() =>
+        string.Join("; ", RobustnessPlan.DefaultAttacks.Select(d => $"{d.Key}: {string.Join(", ", d.Value)}"));
+
+    private static string[] SplitList(string value) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Reports on the calling thread, so progress lines come out in order.</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
+}
