@@ -19,7 +19,7 @@ public class AttackCommandTests
     public void Pgd_writes_images_labels_grid_and_a_summary_whose_figures_match_the_images()
     {
         using var scratch = new TempDirectory();
-        (string model, LeNet net) = TrainModel(scratch);
+        (string model, LeNet net) = QuickModel.Train(scratch);
         string output = scratch.File("pgd");
         (int exit, string stdout, string err) = CliHarness.Run(
             "attack", "--model", model, "--attack", "pgd", "--norm", "linf", "--eps", "0.3", "--steps", "10",
@@ -46,9 +46,9 @@ public class AttackCommandTests
         PngImage grid = PngReader.Read(Path.Combine(output, "grid.png"));
         Assert.True(grid.Width >= 10 * 28 * 3 && grid.Height >= 3 * 28 * 3, $"grid is {grid.Width}×{grid.Height}");
 
-        int[] predicted = Predict(net, adv);
+        int[] predicted = QuickModel.Predict(net, adv);
         int fooled = Enumerable.Range(0, 40).Count(i => predicted[i] != test.Labels[i]);
-        int[] cleanPredicted = Predict(net, test.Images);
+        int[] cleanPredicted = QuickModel.Predict(net, test.Images);
         int clean = Enumerable.Range(0, 40).Count(i => cleanPredicted[i] == test.Labels[i]);
         string summary = File.ReadAllText(Path.Combine(output, "summary.md"));
         Assert.Equal(Fraction(fooled), Row(summary, "success rate"));
@@ -65,13 +65,13 @@ public class AttackCommandTests
     public void A_targeted_attack_counts_success_as_reaching_the_target()
     {
         using var scratch = new TempDirectory();
-        (string model, LeNet net) = TrainModel(scratch);
+        (string model, LeNet net) = QuickModel.Train(scratch);
         string output = scratch.File("bim");
         (int exit, _, string err) = CliHarness.Run(
             "attack", "--model", model, "--attack", "bim", "--eps", "0.3", "--target", "3",
             "--n", "30", "--data", CliHarness.Mnist, "--out", output);
         Assert.True(exit == 0, err);
-        int[] predicted = Predict(net, IdxReader.Read(Path.Combine(output, "adversarial-images.idx3")).Floats!);
+        int[] predicted = QuickModel.Predict(net, IdxReader.Read(Path.Combine(output, "adversarial-images.idx3")).Floats!);
         int hits = predicted.Count(p => p == 3);
         string summary = File.ReadAllText(Path.Combine(output, "summary.md"));
         Assert.Equal(Fraction(hits, 30), Row(summary, "success rate"));
@@ -80,7 +80,9 @@ public class AttackCommandTests
     }
 
     [Theory]
-    [InlineData("cw", "linf", "0.3", "valid: fgsm, fgm, bim, pgd")]
+    [InlineData("cw", "linf", "0.3", "cw works in l2, not linf")]
+    [InlineData("carlini", "l2", "0.3", "valid: fgsm, fgm, bim, pgd")]
+    [InlineData("deepfool", "l2", "0.3", "takes no --eps")]
     [InlineData("pgd", "l1", "0.3", "valid: linf, l2")]
     [InlineData("pgd", "linf", "0", "--eps must be a number > 0")]
     [InlineData("pgd", "linf", "-0.1", "--eps")]
@@ -93,6 +95,35 @@ public class AttackCommandTests
         Assert.Equal(2, exit);
         Assert.Contains(expected, err);
         Assert.DoesNotContain("   at ", err);
+    }
+
+    [Fact]
+    public void DeepFool_needs_no_epsilon_and_reports_the_images_it_fooled()
+    {
+        using var scratch = new TempDirectory();
+        (string model, LeNet net) = QuickModel.Train(scratch);
+        string output = scratch.File("deepfool");
+        (int exit, _, string err) = CliHarness.Run(
+            "attack", "--model", model, "--attack", "deepfool", "--norm", "l2", "--n", "20", "--data", CliHarness.Mnist, "--out", output);
+        Assert.True(exit == 0, err);
+        ImageDataset test = MnistDataset.Load(CliHarness.Mnist, MnistSplit.Test, limit: 20);
+        float[] adv = IdxReader.Read(Path.Combine(output, "adversarial-images.idx3")).Floats!;
+        Assert.All(adv, v => Assert.InRange(v, 0f, 1f));
+        int[] predicted = QuickModel.Predict(net, adv);
+        int fooled = Enumerable.Range(0, 20).Count(i => predicted[i] != test.Labels[i]);
+        string summary = File.ReadAllText(Path.Combine(output, "summary.md"));
+        Assert.Equal(Fraction(fooled, 20), Row(summary, "success rate"));
+        Assert.True(fooled >= 19, $"DeepFool fooled {fooled} of 20");
+        Assert.Contains("ε: none", summary);
+    }
+
+    [Fact]
+    public void Attacks_with_a_radius_ask_for_it()
+    {
+        using var scratch = new TempDirectory();
+        (int exit, _, string err) = CliHarness.Run("attack", "--model", scratch.File("m.safetensors"), "--attack", "pgd", "--out", scratch.File("out"));
+        Assert.Equal(2, exit);
+        Assert.Contains("give it with --eps", err);
     }
 
     [Fact]
@@ -140,34 +171,13 @@ public class AttackCommandTests
 
         Assert.Contains("test-set figures skipped", output);
 
-        (string model, _) = TrainModel(scratch);
+        (string model, _) = QuickModel.Train(scratch);
         (exit, _, err) = CliHarness.Run("bench", "attacks", "--quick", "--model", model, "--data", CliHarness.Mnist, "--out", md);
         Assert.True(exit == 0, err);
         foreach (string figure in new[] { "clean accuracy", "accuracy under fgsm eps=0.25", "accuracy under pgd-40 linf eps=0.3", "pgd-40 linf eps=0.3 over the test set" })
         {
             Assert.Contains(figure, File.ReadAllText(md));
         }
-    }
-
-    /// <summary>A LeNet trained for one epoch on 3,000 digits (about 90 %), saved with its sidecar.</summary>
-    private static (string Path, LeNet Net) TrainModel(TempDirectory scratch)
-    {
-        var config = new TrainingConfig { Epochs = 1, Seed = 5, LearningRate = 0.03f };
-        var net = new LeNet(config.Seed);
-        Trainer.Train(net, config, MnistDataset.Load(CliHarness.Mnist, MnistSplit.Train, limit: 3000), test: null);
-        net.Eval();
-        string path = scratch.File("lenet.safetensors");
-        ModelCheckpoint.Save(net, path, config, null);
-        return (path, net);
-    }
-
-    private static int[] Predict(LeNet net, float[] images)
-    {
-        using TensorScope scope = TensorScope.Begin();
-        using NoGradScope noGrad = NoGradScope.Begin();
-        int n = images.Length / 784;
-        Tensor logits = net.Forward(Tensor.FromArray(images, n, 1, 28, 28));
-        return Enumerable.Range(0, n).Select(i => Evaluation.ArgMax(logits.Span.Slice(i * 10, 10))).ToArray();
     }
 
     private static string Fraction(int k, int n = 40) => string.Create(CultureInfo.InvariantCulture, $"({k}/{n})");

@@ -61,12 +61,12 @@ internal sealed class ChosenAttack
             return new ChosenAttack(attack.Name, attack.Distance, attack.Describe(), e, attack, null);
         }
 
+        IMinimizingAttack minimizing = AttackCatalog.CreateMinimizing(name, norm, [1f], steps, seed);
         if (epsilon is not null)
         {
             throw new InvalidInputException($"{name} looks for the smallest adversarial itself and takes no --eps; attacks with an ε: {string.Join(", ", AttackCatalog.Names.Where(AttackCatalog.TakesEpsilon))}");
         }
 
-        IMinimizingAttack minimizing = AttackCatalog.CreateMinimizing(name, norm, [1f], steps, seed);
         return new ChosenAttack(minimizing.Name, minimizing.Distance, minimizing.Describe(), null, null, minimizing);
     }
 
