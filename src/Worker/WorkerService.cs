@@ -18,7 +18,7 @@ public sealed class WorkerService(IWorkerTransport transport, JobExecutor execut
     private long _evaluations;
     private string _state = "idle";
 
-    /// <summary>Evaluations done since the worker started.</summary>
+    /// <summary>Evaluations done since the worker started (images attacked, for robustness jobs).</summary>
     public long Evaluations => Interlocked.Read(ref _evaluations);
 
     /// <summary>Jobs this worker refused as malformed.</summary>
@@ -54,10 +54,12 @@ public sealed class WorkerService(IWorkerTransport transport, JobExecutor execut
         _state = "working";
         try
         {
-            ResultMessage result = await Task.Run(() => executor.ExecuteAsync(job, cancel).AsTask(), cancel).ConfigureAwait(false);
-            await transport.PublishAsync(new WorkerMessage { Result = result }, cancel).ConfigureAwait(false);
+            WorkerMessage result = await Task.Run(() => executor.ExecuteAsync(job, cancel).AsTask(), cancel).ConfigureAwait(false);
+            await transport.PublishAsync(result, cancel).ConfigureAwait(false);
             await delivery.AckAsync().ConfigureAwait(false);
-            Interlocked.Add(ref _evaluations, result.Evaluations);
+
+            // A robustness slice counts one evaluation per image attacked.
+            Interlocked.Add(ref _evaluations, result.Result?.Evaluations ?? job.Robustness?.Labels.Count ?? 0);
         }
         catch (InvalidInputException ex)
         {

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using FoolingCluster.Models.Configuration;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Attacks.Robustness;
@@ -100,6 +102,63 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
         }
 
         return new RobustnessPlan(plans, seed);
+    }
+
+    /// <summary>The plan as JSON, for a job message.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, StrictJson.Options);
+
+    /// <summary>Reads and checks a plan sent as JSON.</summary>
+    /// <exception cref="InvalidInputException">The text is not a plan, or names unknown norms or attacks, or attacks in norms they do not work in.</exception>
+    public static RobustnessPlan FromJson(string json)
+    {
+        RobustnessPlan? plan;
+        try
+        {
+            plan = JsonSerializer.Deserialize<RobustnessPlan>(json, StrictJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInputException($"the robustness plan is not valid JSON: {ex.Message}");
+        }
+
+        if (plan?.Norms is null || plan.Norms.Any(n => n?.Norm is null || n.Attacks is null || n.Attacks.Any(a => a is null)))
+        {
+            throw new InvalidInputException("the robustness plan names no norms, or a norm without its attacks");
+        }
+
+        plan.Validate();
+        return plan;
+    }
+
+    /// <summary>Checks that every norm is known and named once and every attack exists and works in its norm.</summary>
+    /// <exception cref="InvalidInputException">It is not so.</exception>
+    public void Validate()
+    {
+        if (Norms.Count == 0 || Norms.Select(n => n.Norm).Distinct().Count() != Norms.Count)
+        {
+            throw new InvalidInputException("a robustness plan names each norm once, and at least one");
+        }
+
+        foreach (NormPlan norm in Norms)
+        {
+            if (!AllNorms.Contains(norm.Norm))
+            {
+                throw new InvalidInputException($"unknown norm '{norm.Norm}'; valid: {string.Join(", ", AllNorms)}");
+            }
+
+            if (norm.Attacks.Count == 0)
+            {
+                throw new InvalidInputException($"the plan runs no attack in {norm.Norm}");
+            }
+
+            foreach (string attack in norm.Attacks)
+            {
+                if (!AttackCatalog.NormsOf(attack).Contains(norm.Norm))
+                {
+                    throw new InvalidInputException($"{attack} does not work in {norm.Norm}");
+                }
+            }
+        }
     }
 
     /// <summary>Builds the attacks of one norm.</summary>

@@ -70,7 +70,7 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
         app.MapGet("/api/elites/{cell}.png", ServeElite);
         app.MapGet("/api/events", StreamEvents);
         app.MapGet("/metrics", ServeMetrics);
-        app.MapGet("/api/models/{file}", ServeModel);
+        app.MapGet(ModelDownload.Route, ServeModel);
         app.MapPost("/api/control/{action}", Control);
         app.MapPost("/api/export", Export);
     }
@@ -147,26 +147,7 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
         return context.Response.WriteAsync(PrometheusMetrics.Render(view.Current, view.Workers, DateTime.UtcNow), context.RequestAborted);
     }
 
-    private Task ServeModel(HttpContext context)
-    {
-        string file = context.Request.RouteValues["file"] as string ?? string.Empty;
-        bool sidecar = file.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
-        string hash = sidecar ? file[..^".json".Length] : file;
-        (string weights, string sidecarPath, string sha256) = view.Model;
-        if (!hash.Equals(sha256, StringComparison.OrdinalIgnoreCase))
-        {
-            return Error(context, StatusCodes.Status404NotFound, $"no model with sha256 {hash} here");
-        }
-
-        string path = Path.GetFullPath(sidecar ? sidecarPath : weights);
-        if (!File.Exists(path))
-        {
-            return Error(context, StatusCodes.Status404NotFound, $"the model file {Path.GetFileName(path)} is missing");
-        }
-
-        var tag = new EntityTagHeaderValue($"\"{sha256}{(sidecar ? "-sidecar" : string.Empty)}\"");
-        return Results.File(path, sidecar ? "application/json" : "application/octet-stream", entityTag: tag).ExecuteAsync(context);
-    }
+    private Task ServeModel(HttpContext context) => ModelDownload.Serve(context, view.Model);
 
     private async Task StreamEvents(HttpContext context)
     {

@@ -12,22 +12,36 @@ namespace FoolingCluster.Worker.Jobs;
 
 /// <summary>
 /// Executes jobs of any run: builds (once per run and model) the encoding's operators and a
-/// classifier from the model fetched by its hash, then breeds and evaluates.
+/// classifier from the model fetched by its hash, then breeds and evaluates; or, for a slice of
+/// a robustness evaluation, attacks the slice's images.
 /// </summary>
 public sealed class JobExecutor(string workerId, IModelSource models)
 {
     private readonly Dictionary<(string Run, string Model), IJobRunner> _runners = [];
+    private readonly Dictionary<(string Run, string Model), RobustnessJobRunner> _robustnessRunners = [];
 
     /// <summary>This worker's id, reported in every result.</summary>
     public string WorkerId => workerId;
 
-    /// <summary>Runs <paramref name="job"/>.</summary>
+    /// <summary>Runs <paramref name="job"/>: a breeding job's result, or a robustness slice's.</summary>
     /// <exception cref="InvalidJobException">The job or its run description is malformed.</exception>
     /// <exception cref="InvalidInputException">Its model cannot be fetched or does not fit the run.</exception>
-    public async ValueTask<ResultMessage> ExecuteAsync(JobMessage job, CancellationToken cancel)
+    public async ValueTask<WorkerMessage> ExecuteAsync(JobMessage job, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(job);
         RunSpecMessage spec = job.Run ?? throw new InvalidJobException($"job {job.JobId} names no run");
+        if (job.Robustness is not null)
+        {
+            if (!_robustnessRunners.TryGetValue((spec.RunId, spec.ModelSha256), out RobustnessJobRunner? attacker))
+            {
+                string path = await models.FetchAsync(spec.ModelSha256, spec.ModelUrl, cancel).ConfigureAwait(false);
+                attacker = RobustnessJobRunner.Load(spec, path);
+                _robustnessRunners[(spec.RunId, spec.ModelSha256)] = attacker;
+            }
+
+            return new WorkerMessage { Robustness = attacker.Run(job, workerId) };
+        }
+
         if (!_runners.TryGetValue((spec.RunId, spec.ModelSha256), out IJobRunner? runner))
         {
             string path = await models.FetchAsync(spec.ModelSha256, spec.ModelUrl, cancel).ConfigureAwait(false);
@@ -35,7 +49,7 @@ public sealed class JobExecutor(string workerId, IModelSource models)
             _runners[(spec.RunId, spec.ModelSha256)] = runner;
         }
 
-        return runner.Run(job, workerId);
+        return new WorkerMessage { Result = runner.Run(job, workerId) };
     }
 
     private static IJobRunner Create(RunSpecMessage spec, string modelPath)

@@ -1,0 +1,162 @@
+using FoolingCluster.Attacks;
+using FoolingCluster.Attacks.Robustness;
+using FoolingCluster.Coordinator.Robustness;
+using FoolingCluster.Models.Architectures;
+using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Models.Training;
+using FoolingCluster.Protocol;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tests.Shared;
+using FoolingCluster.Worker;
+using FoolingCluster.Worker.Jobs;
+using FoolingCluster.Worker.Models;
+using Xunit;
+
+namespace FoolingCluster.Coordinator.Tests;
+
+/// <summary>
+/// A robustness evaluation sharded over workers gives what the in-process one gives, and a worker
+/// whose results lie (moved adversarials, shrunk distances, wrong counts, NaN) is refused slice by
+/// slice while the honest answers still complete the evaluation.
+/// </summary>
+public sealed class ShardedRobustnessTests
+{
+    private const int Images = 36;
+    private const int SliceSize = 10;
+
+    private static readonly RobustnessPlan s_plan = RobustnessPlan.Create(["l2", "linf"], ["fgm", "deepfool", "fgsm"]);
+
+    [Fact]
+    public async Task Two_workers_give_the_in_process_result()
+    {
+        using var scratch = new TempDirectory();
+        (string model, RunSpecMessage spec, IAttackModel referee, Tensor images, int[] labels) = Setup(scratch);
+        var broker = new InProcessBroker();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(broker.Worker(), new JobExecutor($"w{w}", new LocalModelSource(model)), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
+        var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
+        var seen = new List<SliceProgress>();
+
+        RobustnessResult result = await sharded.RunAsync(s_plan, images, labels, SliceSize, new Progress<SliceProgress>(seen.Add), stop.Token);
+
+        await stop.CancelAsync();
+        await Task.WhenAll(workers.Select(Quietly));
+        RobustnessResult local = new RobustnessEvaluation(s_plan).Run(referee, images, labels);
+        AssertSame(local, result);
+        Assert.Equal(0, sharded.Refused);
+    }
+
+    [Fact]
+    public async Task Lying_results_are_refused_and_the_honest_ones_complete_the_evaluation()
+    {
+        using var scratch = new TempDirectory();
+        (string model, RunSpecMessage spec, IAttackModel referee, Tensor images, int[] labels) = Setup(scratch);
+        var broker = new InProcessBroker();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Task liar = LieFirstAsync(broker.Worker(), new JobExecutor("liar", new LocalModelSource(model)), stop.Token);
+        var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
+
+        RobustnessResult result = await sharded.RunAsync(s_plan, images, labels, SliceSize, null, stop.Token);
+
+        await stop.CancelAsync();
+        await Quietly(liar);
+        int slices = (Images + SliceSize - 1) / SliceSize;
+        Assert.Equal(4 * slices, sharded.Refused);
+        AssertSame(new RobustnessEvaluation(s_plan).Run(referee, images, labels), result);
+    }
+
+    /// <summary>Answers the first delivery of each job with four lies, and later deliveries honestly.</summary>
+    private static async Task LieFirstAsync(IWorkerTransport worker, JobExecutor executor, CancellationToken cancel)
+    {
+        await using IWorkerTransport transport = worker;
+        var lied = new HashSet<long>();
+        await foreach (IDelivery<JobMessage> delivery in transport.ReceiveJobsAsync(1, cancel))
+        {
+            WorkerMessage honest = await executor.ExecuteAsync(delivery.Message, cancel);
+            if (lied.Add(delivery.Message.JobId))
+            {
+                foreach (RobustnessResultMessage lie in Lies(honest.Robustness))
+                {
+                    await transport.PublishAsync(new WorkerMessage { Robustness = lie }, cancel);
+                }
+            }
+            else
+            {
+                await transport.PublishAsync(honest, cancel);
+            }
+
+            await delivery.AckAsync();
+        }
+    }
+
+    private static IEnumerable<RobustnessResultMessage> Lies(RobustnessResultMessage honest)
+    {
+        // Every distance halved: the adversarials no longer lie where claimed.
+        RobustnessResultMessage shrunk = honest.Clone();
+        foreach (AttackDistancesMessage attack in shrunk.Norms.SelectMany(n => n.Attacks))
+        {
+            double[] halves = [.. attack.Distances.Select(d => d / 2)];
+            attack.Distances.Clear();
+            attack.Distances.AddRange(halves);
+        }
+
+        yield return shrunk;
+
+        // The first image's adversarial swapped for another image's: wrong distance, or not adversarial.
+        RobustnessResultMessage moved = honest.Clone();
+        float[] adversarials = FloatBytes.ToArray(moved.Norms[0].Adversarials, moved.Norms[0].Adversarials.Length / 4)!;
+        adversarials.AsSpan(784, 784).CopyTo(adversarials.AsSpan(0, 784));
+        moved.Norms[0].Adversarials = FloatBytes.From(adversarials);
+        yield return moved;
+
+        RobustnessResultMessage shortened = honest.Clone();
+        shortened.Norms[1].Attacks[0].Distances.RemoveAt(0);
+        yield return shortened;
+
+        RobustnessResultMessage nan = honest.Clone();
+        nan.Norms[0].Attacks[1].Distances[0] = double.NaN;
+        yield return nan;
+    }
+
+    private static (string Model, RunSpecMessage Spec, IAttackModel Referee, Tensor Images, int[] Labels) Setup(TempDirectory scratch)
+    {
+        var net = new LeNet(3);
+        net.Eval();
+        string model = scratch.File("lenet.safetensors");
+        ModelCheckpoint.Save(net, model, new TrainingConfig(), null);
+        var spec = new RunSpecMessage { RunId = "robustness-test", Channels = 1, Height = 28, Width = 28, Classes = 10, ModelSha256 = new LocalModelSource(model).Sha256 };
+        var random = new Random(4);
+        float[] pixels = [.. Enumerable.Range(0, Images * 784).Select(_ => random.NextSingle())];
+        int[] labels = [.. Enumerable.Range(0, Images).Select(i => i % 10)];
+        return (model, spec, new ModuleLogitGradientModel(ModelCheckpoint.Load(model).Model), Tensor.Wrap(pixels, Images, 1, 28, 28), labels);
+    }
+
+    private static void AssertSame(RobustnessResult expected, RobustnessResult actual)
+    {
+        Assert.Equal(expected.Labels, actual.Labels);
+        Assert.Equal(expected.CleanCorrect, actual.CleanCorrect);
+        Assert.Equal(expected.Norms.Select(n => n.Norm), actual.Norms.Select(n => n.Norm));
+        for (int k = 0; k < expected.Norms.Count; k++)
+        {
+            for (int i = 0; i < Images; i++)
+            {
+                double a = expected.Norms[k].Smallest[i];
+                double b = actual.Norms[k].Smallest[i];
+                Assert.True(a == b || Math.Abs(a - b) <= 1e-3 * Math.Max(1, a), $"{expected.Norms[k].Norm} image {i}: {a} in process, {b} sharded");
+            }
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
