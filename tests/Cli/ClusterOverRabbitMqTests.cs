@@ -135,6 +135,41 @@ public sealed class ClusterOverRabbitMqTests(TargetModelFixture target, RabbitMq
         Assert.True(generationAtStop < 300, $"the run had finished (generation {generationAtStop}) when the broker stopped");
     }
 
+    [RabbitMqFact]
+    public void Eval_robustness_shards_its_images_over_two_worker_processes_and_matches_the_local_table()
+    {
+        RabbitMqBroker broker = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        StartWorker(broker, prefix, "w1");
+        StartWorker(broker, prefix, "w2");
+        string[] evaluation = ["eval-robustness", "--model", target.ModelPath, "--n", "30", "--norms", "l2,linf", "--attacks", "deepfool,fgm,fgsm", "--data", CliHarness.Mnist];
+
+        (int exit, string output, string err) = RunTestSupport.Fooling([.. evaluation, "--broker", broker.Uri.ToString(), "--prefix", prefix, "--slice", "10", "--runs", _scratch.File("sharded")]);
+        Assert.True(exit == 0, $"{err}\n{output}\n{WorkerOutput()}");
+        Assert.Contains("[3/3] slice from worker", output);
+        Assert.Contains("fetched model", WorkerOutput());
+        (exit, _, err) = RunTestSupport.Fooling([.. evaluation, "--runs", _scratch.File("local")]);
+        Assert.True(exit == 0, err);
+
+        string[] sharded = File.ReadAllLines(Path.Combine(RunTestSupport.SingleRunFolder(_scratch.File("sharded")), "robustness.csv"));
+        string[] local = File.ReadAllLines(Path.Combine(RunTestSupport.SingleRunFolder(_scratch.File("local")), "robustness.csv"));
+        Assert.Equal(local.Length, sharded.Length);
+        Assert.Equal(local[0], sharded[0]);
+        int[] smallest = [.. local[0].Split(',').Select((name, i) => (name, i)).Where(c => c.name.EndsWith("_smallest", StringComparison.Ordinal)).Select(c => c.i)];
+        for (int row = 1; row < local.Length; row++)
+        {
+            string[] a = local[row].Split(',');
+            string[] b = sharded[row].Split(',');
+            Assert.Equal(a[..3], b[..3]);
+            foreach (int c in smallest)
+            {
+                double x = double.Parse(a[c], System.Globalization.CultureInfo.InvariantCulture);
+                double y = double.Parse(b[c], System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(Math.Abs(x - y) <= 1e-3 * Math.Max(1, x), $"row {row} column {c}: {x} here, {y} on the workers");
+            }
+        }
+    }
+
     private RabbitMqBroker Broker() => broker;
 
     private Process StartWorker(RabbitMqBroker server, string prefix, string id) =>

@@ -9,6 +9,11 @@ using FoolingCluster.Cli.Output;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Coordinator.Http;
+using FoolingCluster.Coordinator.Robustness;
+using FoolingCluster.Protocol;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Commands;
@@ -30,11 +35,16 @@ internal static class EvalRobustnessCommand
         var runs = new Option<string>("--runs") { Description = "folder under which the run folder is created", DefaultValueFactory = _ => "runs" };
         var seed = new Option<int>("--seed") { Description = "seed of every randomised attack", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
+        var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
+        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
+        var slice = new Option<int>("--slice") { Description = "images per worker job with --broker", DefaultValueFactory = _ => 100 };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT from which workers download the model with --broker", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen (default: the --listen address)" };
         var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
         {
-            model, norms, n, attacks, data, runs, seed, threads,
+            model, norms, n, attacks, data, runs, seed, threads, broker, prefix, slice, listen, advertise,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             int count = parse.GetValue(n);
@@ -43,6 +53,14 @@ internal static class EvalRobustnessCommand
                 throw new InvalidInputException($"--n must be at least 1 (got {count})");
             }
 
+            int sliceSize = parse.GetValue(slice);
+            if (sliceSize < 1)
+            {
+                throw new InvalidInputException($"--slice must be at least 1 (got {sliceSize})");
+            }
+
+            RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
+            string? advertised = ClusterOptions.Advertise(parse.GetValue(advertise));
             RobustnessPlan plan = RobustnessPlan.Create(SplitList(parse.GetValue(norms)!), parse.GetValue(attacks) is string a ? SplitList(a) : null, parse.GetValue(seed));
             string modelPath = parse.GetValue(model)!;
             LoadedModel loaded = ModelCheckpoint.Load(modelPath);
@@ -62,7 +80,19 @@ internal static class EvalRobustnessCommand
                 $"[{p.Done}/{p.Total}] {RobustnessReport.NormLabel(p.Norm)} {p.Attack}: median {Number(p.Median)}, {p.Seconds:F1} s")));
             Tensor images = Tensor.Wrap(test.Images, test.Count, test.Channels, test.Height, test.Width);
             int[] labels = test.Labels.Select(l => (int)l).ToArray();
-            RobustnessResult result = new RobustnessEvaluation(plan).Run(new ModuleLogitGradientModel(loaded.Model), images, labels, progress);
+            var referee = new ModuleLogitGradientModel(loaded.Model);
+            RobustnessResult result;
+            if (cluster is null)
+            {
+                result = new RobustnessEvaluation(plan).Run(referee, images, labels, progress);
+            }
+            else
+            {
+                using var ctrlC = new CtrlCHandler(cancel);
+                var target = new ClusterTarget(loaded, folder.Id, test, parse.GetValue(listen)!, advertised);
+                result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
+            }
+
             var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds);
             Write(folder, result, info, test);
             console.WriteLine(SummaryLines(result));
@@ -70,6 +100,39 @@ internal static class EvalRobustnessCommand
             return FoolingApp.Success;
         });
         return command;
+    }
+
+    /// <summary>Hands the slices to the workers on the broker, serving them the model, and waits for all of them.</summary>
+    private static async Task<RobustnessResult> RunOnWorkersAsync(RabbitMqOptions cluster, ClusterTarget target, RobustnessPlan plan, IAttackModel referee, Tensor images, int[] labels, int sliceSize, TextWriter console, CancellationToken cancel)
+    {
+        void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
+        string weights = target.Model.Path;
+        string sha = ContentHash.OfFile(weights);
+        await using ModelServer server = await ModelServer.StartAsync(target.Listen, (weights, ModelCheckpoint.SidecarPath(weights), sha), cancel).ConfigureAwait(false);
+        Log($"connecting to the broker at {AddressText.Redacted(cluster.Uri)}");
+        await using RabbitMqCoordinatorTransport transport = await RabbitMqCoordinatorTransport.ConnectAsync(cluster with { Log = Log, Dropped = Log }, cancel).ConfigureAwait(false);
+        var spec = new RunSpecMessage
+        {
+            RunId = target.RunId,
+            Encoding = "robustness",
+            Channels = target.Data.Channels,
+            Height = target.Data.Height,
+            Width = target.Data.Width,
+            Classes = target.Model.Sidecar.Classes,
+            ModelSha256 = sha,
+            ModelUrl = ClusterOptions.ModelUrl(target.Advertise, server.Uri),
+        };
+        int slices = (labels.Length + sliceSize - 1) / sliceSize;
+        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: ./fooling worker --broker {AddressText.Redacted(cluster.Uri)}{(cluster.Prefix == "fooling." ? "" : $" --prefix {cluster.Prefix}")}");
+        var sharded = new ShardedRobustnessEvaluation(transport, spec, referee, Log);
+        var progress = new SynchronousProgress<SliceProgress>(p => Log($"[{p.Done}/{p.Total}] slice from worker {p.WorkerId} checked and accepted"));
+        RobustnessResult result = await sharded.RunAsync(plan, images, labels, sliceSize, progress, cancel).ConfigureAwait(false);
+        if (sharded.Refused > 0)
+        {
+            Log($"{sharded.Refused} results were refused and their slices run again");
+        }
+
+        return result;
     }
 
     /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>
@@ -103,6 +166,9 @@ internal static class EvalRobustnessCommand
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>What the workers need to know of the model and where they get it.</summary>
+    private sealed record ClusterTarget(LoadedModel Model, string RunId, ImageDataset Data, string Listen, string? Advertise);
 
     /// <summary>Reports on the calling thread, so progress lines come out in order.</summary>
     private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>

@@ -87,7 +87,7 @@ internal static class RunCommand
 
             DashboardOptions? web = DashboardFrom(coordinator || parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
             RunMode mode = coordinator
-                ? new RunMode("coordinator", workerCount, web, Broker(parse.GetValue(broker)!, parse.GetValue(prefix)!), Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Broker(parse.GetValue(broker)!, parse.GetValue(prefix)!), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
 
             if (resumeFolder is not null)
@@ -112,26 +112,6 @@ internal static class RunCommand
             return Task.FromResult(Start(cfg, parse.GetValue(runs)!, mode, console, cancel));
         });
         return command;
-    }
-
-    private static RabbitMqOptions Broker(string address, string prefix)
-    {
-        if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("amqp" or "amqps"))
-        {
-            throw new InvalidInputException($"--broker must be an amqp:// or amqps:// address (got '{address}')");
-        }
-
-        return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}" };
-    }
-
-    private static string? Advertise(string? address)
-    {
-        if (address is not null && (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
-        {
-            throw new InvalidInputException($"--advertise must be an http:// address workers can reach, e.g. http://10.0.0.5:8080 (got '{address}')");
-        }
-
-        return address;
     }
 
     /// <summary>The dashboard options, checked before anything runs; null without <c>--dashboard</c>.</summary>
@@ -259,7 +239,7 @@ internal static class RunCommand
             {
                 view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description);
                 server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
-                cluster.Spec.ModelUrl = ModelUrl(mode.Advertise, server.Uri);
+                cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
                 if (broker is not null)
                 {
                     run.Log.Information("workers fetch the model from {Url:l}; start them with: ./fooling worker --broker {Broker:l}", cluster.Spec.ModelUrl, AddressText.Redacted(mode.Broker!.Uri));
@@ -304,19 +284,6 @@ internal static class RunCommand
 
         run.Log.Information("wrote {Grid:l}, {Report:l}, {Folder:l}/<class>.png, {History:l} and {Archive:l} in {Run:l}",
             RunFiles.ElitesGrid, RunFiles.Report, RunFiles.ElitesFolder, RunFiles.History, RunFiles.Archive, run.Path);
-    }
-
-    /// <summary>The address workers fetch the model from: <c>--advertise</c>, or the dashboard's own (a wildcard bind is advertised under the machine's name).</summary>
-    private static string ModelUrl(string? advertise, Uri bound)
-    {
-        var root = new UriBuilder(advertise is not null ? new Uri(advertise) : bound);
-        if (advertise is null && (root.Host is "0.0.0.0" or "[::]" or "::"))
-        {
-            root.Host = Environment.MachineName;
-        }
-
-        root.Path = "/api/models";
-        return root.Uri.ToString();
     }
 
 

@@ -1,0 +1,41 @@
+using FoolingCluster.Protocol.Transport.RabbitMq;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Cli.Commands;
+
+/// <summary>The broker and model-download addresses of the commands that hand work to workers.</summary>
+internal static class ClusterOptions
+{
+    public static RabbitMqOptions Broker(string address, string prefix)
+    {
+        if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("amqp" or "amqps"))
+        {
+            throw new InvalidInputException($"--broker must be an amqp:// or amqps:// address (got '{address}')");
+        }
+
+        return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}" };
+    }
+
+    public static string? Advertise(string? address)
+    {
+        if (address is not null && (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
+        {
+            throw new InvalidInputException($"--advertise must be an http:// address workers can reach, e.g. http://10.0.0.5:8080 (got '{address}')");
+        }
+
+        return address;
+    }
+
+    /// <summary>The address workers fetch the model from: <c>--advertise</c>, or the dashboard's own (a wildcard bind is advertised under the machine's name).</summary>
+    public static string ModelUrl(string? advertise, Uri bound)
+    {
+        var root = new UriBuilder(advertise is not null ? new Uri(advertise) : bound);
+        if (advertise is null && (root.Host is "0.0.0.0" or "[::]" or "::"))
+        {
+            root.Host = Environment.MachineName;
+        }
+
+        root.Path = "/api/models";
+        return root.Uri.ToString();
+    }
+}
