@@ -25,7 +25,9 @@ internal static class TransferAttackCommand
         {
             Description = "weights files (.safetensors with their .json sidecars), at least two: comma-separated, or the option repeated",
             Required = true,
-            AllowMultipleArgumentsPerToken = true,
+
+            // One path per token: with several, a mistyped option after the list would be taken for a model.
+            AllowMultipleArgumentsPerToken = false,
         };
         var attack = new Option<string>("--attack") { Description = $"attack: {string.Join(", ", AttackCatalog.Names)}", Required = true };
         var norm = new Option<string?>("--norm") { Description = $"norm of the ε-ball: {string.Join(", ", AttackCatalog.Norms)} (default: l2 for fgm, linf otherwise)" };
