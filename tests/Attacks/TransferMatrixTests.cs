@@ -57,7 +57,7 @@ public class TransferMatrixTests(TrainedLeNet lenet, TrainedMlp mlp) : IClassFix
     }
 
     [Fact]
-    public void Every_count_matches_the_kept_adversarials_classified_again_and_they_stay_within_epsilon()
+    public void Every_count_and_distortion_matches_the_kept_adversarials_measured_again_and_they_stay_within_epsilon()
     {
         const float epsilon = 0.2f;
         TransferMatrix matrix = Measure(() => new LinfBim(steps: 5), epsilon);
@@ -79,6 +79,10 @@ public class TransferMatrixTests(TrainedLeNet lenet, TrainedMlp mlp) : IClassFix
                 Assert.InRange(adversarials[j], 0f, 1f);
                 Assert.True(Math.Abs(adversarials[j] - originals[j]) <= epsilon + 1e-5f, $"value {j} of {matrix.Names[s]}'s adversarials moved {adversarials[j] - originals[j]}");
             }
+
+            double rms = Enumerable.Range(0, Images).Average(i => Math.Sqrt(Enumerable.Range(i * 784, 784).Sum(j => Math.Pow(adversarials[j] - (double)originals[j], 2)) / 784));
+            Assert.Equal(rms, matrix.MeanRmsDistortion[s], 5);
+            Assert.InRange(rms, 0.01, epsilon);
 
             for (int t = 0; t < matrix.Models; t++)
             {

@@ -16,6 +16,10 @@ namespace FoolingCluster.Attacks.Transfer;
 /// <param name="CleanCorrect">M counts: originals each model classifies as their label.</param>
 /// <param name="Correct"><c>[M,M]</c>: adversarials of row s that model t (column) classifies as their label.</param>
 /// <param name="Adversarials">M arrays, each <c>[N,C,H,W]</c> flattened: the clipped adversarials crafted on model s.</param>
+/// <param name="MeanRmsDistortion">
+/// M values: the mean over the N images of √(Σ(x′ − x)² / D) for D values per image, the distortion
+/// measure of Szegedy et al.'s tables, of the adversarials crafted on model s.
+/// </param>
 /// <param name="Seconds">M durations: crafting on model s and classifying its adversarials with every model.</param>
 public sealed record TransferMatrix(
     IReadOnlyList<string> Names,
@@ -23,6 +27,7 @@ public sealed record TransferMatrix(
     int[] CleanCorrect,
     int[,] Correct,
     float[][] Adversarials,
+    double[] MeanRmsDistortion,
     double[] Seconds)
 {
     /// <summary>Number of models M.</summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FoolingCluster.Attacks.Criteria;
+using FoolingCluster.Attacks.Distances;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Attacks.Transfer;
@@ -67,6 +68,7 @@ public static class TransferMeasurement
 
         var correct = new int[m, m];
         var adversarials = new float[m][];
+        double[] distortion = new double[m];
         double[] seconds = new double[m];
         for (int s = 0; s < m; s++)
         {
@@ -82,6 +84,7 @@ public static class TransferMeasurement
                 int[] sliceLabels = labels[start..(start + b)];
                 Tensor crafted = Craft(attack, models[s].Model, slice, sliceLabels, epsilon);
                 crafted.Span.CopyTo(adversarials[s].AsSpan(start * size, b * size));
+                distortion[s] += Distance.L2.Measure(slice, crafted).Sum(l2 => l2 / Math.Sqrt(size)) / n;
                 for (int t = 0; t < m; t++)
                 {
                     correct[s, t] += CountCorrect(models[t].Model, crafted, sliceLabels);
@@ -93,7 +96,7 @@ public static class TransferMeasurement
             seconds[s] = clock.Elapsed.TotalSeconds;
         }
 
-        return new TransferMatrix([.. models.Select(model => model.Name)], n, cleanCorrect, correct, adversarials, seconds);
+        return new TransferMatrix([.. models.Select(model => model.Name)], n, cleanCorrect, correct, adversarials, distortion, seconds);
     }
 
     /// <summary>The clipped adversarials of one slice, as a tensor of the current scope.</summary>

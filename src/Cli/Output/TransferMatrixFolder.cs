@@ -67,6 +67,7 @@ internal static class TransferMatrixFolder
         md.AppendLine("(white-box in bold on the diagonal, transfer elsewhere; the first row is the clean images).");
         md.AppendLine("Szegedy et al. (2014, Table 2) give the error rate on each distorted set instead: 100 minus");
         md.AppendLine("these figures. Images a model gets wrong unattacked count as wrong in its column too.");
+        md.AppendLine(inv, $"RMS distortion is the mean over the images of √(Σ(x′ − x)² / {run.Data.ImageSize}), the measure of their tables.");
         md.AppendLine();
         md.Append(TransferMatrixText.Markdown(matrix));
         md.AppendLine();

@@ -11,18 +11,18 @@ internal static class TransferMatrixText
 
     /// <summary>
     /// Aligned plain text: the clean row, then one row per source; the white-box diagonal in
-    /// brackets and the mean over the other models last.
+    /// brackets, then the mean over the other models and the source's mean RMS distortion.
     /// </summary>
     public static string Console(TransferMatrix matrix)
     {
         List<string[]> rows =
         [
-            [@"crafted on \ classified by", .. matrix.Names, "others' mean"],
-            [CleanRow, .. Enumerable.Range(0, matrix.Models).Select(t => Percent(matrix.CleanAccuracy(t))), ""],
+            [@"crafted on \ classified by", .. matrix.Names, "others' mean", "RMS distortion"],
+            [CleanRow, .. Enumerable.Range(0, matrix.Models).Select(t => Percent(matrix.CleanAccuracy(t))), "", ""],
         ];
         for (int s = 0; s < matrix.Models; s++)
         {
-            rows.Add([matrix.Names[s], .. Enumerable.Range(0, matrix.Models).Select(t => s == t ? $"[{Percent(matrix.Accuracy(s, t))}]" : Percent(matrix.Accuracy(s, t))), Percent(matrix.TransferAccuracy(s))]);
+            rows.Add([matrix.Names[s], .. Enumerable.Range(0, matrix.Models).Select(t => s == t ? $"[{Percent(matrix.Accuracy(s, t))}]" : Percent(matrix.Accuracy(s, t))), Percent(matrix.TransferAccuracy(s)), Distortion(matrix.MeanRmsDistortion[s])]);
         }
 
         int[] widths = [.. Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length))];
@@ -41,17 +41,17 @@ internal static class TransferMatrixText
         return text.ToString();
     }
 
-    /// <summary>Markdown: a clean row, one row per source with the diagonal in bold, and the others' mean.</summary>
+    /// <summary>Markdown: a clean row, one row per source with the diagonal in bold, the others' mean and the mean RMS distortion.</summary>
     public static string Markdown(TransferMatrix matrix)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"| crafted on ↓ · classified by → | {string.Join(" | ", matrix.Names)} | others' mean |");
-        md.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" ---: |", matrix.Models + 1))}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| none (clean images) | {string.Join(" | ", Enumerable.Range(0, matrix.Models).Select(t => Percent(matrix.CleanAccuracy(t))))} | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| crafted on ↓ · classified by → | {string.Join(" | ", matrix.Names)} | others' mean | RMS distortion |");
+        md.AppendLine($"| --- |{string.Concat(Enumerable.Repeat(" ---: |", matrix.Models + 2))}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| none (clean images) | {string.Join(" | ", Enumerable.Range(0, matrix.Models).Select(t => Percent(matrix.CleanAccuracy(t))))} | | |");
         for (int s = 0; s < matrix.Models; s++)
         {
             IEnumerable<string> cells = Enumerable.Range(0, matrix.Models).Select(t => s == t ? $"**{Percent(matrix.Accuracy(s, t))}**" : Percent(matrix.Accuracy(s, t)));
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {matrix.Names[s]} | {string.Join(" | ", cells)} | {Percent(matrix.TransferAccuracy(s))} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {matrix.Names[s]} | {string.Join(" | ", cells)} | {Percent(matrix.TransferAccuracy(s))} | {Distortion(matrix.MeanRmsDistortion[s])} |");
         }
 
         return md.ToString();
@@ -76,6 +76,8 @@ internal static class TransferMatrixText
 
     private static string Percent(double fraction) =>
         double.IsNaN(fraction) ? "–" : (100 * fraction).ToString("0.00", CultureInfo.InvariantCulture);
+
+    private static string Distortion(double rms) => rms.ToString("0.0000", CultureInfo.InvariantCulture);
 
     private static string Fraction(double fraction) => fraction.ToString("R", CultureInfo.InvariantCulture);
 }
