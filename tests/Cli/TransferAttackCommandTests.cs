@@ -84,6 +84,7 @@ public class TransferAttackCommandTests
     [InlineData("--eps must be a number > 0", "--models", "{lenet},{other}", "--eps", "0")]
     [InlineData("valid: fgsm, fgm, bim, pgd", "--models", "{lenet},{other}", "--attack", "cw")]
     [InlineData("would both be called 'lenet'", "--models", "{lenet},{twin}")]
+    [InlineData("has no file name", "--models", "{lenet},{scratch}/.safetensors")]
     [InlineData("valid options for 'fooling transfer-attack'", "--models", "{lenet},{other}", "--epsilon", "0.1")]
     public void Bad_input_is_explained_with_exit_code_2_and_writes_nothing(string expected, params string[] arguments)
     {
@@ -91,7 +92,7 @@ public class TransferAttackCommandTests
         string lenet = Save(scratch, "lenet.safetensors");
         string other = Save(scratch, "other.safetensors");
         string twin = Save(scratch, "twin/lenet.safetensors");
-        string[] args = [.. arguments.Select(a => a.Replace("{lenet}", lenet).Replace("{other}", other).Replace("{twin}", twin))];
+        string[] args = [.. arguments.Select(a => a.Replace("{lenet}", lenet).Replace("{other}", other).Replace("{twin}", twin).Replace("{scratch}", scratch.Path))];
         string output = scratch.File("out");
         List<string> command = ["transfer-attack", .. args, "--data", CliHarness.Mnist, "--out", output];
         if (!args.Contains("--attack"))

@@ -134,6 +134,12 @@ internal static class TransferAttackCommand
     private static string[] Names(IReadOnlyList<string> paths)
     {
         string[] names = [.. paths.Select(Path.GetFileNameWithoutExtension).Select(name => name ?? "")];
+        int unnamed = Array.FindIndex(names, name => name.Length == 0);
+        if (unnamed >= 0)
+        {
+            throw new InvalidInputException($"model {paths[unnamed]} has no file name to label its row and column; name the weights file, e.g. lenet.safetensors");
+        }
+
         IGrouping<string, int>? clash = Enumerable.Range(0, paths.Count).GroupBy(i => names[i], StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
