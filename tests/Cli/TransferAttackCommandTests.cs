@@ -82,7 +82,7 @@ public class TransferAttackCommandTests
     [InlineData("--n must be from 1 to 10,000", "--models", "{lenet},{other}", "--n", "10001")]
     [InlineData("--slice must be at least 1", "--models", "{lenet},{other}", "--slice", "0")]
     [InlineData("--eps must be a number > 0", "--models", "{lenet},{other}", "--eps", "0")]
-    [InlineData("valid: fgsm, fgm, bim, pgd", "--models", "{lenet},{other}", "--attack", "cw")]
+    [InlineData("those are: fgsm, fgm, bim, pgd", "--models", "{lenet},{other}", "--attack", "cw")]
     [InlineData("would both be called 'lenet'", "--models", "{lenet},{twin}")]
     [InlineData("has no file name", "--models", "{lenet},{scratch}/.safetensors")]
     [InlineData("valid options for 'fooling transfer-attack'", "--models", "{lenet},{other}", "--epsilon", "0.1")]
