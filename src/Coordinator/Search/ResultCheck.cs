@@ -9,7 +9,7 @@ namespace FoolingCluster.Coordinator.Search;
 
 /// <summary>
 /// Checks a worker's result against the job it answers before anything of it reaches the
-/// archive: counts and indices, probability vectors (length, finite, in [0,1], summing to 1),
+/// archive: counts and indices, probability vectors (length, finite, in [0,1], summing to at most 1),
 /// genomes (decodable, within the encoding's limits), found images (size, label, threshold);
 /// then recomputes, with the coordinator's own copy of the model, the probabilities of every
 /// reported child and found image, so a worker that lies about scores is caught, not trusted.
@@ -146,7 +146,9 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
             sum += v;
         }
 
-        return Math.Abs(sum - 1) > 1e-3 ? $"probabilities sum to {sum:G6}, not 1" : null;
+        // A network with a fooling class reports only its real classes, whose probabilities sum to
+        // less than 1; the scores themselves are recomputed unless the workers are trusted.
+        return sum > 1 + 1e-3 ? $"probabilities sum to {sum:G6}, more than 1" : null;
     }
 
     private static (JobOutcome<TGenome>?, IReadOnlyList<FoundImage>, string?) Refuse(string problem) => (null, [], problem);

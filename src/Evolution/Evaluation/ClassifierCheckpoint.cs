@@ -7,12 +7,16 @@ namespace FoolingCluster.Evolution.Evaluation;
 /// <summary>A saved model opened as the target of a search.</summary>
 public static class ClassifierCheckpoint
 {
-    /// <summary>Loads weights and sidecar and wraps them as a classifier of the sidecar's input shape.</summary>
+    /// <summary>
+    /// Loads weights and sidecar and wraps them as a classifier of the sidecar's input shape; a
+    /// network with a fooling class is the classifier of its real classes.
+    /// </summary>
     /// <exception cref="InvalidInputException">Missing or damaged files, or a sidecar whose input shape is not <c>[C,H,W]</c>.</exception>
     public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights)
     {
         LoadedModel loaded = ModelCheckpoint.Load(weights);
-        return (loaded, new ModuleClassifier(loaded.Model, InputShape(loaded), loaded.Sidecar.Classes));
+        int fooling = loaded.Sidecar.FoolingClass is null ? 0 : 1;
+        return (loaded, new ModuleClassifier(loaded.Model, InputShape(loaded), loaded.Sidecar.Classes - fooling, foolingOutputs: fooling));
     }
 
     /// <summary>The <c>[C,H,W]</c> input shape the sidecar records.</summary>

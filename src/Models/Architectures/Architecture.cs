@@ -6,25 +6,28 @@ namespace FoolingCluster.Models.Architectures;
 /// <summary>The classifier architectures the product can build by name.</summary>
 public static class Architecture
 {
-    private static readonly Dictionary<string, Func<int, Module>> s_builders = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<int, int, Module>> s_builders = new(StringComparer.Ordinal)
     {
-        ["lenet"] = seed => new LeNet(seed),
-        ["mlp"] = seed => new Mlp(seed),
+        ["lenet"] = (seed, classes) => new LeNet(seed, classes),
+        ["mlp"] = (seed, classes) => new Mlp(seed, classes),
     };
 
     /// <summary>Known architecture names, sorted.</summary>
     public static IReadOnlyList<string> Names { get; } = s_builders.Keys.Order(StringComparer.Ordinal).ToArray();
 
     /// <summary>Builds a freshly initialised network.</summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="classes">Outputs of the last layer: 10 for MNIST, 11 with a fooling class.</param>
     /// <exception cref="InvalidInputException">The name is not one of <see cref="Names"/>.</exception>
-    public static Module Create(string name, int seed) => Builder(name)(seed);
+    public static Module Create(string name, int seed, int classes = 10) => Builder(name)(seed, classes);
 
     /// <summary>Checks that <paramref name="name"/> is a known architecture without building it.</summary>
     /// <exception cref="InvalidInputException">The name is not one of <see cref="Names"/>.</exception>
     public static void Require(string name) => Builder(name);
 
-    private static Func<int, Module> Builder(string name) =>
-        s_builders.TryGetValue(name, out Func<int, Module>? build)
+    private static Func<int, int, Module> Builder(string name) =>
+        s_builders.TryGetValue(name, out Func<int, int, Module>? build)
             ? build
             : throw new InvalidInputException($"unknown model architecture '{name}'; valid: {string.Join(", ", Names)}");
 }

@@ -26,7 +26,9 @@ public static class ModelCheckpoint
     /// <param name="weightsPath">Target <c>.safetensors</c> path.</param>
     /// <param name="config">How it was trained (recorded in the sidecar).</param>
     /// <param name="testAccuracy">Test accuracy measured after training, in [0,1].</param>
-    public static ModelSidecar Save(Module model, string weightsPath, TrainingConfig config, double? testAccuracy)
+    /// <param name="classes">Outputs of the network.</param>
+    /// <param name="foolingClass">The output that stands for fooling images (the last), or null.</param>
+    public static ModelSidecar Save(Module model, string weightsPath, TrainingConfig config, double? testAccuracy, int classes = 10, int? foolingClass = null)
     {
         string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(weightsPath));
         if (dir is not null)
@@ -45,7 +47,8 @@ public static class ModelCheckpoint
             Dataset = "mnist",
             InputShape = [1, 28, 28],
             InputRange = [0f, 1f],
-            Classes = 10,
+            Classes = classes,
+            FoolingClass = foolingClass,
             TestAccuracy = testAccuracy,
             Training = new TrainingDetails
             {
@@ -71,7 +74,7 @@ public static class ModelCheckpoint
         }
 
         ModelSidecar sidecar = ModelSidecar.Load(SidecarPath(weightsPath));
-        Module model = Architecture.Create(sidecar.Architecture, seed: 0);
+        Module model = Architecture.Create(sidecar.Architecture, seed: 0, sidecar.Classes);
         SafeTensors.LoadInto(weightsPath, model.StateDict());
         model.Eval();
         return new LoadedModel(weightsPath, model, sidecar);

@@ -39,6 +39,13 @@ public sealed record ModelSidecar
     /// <summary>Number of output classes.</summary>
     public required int Classes { get; init; }
 
+    /// <summary>
+    /// The output that stands for "a fooling image, none of the real classes" (Nguyen et al. 2015,
+    /// §3.6: the n+1 class retraining adds); it is always the last. Null for an ordinary classifier.
+    /// Searches target only the other classes.
+    /// </summary>
+    public int? FoolingClass { get; init; }
+
     /// <summary>Accuracy measured on the test split, in [0,1]; null when not measured.</summary>
     public double? TestAccuracy { get; init; }
 
@@ -123,6 +130,11 @@ public sealed record ModelSidecar
         if (Classes < 1)
         {
             throw new CheckpointFormatException(path, $"classes must be at least 1, found {Classes}");
+        }
+
+        if (FoolingClass is int fooling && (Classes < 3 || fooling != Classes - 1))
+        {
+            throw new CheckpointFormatException(path, $"fooling_class must be the last class ({Classes - 1}) of at least 3, found {fooling}");
         }
 
         if (TestAccuracy is double accuracy && !(accuracy >= 0 && accuracy <= 1))

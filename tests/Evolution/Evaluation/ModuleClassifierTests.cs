@@ -50,6 +50,27 @@ public class ModuleClassifierTests
     }
 
     [Fact]
+    public void A_fooling_class_takes_part_in_the_softmax_but_is_not_reported()
+    {
+        var model = new Sequential(new Flatten(), new Linear(s_shape.Size, 4, new Random(5)));
+        var random = new Random(6);
+        float[] images = [.. Enumerable.Range(0, 3 * s_shape.Size).Select(_ => (float)random.NextDouble())];
+        var all = new float[3 * 4];
+        var real = new float[3 * 3];
+
+        new ModuleClassifier(model, s_shape, 4).Classify(images, 3, all);
+        var classifier = new ModuleClassifier(model, s_shape, 3, foolingOutputs: 1);
+        classifier.Classify(images, 3, real);
+
+        Assert.Equal(3, classifier.Classes);
+        for (int n = 0; n < 3; n++)
+        {
+            Assert.Equal(all.AsSpan(n * 4, 3).ToArray(), real.AsSpan(n * 3, 3).ToArray());
+            Assert.True(real.AsSpan(n * 3, 3).ToArray().Sum() < 1);
+        }
+    }
+
+    [Fact]
     public void A_model_with_another_number_of_classes_is_reported()
     {
         var model = new Sequential(new Flatten(), new Linear(s_shape.Size, 3, new Random(3)));

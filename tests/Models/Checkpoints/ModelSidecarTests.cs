@@ -85,6 +85,7 @@ public sealed class ModelSidecarTests : IDisposable
     [InlineData("{ \"architecture\": \"lenet\", \"dataset\": \"mnist\", \"input_shape\": [1,28,28], \"input_range\": [0,1], \"classes\": 10, \"test_accuracy\": 99.1, \"created_utc\": \"2026-01-02T03:04:05Z\" }", "test_accuracy must lie in [0,1]")]
     [InlineData("{ \"architecture\": null, \"dataset\": \"mnist\", \"input_shape\": [1,28,28], \"input_range\": [0,1], \"classes\": 10, \"created_utc\": \"2026-01-02T03:04:05Z\" }", "not a valid model sidecar")]
     [InlineData("{ \"architecture\": \"lenet\", \"dataset\": \"mnist\", \"input_shape\": [1,28,28], \"input_range\": [0,1], \"classes\": \"ten\", \"created_utc\": \"2026-01-02T03:04:05Z\" }", "not a valid model sidecar")]
+    [InlineData("{ \"architecture\": \"lenet\", \"dataset\": \"mnist\", \"input_shape\": [1,28,28], \"input_range\": [0,1], \"classes\": 11, \"fooling_class\": 3, \"created_utc\": \"2026-01-02T03:04:05Z\" }", "fooling_class must be the last class (10)")]
     public void Corrupt_file_names_the_file_and_the_problem(string content, string problem)
     {
         string path = _dir.File("corrupt.json");

@@ -71,4 +71,23 @@ public class ShortTrainingTests
         Assert.Contains("[20,1,3,3]", ex.Message);
         Assert.Contains("[20,1,5,5]", ex.Message);
     }
+
+    [Fact]
+    public void A_network_with_a_fooling_class_saves_and_loads_with_eleven_outputs()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "m11.safetensors");
+        var net = new LeNet(2, classes: 11);
+        ModelCheckpoint.Save(net, path, new TrainingConfig { Model = "lenet" }, null, classes: 11, foolingClass: 10);
+
+        LoadedModel loaded = ModelCheckpoint.Load(path);
+
+        Assert.Equal(11, loaded.Sidecar.Classes);
+        Assert.Equal(10, loaded.Sidecar.FoolingClass);
+        using TensorScope scope = TensorScope.Begin();
+        using Tensors.Autograd.NoGradScope noGrad = Tensors.Autograd.NoGradScope.Begin();
+        Tensor x = Tensor.Full(0.5f, 2, 1, 28, 28);
+        net.Eval();
+        Assert.Equal(net.Forward(x).ToArray(), loaded.Model.Forward(x).ToArray());
+    }
 }
