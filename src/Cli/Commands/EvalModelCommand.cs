@@ -28,7 +28,7 @@ internal static class EvalModelCommand
 
             LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
-            EvaluationResult result = Evaluation.Evaluate(loaded.Model, test);
+            EvaluationResult result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes);
             TextWriter output = parse.InvocationConfiguration.Output;
             output.WriteLine(Report(loaded, result));
             return FoolingApp.Success;

@@ -143,8 +143,17 @@ internal static class RunCommand
             }
         }
 
-        (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model);
         using RunFolder run = RunFolder.Create(runsRoot, "run", cfg.Encoding, console);
+        return SearchIn(cfg, run, mode, cancel);
+    }
+
+    /// <summary>
+    /// Runs a fresh search in an existing, empty run folder: what <c>fooling run</c> does after
+    /// creating its folder, and what the retraining loop does for each of its networks.
+    /// </summary>
+    internal static int SearchIn(EvolutionConfig cfg, RunFolder run, RunMode mode, CancellationToken cancel)
+    {
+        (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model);
         TargetModel.CopyInto(cfg.Model, run.Path, ModelCopy);
         File.WriteAllText(run.File(RunFiles.Config), StrictJson.Serialize(cfg));
         string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";

@@ -15,8 +15,15 @@ public static class ClassifierCheckpoint
     public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights)
     {
         LoadedModel loaded = ModelCheckpoint.Load(weights);
-        int fooling = loaded.Sidecar.FoolingClass is null ? 0 : 1;
-        return (loaded, new ModuleClassifier(loaded.Model, InputShape(loaded), loaded.Sidecar.Classes - fooling, foolingOutputs: fooling));
+        return (loaded, Wrap(loaded));
+    }
+
+    /// <summary>A loaded model as the classifier of its real classes.</summary>
+    public static ModuleClassifier Wrap(LoadedModel loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        ModelSidecar sidecar = loaded.Sidecar;
+        return new ModuleClassifier(loaded.Model, InputShape(loaded), sidecar.RealClasses, foolingOutputs: sidecar.Classes - sidecar.RealClasses);
     }
 
     /// <summary>The <c>[C,H,W]</c> input shape the sidecar records.</summary>

@@ -77,7 +77,7 @@ public static class FoolingDatasetExport
         var allPixels = new byte[images.Count * shape.Size];
         var labels = new byte[images.Count];
         var table = new StringBuilder("index,label,confidence,generation,source,png\n");
-        int[] perClass = new int[run.Model.Sidecar.Classes];
+        int[] perClass = new int[run.Model.Sidecar.RealClasses];
         for (int i = 0; i < images.Count; i++)
         {
             (byte[] pixels, int label, float confidence, int generation, string source) = images[i];

@@ -28,7 +28,7 @@ public sealed record EliteImage(int Cell, float Confidence, int Generation, floa
 public sealed record SavedRun(string Folder, EvolutionConfig Config, LoadedModel Model, ImageShape Shape, IReadOnlyList<EliteImage> Elites)
 {
     /// <summary>The run's target as a classifier.</summary>
-    public ModuleClassifier Classifier => new(Model.Model, Shape, Model.Sidecar.Classes);
+    public ModuleClassifier Classifier => ClassifierCheckpoint.Wrap(Model);
 
     /// <summary>Reads <paramref name="folder"/>.</summary>
     /// <exception cref="InvalidInputException">Not a run folder, or a damaged one; the message names the file.</exception>
@@ -44,7 +44,7 @@ public sealed record SavedRun(string Folder, EvolutionConfig Config, LoadedModel
         LoadedModel model = ModelCheckpoint.Load(Path.Combine(folder, RunFiles.Model));
         ImageShape shape = ClassifierCheckpoint.InputShape(model);
         string archive = Path.Combine(folder, RunFiles.Archive);
-        int cells = model.Sidecar.Classes;
+        int cells = model.Sidecar.RealClasses;
         IReadOnlyList<EliteImage> elites = config.Encoding switch
         {
             CppnEncoding.EncodingName => Draw(archive, new CppnEncoding(shape, config.Cppn), cells),

@@ -46,6 +46,10 @@ public sealed record ModelSidecar
     /// </summary>
     public int? FoolingClass { get; init; }
 
+    /// <summary>The classes other than the fooling class: what searches and exports work with.</summary>
+    [JsonIgnore]
+    public int RealClasses => FoolingClass is null ? Classes : Classes - 1;
+
     /// <summary>Accuracy measured on the test split, in [0,1]; null when not measured.</summary>
     public double? TestAccuracy { get; init; }
 
