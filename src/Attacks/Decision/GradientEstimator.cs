@@ -21,7 +21,8 @@ public enum GradientEstimation
 /// A model that exposes only logits, turned into an <see cref="IAttackModel"/> by estimating the
 /// loss gradient from finite differences of the cross-entropy (Foolbox 2's gradient estimators;
 /// "with GE" in Schott et al. 2019), so that FGSM, BIM and PGD run against models without usable
-/// gradients.
+/// gradients; and, from the same probes of the logits, any logit gradient DeepFool or
+/// Carlini–Wagner asks for.
 /// </summary>
 /// <remarks>
 /// The probes <c>x ± h·u</c> are not clipped: they leave [0,1] by at most a few h, and the model
@@ -30,7 +31,7 @@ public enum GradientEstimation
 /// certainty still give differences above rounding. Probes of several images share a batch of
 /// up to <c>maxBatch</c> images. Not thread-safe: the random directions come from one stream.
 /// </remarks>
-public sealed class GradientEstimator : IAttackModel
+public sealed class GradientEstimator : ILogitGradientModel
 {
     private readonly ILogitsModel _model;
     private readonly NoiseSource _random;
@@ -114,26 +115,80 @@ public sealed class GradientEstimator : IAttackModel
     /// <returns><c>[N,C,H,W]</c> in the caller's scope.</returns>
     public Tensor LossGradient(Tensor images, ReadOnlySpan<int> labels)
     {
+        int n = CheckImages(images);
+        if (labels.Length != n)
+        {
+            throw new ShapeMismatchException($"{labels.Length} labels for {n} images");
+        }
+
+        int[] label = labels.ToArray();
+        Tensor gradient = Tensor.Zeros(images.Shape);
+        Estimate(images, [gradient], (i, plus, minus, differences) => differences[0] = CrossEntropy(plus, label[i]) - CrossEntropy(minus, label[i]));
+        return gradient;
+    }
+
+    /// <summary>
+    /// Estimates of the vector–Jacobian products <c>∂(Σᵢₖ Sᵢₖ·zᵢₖ)/∂x</c> from the same probes for
+    /// every seed, the seeds computed once from the logits at the images: what DeepFool and
+    /// Carlini–Wagner need, "with GE".
+    /// </summary>
+    /// <param name="images"><c>[N,C,H,W]</c> in [0,1].</param>
+    /// <param name="seeds">Called once, with the logits of all N images.</param>
+    /// <returns>The logits at the images and one estimated gradient per seed, in the caller's scope.</returns>
+    public LogitGradients Differentiate(Tensor images, LogitSeeds seeds)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        CheckImages(images);
+        Tensor logits = Logits(images);
+        int k = logits.Shape[1];
+        float[][] seed = [.. seeds(logits, 0).Select(t => t.ToArray())];
+        Tensor[] gradients = [.. seed.Select(_ => Tensor.Zeros(images.Shape))];
+        Estimate(images, gradients, (i, plus, minus, differences) =>
+        {
+            for (int g = 0; g < seed.Length; g++)
+            {
+                double sum = 0;
+                ReadOnlySpan<float> s = seed[g].AsSpan(i * k, k);
+                for (int j = 0; j < k; j++)
+                {
+                    sum += s[j] * ((double)plus[j] - minus[j]);
+                }
+
+                differences[g] = sum;
+            }
+        });
+        return new LogitGradients(logits, gradients);
+    }
+
+    private static int CheckImages(Tensor images)
+    {
         ArgumentNullException.ThrowIfNull(images);
         if (images.Rank < 2 || images.Shape[0] < 1)
         {
             throw new ShapeMismatchException($"images must be [N,C,H,W] with N ≥ 1; got {Tensor.ShapeString(images.Shape)}");
         }
 
-        int n = images.Shape[0];
-        if (labels.Length != n)
-        {
-            throw new ShapeMismatchException($"{labels.Length} labels for {n} images");
-        }
+        return images.Shape[0];
+    }
 
+    /// <summary>
+    /// Probes every image along <see cref="Samples"/>/2 directions (or every coordinate) and adds
+    /// <c>weight·Δ/(2h)·u</c> to each gradient, Δ being what <paramref name="difference"/> makes of
+    /// the two probes' logits.
+    /// </summary>
+    /// <param name="images"><c>[N,C,H,W]</c>.</param>
+    /// <param name="gradients">Zeroed tensors of the images' shape, one per estimated function.</param>
+    /// <param name="difference">Given the image index and the logits at x + h·u and x − h·u, writes f(x + h·u) − f(x − h·u) for each function.</param>
+    private void Estimate(Tensor images, Tensor[] gradients, ProbeDifference difference)
+    {
+        int n = images.Shape[0];
         int size = Rows.SampleSize(images);
         int pairs = Method == GradientEstimation.Antithetic ? Samples / 2 : size;
         double weight = Method == GradientEstimation.Antithetic ? 1.0 / pairs : 1.0;
-        Tensor gradient = Tensor.Zeros(images.Shape);
         int slots = _maxBatch / 2;
         var batch = new ProbeBatch(slots, size);
         ReadOnlySpan<float> x = images.Span;
-        int[] label = labels.ToArray();
+        double[] differences = new double[gradients.Length];
         for (long task = 0; task < (long)n * pairs; task++)
         {
             int i = (int)(task / pairs);
@@ -152,31 +207,28 @@ public sealed class GradientEstimator : IAttackModel
             batch.Add(x.Slice(i * size, size), i, Step);
             if (batch.Filled == slots || task == ((long)n * pairs) - 1)
             {
-                Flush(batch, images, label, gradient.Span, weight);
+                using TensorScope scope = TensorScope.Begin();
+                Tensor logits = Logits(Rows.Wrap(batch.Probes, 2 * batch.Filled, images));
+                int classes = logits.Shape[1];
+                ReadOnlySpan<float> z = logits.Span;
+                for (int s = 0; s < batch.Filled; s++)
+                {
+                    int owner = batch.Owner(s);
+                    difference(owner, z.Slice(2 * s * classes, classes), z.Slice(((2 * s) + 1) * classes, classes), differences);
+                    for (int g = 0; g < gradients.Length; g++)
+                    {
+                        Span<float> row = gradients[g].Span.Slice(owner * size, size);
+                        System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(batch.Direction(s), (float)(weight * differences[g] / (2.0 * Step)), row, row);
+                    }
+                }
+
+                batch.Clear();
             }
         }
-
-        return gradient;
     }
 
-    private void Flush(ProbeBatch batch, Tensor like, int[] labels, Span<float> gradient, double weight)
-    {
-        int size = batch.Size;
-        using TensorScope scope = TensorScope.Begin();
-        Tensor logits = Logits(Rows.Wrap(batch.Probes, 2 * batch.Filled, like));
-        int k = logits.Shape[1];
-        ReadOnlySpan<float> z = logits.Span;
-        for (int s = 0; s < batch.Filled; s++)
-        {
-            int i = batch.Owner(s);
-            double plus = CrossEntropy(z.Slice(2 * s * k, k), labels[i]);
-            double minus = CrossEntropy(z.Slice(((2 * s) + 1) * k, k), labels[i]);
-            float c = (float)(weight * (plus - minus) / (2.0 * Step));
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(batch.Direction(s), c, gradient.Slice(i * size, size), gradient.Slice(i * size, size));
-        }
-
-        batch.Clear();
-    }
+    /// <summary>Writes f(x + h·u) − f(x − h·u) for each estimated function of sample <paramref name="sample"/>'s logits.</summary>
+    private delegate void ProbeDifference(int sample, ReadOnlySpan<float> plus, ReadOnlySpan<float> minus, Span<double> differences);
 
     /// <summary><c>log Σⱼ exp(zⱼ − z_y)</c> in double, as <c>log1p</c> of the other classes' terms when y is on top.</summary>
     internal static double CrossEntropy(ReadOnlySpan<float> z, int label)
