@@ -35,6 +35,7 @@ public static class FoolingApp
         root.Subcommands.Add(EvalModelCommand.Build());
         root.Subcommands.Add(AttackCommand.Build());
         root.Subcommands.Add(EvalRobustnessCommand.Build());
+        root.Subcommands.Add(RobustnessTableCommand.Build());
         root.Subcommands.Add(TransferAttackCommand.Build());
         root.Subcommands.Add(RetrainCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());

@@ -49,6 +49,12 @@ public class EvalRobustnessCommandTests
         }
 
         Assert.Contains("(measured)", md);
+        (exit, stdout, err) = CliHarness.Run("robustness-table", folder, folder, "--out", scratch.File("table.md"));
+        Assert.True(exit == 0, err);
+        string table = File.ReadAllText(scratch.File("table.md"));
+        Assert.Equal(table, stdout);
+        Assert.Equal(2, table.Split('\n').Count(line => line.StartsWith("| lenet (measured", StringComparison.Ordinal)));
+        Assert.Contains("| Binary ABS, Schott et al. (2019), published |", table);
         Assert.Contains("Schott et al. (2019), published", md);
         XDocument svg = XDocument.Parse(File.ReadAllText(Path.Combine(folder, "robustness.svg")));
         Assert.Equal("svg", svg.Root!.Name.LocalName);

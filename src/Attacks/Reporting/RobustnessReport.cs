@@ -27,6 +27,27 @@ public sealed record PublishedRobustness(string Model, double Clean, IReadOnlyDi
         "CNN, Schott et al. (2019), published",
         0.991,
         new Dictionary<string, (double, double)> { ["l0"] = (0.19, double.NaN), ["l2"] = (0.08, 1.1), ["linf"] = (0.0, 0.08) });
+
+    /// <summary>ABS as Schott et al. (2019) report it (medians read from their curves): clean 99.0 %, L2 80 % at 1.5 (≈ 2.2), L∞ 8 % at 0.3 (≈ 0.23), L0 69 % at 12 (≈ 16).</summary>
+    public static PublishedRobustness SchottAbs { get; } = new(
+        "ABS, Schott et al. (2019), published",
+        0.99,
+        new Dictionary<string, (double, double)> { ["l0"] = (0.69, 16), ["l2"] = (0.80, 2.2), ["linf"] = (0.08, 0.23) });
+
+    /// <summary>Binary ABS as Schott et al. (2019) report it: clean 99.0 %, L2 39 % at 1.5 (≈ 1.3), L∞ 77 % at 0.3 (≈ 0.44), L0 77 % at 12 (≈ 21).</summary>
+    public static PublishedRobustness SchottBinaryAbs { get; } = new(
+        "Binary ABS, Schott et al. (2019), published",
+        0.99,
+        new Dictionary<string, (double, double)> { ["l0"] = (0.77, 21), ["l2"] = (0.39, 1.3), ["linf"] = (0.77, 0.44) });
+
+    /// <summary>Madry et al.'s adversarially trained network as Schott et al. (2019) report it: clean 98.8 %, L∞ 87 % at 0.3.</summary>
+    public static PublishedRobustness SchottMadry { get; } = new(
+        "Madry et al., in Schott et al. (2019), published",
+        0.988,
+        new Dictionary<string, (double, double)> { ["linf"] = (0.87, double.NaN) });
+
+    /// <summary>Every published row, in the paper's order.</summary>
+    public static IReadOnlyList<PublishedRobustness> All { get; } = [SchottCnn, SchottMadry, SchottAbs, SchottBinaryAbs];
 }
 
 /// <summary>
@@ -46,6 +67,52 @@ public static class RobustnessReport
         "l0" => "L0",
         _ => norm,
     };
+
+    /// <summary>
+    /// Several evaluations side by side in the paper's form, the published rows under them: the
+    /// table <c>fooling robustness-table</c> writes.
+    /// </summary>
+    public static string CombinedMarkdown(IReadOnlyList<(RobustnessSummary Summary, string Folder)> measured, IReadOnlyList<PublishedRobustness> published)
+    {
+        ArgumentNullException.ThrowIfNull(measured);
+        ArgumentNullException.ThrowIfNull(published);
+        string[] norms = [.. RobustnessPlan.AllNorms.Where(n => measured.Any(m => m.Summary.Norms.Any(s => s.Norm == n)))];
+        var md = new StringBuilder("| model | images | clean |");
+        var rule = new StringBuilder("| --- | ---: | ---: |");
+        foreach (string norm in norms)
+        {
+            md.Append(s_inv, $" {NormLabel(norm)} acc. at {Number(RobustnessPlan.Threshold(norm))} | {NormLabel(norm)} median |");
+            rule.Append(" ---: | ---: |");
+        }
+
+        md.Append('\n').Append(rule).Append('\n');
+        foreach ((RobustnessSummary summary, string folder) in measured)
+        {
+            string gradients = summary.Gradients == "exact" ? "" : $", gradients {summary.Gradients}";
+            md.Append(s_inv, $"| {summary.Model} (measured{gradients}; `{folder}`) | {summary.Images:N0} | {Percent(summary.CleanAccuracy)} |");
+            foreach (string norm in norms)
+            {
+                NormSummary? n = summary.Norms.FirstOrDefault(s => s.Norm == norm);
+                md.Append(n is null ? " – | – |" : $" {Percent(n.Accuracy)} | {Number(n.Median ?? double.PositiveInfinity)} |");
+            }
+
+            md.Append('\n');
+        }
+
+        foreach (PublishedRobustness paper in published)
+        {
+            md.Append(s_inv, $"| {paper.Model} | 1,000 | {Percent(paper.Clean)} |");
+            foreach (string norm in norms)
+            {
+                (double accuracy, double median) = paper.Figures.TryGetValue(norm, out var figures) ? figures : (double.NaN, double.NaN);
+                md.Append(s_inv, $" {Percent(accuracy)} | {Number(median)} |");
+            }
+
+            md.Append('\n');
+        }
+
+        return md.ToString();
+    }
 
     /// <summary>The markdown report.</summary>
     /// <param name="published">Rows from the literature to show beside the measured one.</param>

@@ -95,6 +95,7 @@ internal static class EvalRobustnessCommand
 
             var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds);
             Write(folder, result, info, test);
+            File.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, "exact").ToJson());
             console.WriteLine(SummaryLines(result));
             console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
             return FoolingApp.Success;
@@ -138,7 +139,7 @@ internal static class EvalRobustnessCommand
     /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>
     internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images)
     {
-        File.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, [PublishedRobustness.SchottCnn]));
+        File.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, PublishedRobustness.All));
         File.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result));
         File.WriteAllText(folder.File("robustness.svg"), RobustnessReport.Svg(result));
         PngWriter.Write(folder.File("robustness.png"), RobustnessReport.Picture(result, images.Images, (images.Channels, images.Height, images.Width)));
