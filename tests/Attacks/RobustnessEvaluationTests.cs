@@ -84,6 +84,31 @@ public class RobustnessEvaluationTests(TrainedLeNet lenet)
     }
 
     [Fact]
+    public void A_binarised_model_is_fooled_only_by_adversarials_that_survive_binarisation()
+    {
+        var subset = new LeNetSubset(lenet, 12);
+        RobustnessPlan plan = RobustnessPlan.Create(["linf"], ["fgsm", "deepfool"], binarize: true);
+        RobustnessResult result = new RobustnessEvaluation(plan).Run(new ModuleLogitGradientModel(lenet.Net), subset.Images(), subset.Labels);
+
+        NormRobustness linf = result.Norms[0];
+        float[] binarised = [.. linf.Adversarials.Select(v => v >= 0.5f ? 1f : 0f)];
+        int[] predicted = subset.Predict(binarised);
+        Assert.Contains(linf.Smallest, double.IsFinite);
+        for (int i = 0; i < subset.Count; i++)
+        {
+            if (double.IsFinite(linf.Smallest[i]) && linf.Smallest[i] > 0)
+            {
+                Assert.NotEqual(subset.Labels[i], predicted[i]);
+
+                // Only a value moved across 0.5 changes what the model sees: none of that needs less than its distance to 0.5.
+                Assert.True(linf.Smallest[i] >= subset.Pixels.Skip(i * 784).Take(784).Min(v => Math.Abs(v - 0.5)) - 1e-6);
+            }
+        }
+
+        Assert.Contains("straight through", plan.DescribeGradients());
+    }
+
+    [Fact]
     public void Statistics_count_failures_as_infinite_and_clean_errors_as_zero()
     {
         double[] distances = [0, 0.5, 1, 2, double.PositiveInfinity];

@@ -11,7 +11,8 @@ namespace FoolingCluster.Attacks.Reporting;
 /// <param name="Machine">A description of the machine.</param>
 /// <param name="Images">What the images are, e.g. "the first 1,000 MNIST test images".</param>
 /// <param name="Seconds">Wall-clock time of the whole evaluation.</param>
-public sealed record RobustnessReportInfo(string Model, string CommandLine, string Machine, string Images, double Seconds);
+/// <param name="Gradients">"exact", or how the attacks' gradients were estimated.</param>
+public sealed record RobustnessReportInfo(string Model, string CommandLine, string Machine, string Images, double Seconds, string Gradients = "exact");
 
 /// <summary>A published row of the ABS paper's table, shown beside the measured one.</summary>
 /// <param name="Model">Model and source.</param>
@@ -127,6 +128,7 @@ public static class RobustnessReport
         md.AppendLine(s_inv, $"- command: `{info.CommandLine}`");
         md.AppendLine(s_inv, $"- images: {info.Images} ({result.Count:N0})");
         md.AppendLine(s_inv, $"- machine: {info.Machine}");
+        md.AppendLine(s_inv, $"- gradients: {info.Gradients}");
         md.AppendLine(s_inv, $"- measured: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {info.Seconds:F0} s in all");
         md.AppendLine("- method: every image is attacked by every attack of a norm; its distance is the smallest any of them found (0 for images misclassified already, +∞ where none succeeded). Accuracy at a radius counts the images with no adversarial within it; medians count failures as +∞ (Schott et al. 2019).");
         md.AppendLine();

@@ -26,7 +26,7 @@ public sealed class RobustnessEvaluation(RobustnessPlan plan)
     public RobustnessPlan Plan { get; } = plan ?? throw new ArgumentNullException(nameof(plan));
 
     /// <summary>Evaluates a model on labelled images.</summary>
-    /// <param name="model">The classifier; attacks that differentiate the logits need an <see cref="ILogitGradientModel"/>.</param>
+    /// <param name="model">The classifier as it is (the plan binarises its inputs or estimates its gradients where it says so); attacks that differentiate the logits need an <see cref="ILogitGradientModel"/>.</param>
     /// <param name="images"><c>[N,C,H,W]</c> in [0,1].</param>
     /// <param name="labels">N true labels.</param>
     /// <param name="progress">Told after each attack; null for silence.</param>
@@ -41,6 +41,7 @@ public sealed class RobustnessEvaluation(RobustnessPlan plan)
             throw new ShapeMismatchException($"robustness images {Tensor.ShapeString(images.Shape)} for {labels.Length} labels");
         }
 
+        model = Plan.Attacked(model);
         int n = labels.Length;
         int size = images.Size / n;
         var criterion = new Misclassification(labels);

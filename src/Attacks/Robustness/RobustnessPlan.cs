@@ -15,7 +15,9 @@ public sealed record NormPlan(string Norm, IReadOnlyList<string> Attacks);
 /// </summary>
 /// <param name="Norms">One entry per norm, in report order.</param>
 /// <param name="Seed">Seed of every randomised attack.</param>
-public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
+/// <param name="Binarize">Whether the model sees its inputs binarised at 0.5 (Schott et al.'s binary models).</param>
+/// <param name="GradientProbes">0: the model's exact gradients; otherwise antithetic finite-difference probes per gradient estimate.</param>
+public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0, bool Binarize = false, int GradientProbes = 0)
 {
     /// <summary>The norms in report order: L0, L2, L∞ as in Schott et al. (2019).</summary>
     public static IReadOnlyList<string> AllNorms { get; } = ["l0", "l2", "linf"];
@@ -31,6 +33,18 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
         ["l0"] = ["pointwise"],
         ["l2"] = ["fgm", "bim", "pgd", "deepfool", "gaussian-noise"],
         ["linf"] = ["fgsm", "bim", "pgd", "deepfool", "uniform-noise"],
+    };
+
+    /// <summary>
+    /// The attacks run by default for a model whose gradients have to be estimated (binarised
+    /// inputs, ABS): the decision-based attacks, and the iterative gradient attacks on estimated
+    /// gradients ("with GE"); DeepFool and C&amp;W need finer estimates than are affordable by default.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> GradientFreeAttacks { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["l0"] = ["pointwise"],
+        ["l2"] = ["bim", "gaussian-noise", "boundary"],
+        ["linf"] = ["fgsm", "bim", "uniform-noise"],
     };
 
     /// <summary>The distance at which the ABS paper reads accuracy: L0 = 12, L2 = 1.5, L∞ = 0.3.</summary>
@@ -60,8 +74,10 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
     /// <param name="norms">Some of <see cref="AllNorms"/>.</param>
     /// <param name="attacks">Catalog names, or null for <see cref="DefaultAttacks"/>.</param>
     /// <param name="seed">Seed of every randomised attack.</param>
+    /// <param name="binarize">Whether the model sees its inputs binarised at 0.5.</param>
+    /// <param name="gradientProbes">0 for the model's exact gradients, else probes per estimate; picks <see cref="DefaultAttacks"/> or <see cref="GradientFreeAttacks"/>.</param>
     /// <exception cref="InvalidInputException">An unknown norm or attack, a norm no named attack works in, or a norm twice.</exception>
-    public static RobustnessPlan Create(IReadOnlyList<string> norms, IReadOnlyList<string>? attacks = null, int seed = 0)
+    public static RobustnessPlan Create(IReadOnlyList<string> norms, IReadOnlyList<string>? attacks = null, int seed = 0, bool binarize = false, int gradientProbes = 0)
     {
         ArgumentNullException.ThrowIfNull(norms);
         if (norms.Count == 0)
@@ -91,7 +107,7 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
         foreach (string norm in AllNorms.Where(norms.Contains))
         {
             IReadOnlyList<string> chosen = attacks is null
-                ? DefaultAttacks[norm]
+                ? (gradientProbes == 0 ? DefaultAttacks : GradientFreeAttacks)[norm]
                 : attacks.Where(a => AttackCatalog.NormsOf(a).Contains(norm)).Distinct().ToArray();
             if (chosen.Count == 0)
             {
@@ -101,7 +117,9 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
             plans.Add(new NormPlan(norm, chosen));
         }
 
-        return new RobustnessPlan(plans, seed);
+        var plan = new RobustnessPlan(plans, seed, binarize, gradientProbes);
+        plan.Validate();
+        return plan;
     }
 
     /// <summary>The plan as JSON, for a job message.</summary>
@@ -134,6 +152,11 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
     /// <exception cref="InvalidInputException">It is not so.</exception>
     public void Validate()
     {
+        if (GradientProbes < 0 || GradientProbes % 2 != 0)
+        {
+            throw new InvalidInputException($"gradient probes come in pairs (got {GradientProbes})");
+        }
+
         if (Norms.Count == 0 || Norms.Select(n => n.Norm).Distinct().Count() != Norms.Count)
         {
             throw new InvalidInputException("a robustness plan names each norm once, and at least one");
@@ -160,6 +183,22 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0)
             }
         }
     }
+
+    /// <summary>The model as the attacks see it: binarised inputs and estimated gradients if the plan says so.</summary>
+    public IAttackModel Attacked(IAttackModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        IAttackModel seen = Binarize ? new Decision.BinarizedInputs(model) : model;
+        return GradientProbes == 0 ? seen : Decision.GradientEstimator.Antithetic(Decision.LogitsOnlyModel.From(seen), GradientProbes, seed: Seed);
+    }
+
+    /// <summary>"exact", or how gradients are estimated.</summary>
+    public string DescribeGradients() => (GradientProbes, Binarize) switch
+    {
+        (0, false) => "exact",
+        (0, true) => "the model's own at the binarised image, passed straight through the binarisation (BPDA)",
+        _ => $"estimated from {GradientProbes} antithetic probes{(Binarize ? " of the binarised model" : "")}",
+    };
 
     /// <summary>Builds the attacks of one norm.</summary>
     public IReadOnlyList<IMinimizingAttack> Build(NormPlan norm) =>

@@ -34,6 +34,8 @@ internal static class EvalRobustnessCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var runs = new Option<string>("--runs") { Description = "folder under which the run folder is created", DefaultValueFactory = _ => "runs" };
         var seed = new Option<int>("--seed") { Description = "seed of every randomised attack", DefaultValueFactory = _ => 0 };
+        var binarize = new Option<bool>("--binarize") { Description = "evaluate the model on inputs binarised at 0.5 (Schott et al.'s binary models); gradient attacks pass the model's gradients straight through the binarisation" };
+        var probes = new Option<int>("--probes") { Description = "estimate gradients from this many antithetic finite-difference probes instead of using the model's own (0: the model's own)", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
@@ -42,7 +44,7 @@ internal static class EvalRobustnessCommand
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen (default: the --listen address)" };
         var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
         {
-            model, norms, n, attacks, data, runs, seed, threads, broker, prefix, slice, listen, advertise,
+            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, broker, prefix, slice, listen, advertise,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -61,14 +63,21 @@ internal static class EvalRobustnessCommand
 
             RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
             string? advertised = ClusterOptions.Advertise(parse.GetValue(advertise));
-            RobustnessPlan plan = RobustnessPlan.Create(SplitList(parse.GetValue(norms)!), parse.GetValue(attacks) is string a ? SplitList(a) : null, parse.GetValue(seed));
+            bool binary = parse.GetValue(binarize);
+            int gradientProbes = parse.GetValue(probes);
+            if (gradientProbes < 0 || gradientProbes % 2 != 0)
+            {
+                throw new InvalidInputException($"--probes must be 0 (the model's own gradients) or an even number ≥ 2 (antithetic pairs); got {gradientProbes}");
+            }
+
+            RobustnessPlan plan = RobustnessPlan.Create(SplitList(parse.GetValue(norms)!), parse.GetValue(attacks) is string a ? SplitList(a) : null, parse.GetValue(seed), binary, gradientProbes);
             string modelPath = parse.GetValue(model)!;
             LoadedModel loaded = ModelCheckpoint.Load(modelPath);
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
             TextWriter console = parse.InvocationConfiguration.Output;
-            string name = Path.GetFileNameWithoutExtension(modelPath);
+            string name = Path.GetFileNameWithoutExtension(modelPath) + (binary ? "-binary" : "");
             using RunFolder folder = RunFolder.Create(parse.GetValue(runs)!, "robustness", name, console);
-            console.WriteLine($"robustness of {modelPath} on the first {test.Count:N0} test images → {folder.Path}");
+            console.WriteLine($"robustness of {modelPath}{(binary ? " on binarised inputs" : "")} on the first {test.Count:N0} test images, gradients {plan.DescribeGradients()} → {folder.Path}");
             foreach (NormPlan norm in plan.Norms)
             {
                 console.WriteLine($"  {RobustnessReport.NormLabel(norm.Norm)}: {string.Join(", ", norm.Attacks)}");
@@ -93,9 +102,9 @@ internal static class EvalRobustnessCommand
                 result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
             }
 
-            var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds);
+            var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, plan.DescribeGradients());
             Write(folder, result, info, test);
-            File.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, "exact").ToJson());
+            File.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, plan.DescribeGradients()).ToJson());
             console.WriteLine(SummaryLines(result));
             console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
             return FoolingApp.Success;

@@ -49,6 +49,7 @@ public static class RobustnessResultCheck
         }
 
         using TensorScope scope = TensorScope.Begin();
+        referee = plan.Attacked(referee);
         var criterion = new Misclassification(labels);
         bool[] cleanCorrect = criterion.IsAdversarial(referee.Logits(images)).Select(wrong => !wrong).ToArray();
         var norms = new List<NormRobustness>();
