@@ -45,6 +45,9 @@ public sealed record ModelSidecar
     /// <summary>How the weights were trained; null for weights imported from elsewhere.</summary>
     public TrainingDetails? Training { get; init; }
 
+    /// <summary>How an ABS model classifies (architecture <c>abs</c> only); null for other models.</summary>
+    public Abs.AbsSettings? Abs { get; init; }
+
     /// <summary>When the weights were written (UTC; stored as ISO-8601 with a <c>Z</c>).</summary>
     public required DateTime CreatedUtc { get; init; }
 
@@ -123,6 +126,16 @@ public sealed record ModelSidecar
         if (Classes < 1)
         {
             throw new CheckpointFormatException(path, $"classes must be at least 1, found {Classes}");
+        }
+
+        if (Architecture == Models.Abs.AbsCheckpoint.ArchitectureName)
+        {
+            if (Abs is null)
+            {
+                throw new CheckpointFormatException(path, "an abs model's sidecar needs its \"abs\" settings");
+            }
+
+            Abs.Validate(path);
         }
 
         if (TestAccuracy is double accuracy && !(accuracy >= 0 && accuracy <= 1))
