@@ -6,11 +6,14 @@ namespace FoolingCluster.Models.Abs;
 
 /// <summary>
 /// A class VAE's decoder fixed for inference: each batch-norm folded into the transposed
-/// convolution before it, run straight on the kernels (no tape, no allocation per call), with
-/// the gradient of a loss on the image back to the latent. ABS inference spends nearly all of
-/// its time here.
+/// convolution before it, run on direct channels-last kernels
+/// (<see cref="ChannelsLastTransposedConv"/>; no tape, no allocation per call), with the
+/// gradient of a loss on the image back to the latent. ABS inference spends nearly all of its
+/// time here. Single-threaded: callers run one decoder per core.
 /// </summary>
 /// <remarks>
+/// Hidden stages are stored channels-last <c>[N,H,W,C]</c>; the latent <c>[N,8]</c> and the
+/// one-channel image <c>[N,28,28]</c> are the same in either layout, so callers never see it.
 /// Batch-norm in evaluation mode is <c>γ·(a − μ)/√(σ² + ε) + β</c> per channel, an affine map,
 /// so it becomes part of the preceding layer: output channel o of the weight is scaled by
 /// <c>sₒ = γₒ/√(σ²ₒ + ε)</c> and the bias becomes <c>sₒ·(bₒ − μₒ) + βₒ</c>.
@@ -49,9 +52,9 @@ internal sealed class FrozenDecoder
                 }
             }
 
-            int outSide = ((side - 1) * stride) + k;
-            _layers[i] = new Layer(weight, bias, inC, outC, k, stride, side, outSide);
-            side = outSide;
+            var conv2 = new ChannelsLastTransposedConv(weight, bias, inC, outC, k, stride);
+            _layers[i] = new Layer(conv2, side, conv2.OutSide(side));
+            side = conv2.OutSide(side);
         }
     }
 
@@ -65,20 +68,24 @@ internal sealed class FrozenDecoder
     /// <param name="latents"><c>[count,8]</c>.</param>
     /// <param name="count">Latents in the batch, at most the workspace's capacity.</param>
     /// <param name="workspace">Buffers sized for this decoder.</param>
-    /// <param name="threads">Kernel threads (1 inside parallel loops).</param>
-    public void Forward(ReadOnlySpan<float> latents, int count, DecoderWorkspace workspace, int threads)
+    public void Forward(ReadOnlySpan<float> latents, int count, DecoderWorkspace workspace)
     {
         ReadOnlySpan<float> input = latents[..(count * ClassVae.LatentSize)];
         for (int i = 0; i < _layers.Length; i++)
         {
             Layer l = _layers[i];
             Span<float> pre = workspace.Pre[i].AsSpan(0, count * l.OutSize);
-            ConvKernel.BackwardData(l.Geometry(count), input, l.Weight, pre, threads);
-            ConvKernel.AddBias(pre, count, l.OutChannels, l.OutSide * l.OutSide, l.Bias);
+            l.Conv.Forward(input, count, l.InSide, pre);
             Span<float> post = workspace.Post[i].AsSpan(0, count * l.OutSize);
             if (i < _layers.Length - 1)
             {
-                Activation.Elu(pre, 1f, post);
+                // ELU as max(a, 0) + e^min(a, 0) − 1, vectorised; e^min(a, 0) is also its
+                // derivative, so that is what stays in Pre for the backward pass.
+                TensorPrimitives.Max(pre, 0f, post);
+                TensorPrimitives.Min(pre, 0f, pre);
+                TensorPrimitives.Exp(pre, pre);
+                TensorPrimitives.Add(post, pre, post);
+                TensorPrimitives.Add(post, -1f, post);
             }
             else
             {
@@ -97,8 +104,7 @@ internal sealed class FrozenDecoder
     /// <param name="count">The batch of the last forward pass.</param>
     /// <param name="workspace">The same workspace as that pass.</param>
     /// <param name="latentGradient">Receives <c>[count,8]</c>: ∂loss/∂z.</param>
-    /// <param name="threads">Kernel threads.</param>
-    public void LatentGradient(ReadOnlySpan<float> imageGradient, int count, DecoderWorkspace workspace, Span<float> latentGradient, int threads)
+    public void LatentGradient(ReadOnlySpan<float> imageGradient, int count, DecoderWorkspace workspace, Span<float> latentGradient)
     {
         int last = _layers.Length - 1;
         Span<float> g = workspace.GradA.AsSpan(0, count * _layers[last].OutSize);
@@ -107,16 +113,15 @@ internal sealed class FrozenDecoder
         for (int i = last; i >= 0; i--)
         {
             Layer l = _layers[i];
-            int inSize = l.InChannels * l.InSide * l.InSide;
+            int inSize = l.Conv.InChannels * l.InSide * l.InSide;
             Span<float> gIn = i == 0
                 ? latentGradient[..(count * inSize)]
                 : (inA ? workspace.GradB : workspace.GradA).AsSpan(0, count * inSize);
 
-            // The input gradient of a transposed convolution is the plain convolution.
-            ConvKernel.Forward(l.Geometry(count), g, l.Weight, default, gIn, threads);
+            l.Conv.BackwardData(g, count, l.InSide, gIn);
             if (i > 0)
             {
-                Activation.EluBackward(workspace.Pre[i - 1].AsSpan(0, gIn.Length), workspace.Post[i - 1].AsSpan(0, gIn.Length), 1f, gIn, gIn);
+                TensorPrimitives.Multiply(gIn, workspace.Pre[i - 1].AsSpan(0, gIn.Length), gIn);
             }
 
             g = gIn;
@@ -127,13 +132,10 @@ internal sealed class FrozenDecoder
     /// <summary>A workspace for batches of up to <paramref name="capacity"/> latents.</summary>
     public DecoderWorkspace CreateWorkspace(int capacity) => new(_layers.Select(l => l.OutSize).ToArray(), _layers.Max(l => l.OutSize), capacity);
 
-    /// <summary>One folded transposed convolution: weight <c>[In,Out,K,K]</c>, bias <c>[Out]</c>.</summary>
-    private sealed record Layer(float[] Weight, float[] Bias, int InChannels, int OutChannels, int Kernel, int Stride, int InSide, int OutSide)
+    /// <summary>One folded transposed convolution and the side of its square input.</summary>
+    private sealed record Layer(ChannelsLastTransposedConv Conv, int InSide, int OutSide)
     {
-        public int OutSize => OutChannels * OutSide * OutSide;
-
-        /// <summary>The convolution whose input gradient this layer is: <c>[N,Out,OS,OS] → [N,In,IS,IS]</c>.</summary>
-        public ConvGeometry Geometry(int count) => new(count, OutChannels, OutSide, OutSide, InChannels, Kernel, Kernel, Stride, 0);
+        public int OutSize => Conv.OutChannels * OutSide * OutSide;
     }
 }
 
@@ -155,7 +157,7 @@ internal sealed class DecoderWorkspace
     /// <summary>Most latents a call may decode.</summary>
     public int Capacity { get; }
 
-    /// <summary>Each stage before its activation.</summary>
+    /// <summary>Each hidden stage's activation derivative (ELU's <c>e^min(a, 0)</c>); the image's pre-sigmoid values last.</summary>
     public float[][] Pre { get; }
 
     /// <summary>Each stage after its activation (ELU, then sigmoid for the image).</summary>

@@ -36,7 +36,7 @@ internal static class LatentRefinement
         float beta = settings.Beta;
         for (int step = 0; step < settings.Steps; step++)
         {
-            decoder.Forward(z, count, workspace, threads: 1);
+            decoder.Forward(z, count, workspace);
             ReadOnlySpan<float> reconstruction = workspace.Image.AsSpan(0, count * P);
             if (step == settings.Steps - 1)
             {
@@ -46,7 +46,7 @@ internal static class LatentRefinement
             // ∂/∂r of the loss is 2(r − x)/784, ∂/∂z of the prior term β·z/784.
             TensorPrimitives.Subtract(reconstruction, images[..(count * P)], gImage);
             TensorPrimitives.Multiply(gImage, 2f / P, gImage);
-            decoder.LatentGradient(gImage, count, workspace, gz, threads: 1);
+            decoder.LatentGradient(gImage, count, workspace, gz);
             TensorPrimitives.MultiplyAdd(z, beta / P, gz, gz);
             adam.Step();
             ClipToRadius(z, settings.Radius);
@@ -54,7 +54,7 @@ internal static class LatentRefinement
 
         if (settings.Steps == 0)
         {
-            decoder.Forward(z, count, workspace, threads: 1);
+            decoder.Forward(z, count, workspace);
         }
 
         for (int i = 0; i < count; i++)

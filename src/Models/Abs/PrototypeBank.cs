@@ -46,7 +46,7 @@ internal sealed class PrototypeBank
             {
                 int c = task / blocks, start = task % blocks * DecodeBlock;
                 int count = Math.Min(DecodeBlock, Samples - start);
-                decoders[c].Forward(latents.AsSpan(start * D, count * D), count, workspace, threads: 1);
+                decoders[c].Forward(latents.AsSpan(start * D, count * D), count, workspace);
                 workspace.Image.AsSpan(0, count * P).CopyTo(_images[c].AsSpan(start * P, count * P));
                 for (int s = start; s < start + count; s++)
                 {
@@ -83,7 +83,7 @@ internal sealed class PrototypeBank
     {
         int s = Samples;
         Span<float> scores = scratch.AsSpan(0, count * s);
-        Gemm.Multiply(false, true, count, s, P, -2f, images[..(count * P)], P, _images[digit], P, 0f, scores, s, threads: 1);
+        Gemm.Multiply(false, true, count, s, P, -2f, images[..(count * P)], P, _images[digit], P, 0f, scores, s);
         float[] offsets = _offsets[digit];
         for (int i = 0; i < count; i++)
         {

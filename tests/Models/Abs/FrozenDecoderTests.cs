@@ -22,7 +22,7 @@ public class FrozenDecoderTests
 
         var decoder = new FrozenDecoder(vae);
         DecoderWorkspace workspace = decoder.CreateWorkspace(8);
-        decoder.Forward(z, 7, workspace, threads: 1);
+        decoder.Forward(z, 7, workspace);
 
         float[] actual = workspace.Image.AsSpan(0, 7 * ClassVae.ImageSize).ToArray();
         AssertClose(expected.ToArray(), actual, 1e-5f);
@@ -44,9 +44,9 @@ public class FrozenDecoderTests
 
         var decoder = new FrozenDecoder(vae);
         DecoderWorkspace workspace = decoder.CreateWorkspace(n);
-        decoder.Forward(z, n, workspace, threads: 1);
+        decoder.Forward(z, n, workspace);
         var actual = new float[n * ClassVae.LatentSize];
-        decoder.LatentGradient(weights, n, workspace, actual, threads: 1);
+        decoder.LatentGradient(weights, n, workspace, actual);
 
         AssertClose(expected, actual, 1e-4f);
     }

@@ -24,7 +24,7 @@ public class PrototypeBankTests
             bank.Search(c, images, n, bank.CreateScratch(n), best, value);
 
             DecoderWorkspace workspace = decoders[c].CreateWorkspace(300);
-            decoders[c].Forward(latents, 300, workspace, threads: 1);
+            decoders[c].Forward(latents, 300, workspace);
             for (int i = 0; i < n; i++)
             {
                 double[] direct = Enumerable.Range(0, 300).Select(s => Elbo(images.AsSpan(i * 784, 784), workspace.Image.AsSpan(s * 784, 784), latents.AsSpan(s * 8, 8), beta)).ToArray();
