@@ -14,8 +14,11 @@ public sealed record AbsTrainingConfig
     /// <summary>Images per Adam step.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>Adam's learning rate.</summary>
-    public float LearningRate { get; init; } = 1e-3f;
+    /// <summary>
+    /// Adam's learning rate. A class has about 6,000 images, under 100 steps an epoch: at 3e-3
+    /// the reconstruction error after three epochs is that of twice the steps at 1e-3.
+    /// </summary>
+    public float LearningRate { get; init; } = 3e-3f;
 
     /// <summary>Weight of the KL term in the ELBO (1 in the paper).</summary>
     public float Beta { get; init; } = 1f;
