@@ -75,7 +75,7 @@ internal static class AbsCommand
         }
 
         reporter.Finish();
-        AbsCheckpoint.SaveSidecars(cfg.Out, cfg, new AbsSettings());
+        AbsCheckpoint.SaveSidecars(cfg.Out, cfg, new AbsSettings(), clock.Elapsed.TotalSeconds);
         var table = new StringBuilder("class,images,loss,reconstruction,kl,seconds\n");
         foreach (ClassVaeRecord r in records)
         {

@@ -50,7 +50,8 @@ public static class AbsCheckpoint
     /// <param name="folder">The model's folder.</param>
     /// <param name="config">How the VAEs were trained.</param>
     /// <param name="settings">How plain ABS classifies; the binary sidecar adds <see cref="AbsSettings.AsBinary"/>.</param>
-    public static void SaveSidecars(string folder, AbsTrainingConfig config, AbsSettings settings)
+    /// <param name="seconds">Wall-clock time the training took, if measured.</param>
+    public static void SaveSidecars(string folder, AbsTrainingConfig config, AbsSettings settings, double? seconds = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(settings);
@@ -69,6 +70,7 @@ public static class AbsCheckpoint
                 BatchSize = config.BatchSize,
                 Optimiser = "adam",
                 LearningRate = config.LearningRate,
+                Seconds = seconds,
                 Method = string.Create(CultureInfo.InvariantCulture, $"elbo(beta={config.Beta}), one vae per class"),
             },
             CreatedUtc = DateTime.UtcNow,
