@@ -36,13 +36,17 @@ public sealed class AbsModel : Module
     private const int Chunk = 32;
 
     private readonly ClassVae[] _vaes;
-    private readonly object _gate = new();
-    private (FrozenDecoder[] Decoders, PrototypeBank Bank)? _prepared;
+    private readonly Prepared _prepared;
 
     /// <summary>Assembles the model from trained VAEs.</summary>
     /// <param name="vaes">The VAE of each class, class 0 first.</param>
     /// <param name="settings">How to classify.</param>
     public AbsModel(IReadOnlyList<ClassVae> vaes, AbsSettings settings)
+        : this(vaes, settings, new Prepared())
+    {
+    }
+
+    private AbsModel(IReadOnlyList<ClassVae> vaes, AbsSettings settings, Prepared prepared)
     {
         ArgumentNullException.ThrowIfNull(vaes);
         ArgumentNullException.ThrowIfNull(settings);
@@ -58,6 +62,7 @@ public sealed class AbsModel : Module
         }
 
         Settings = settings;
+        _prepared = prepared;
         Eval();
     }
 
@@ -67,14 +72,18 @@ public sealed class AbsModel : Module
     /// <summary>The VAE of each class.</summary>
     public IReadOnlyList<ClassVae> Vaes => _vaes;
 
-    /// <summary>The same VAEs classifying with other settings (e.g. <see cref="AbsSettings.AsBinary"/>).</summary>
-    public AbsModel WithSettings(AbsSettings settings) => new(_vaes, settings);
+    /// <summary>
+    /// The same VAEs classifying with other settings (e.g. <see cref="AbsSettings.AsBinary"/>).
+    /// The two share folded decoders and, where the prior samples are the same, their decoded
+    /// images, so the binary model costs no second decoding.
+    /// </summary>
+    public AbsModel WithSettings(AbsSettings settings) => new(_vaes, settings, _prepared);
 
     /// <summary>
     /// Folds the decoders and decodes the prior samples, which the first inference does anyway;
     /// call it to keep that cost out of a measurement. Weights changed later are not seen.
     /// </summary>
-    public void Prepare() => Prepared();
+    public void Prepare() => State();
 
     /// <summary>Classifies a batch.</summary>
     /// <param name="images"><c>[N,1,28,28]</c> in [0,1].</param>
@@ -96,7 +105,7 @@ public sealed class AbsModel : Module
             }
         }
 
-        (FrozenDecoder[] decoders, PrototypeBank bank) = Prepared();
+        (FrozenDecoder[] decoders, PrototypeBank bank) = State();
         var elbos = new float[count * Classes];
         var latents = new float[count * Classes * D];
         int chunks = (count + Chunk - 1) / Chunk;
@@ -158,19 +167,10 @@ public sealed class AbsModel : Module
         return y;
     }
 
-    private (FrozenDecoder[] Decoders, PrototypeBank Bank) Prepared()
+    private (FrozenDecoder[] Decoders, PrototypeBank Bank) State()
     {
-        lock (_gate)
-        {
-            if (_prepared is null)
-            {
-                FrozenDecoder[] decoders = _vaes.Select(v => new FrozenDecoder(v)).ToArray();
-                float[] prior = LatentPrior.Draw(Settings.Samples, Settings.DismissFraction, Settings.Seed);
-                _prepared = (decoders, new PrototypeBank(decoders, prior, Settings.Beta, Engine.Threads));
-            }
-
-            return _prepared.Value;
-        }
+        AbsSettings s = Settings;
+        return _prepared.Get(_vaes, (s.Samples, s.DismissFraction, s.Seed, s.Beta));
     }
 
     private static void RequireImages(Tensor images)
@@ -178,6 +178,33 @@ public sealed class AbsModel : Module
         if (images.Rank != 4 || images.Dim(1) != 1 || images.Dim(2) != 28 || images.Dim(3) != 28)
         {
             throw new ShapeMismatchException($"ABS: images have shape {Tensor.ShapeString(images.Shape)} but must be [N,1,28,28]");
+        }
+    }
+
+    /// <summary>
+    /// The folded decoders, and the decoded prior samples for each choice of prior (count,
+    /// dismissed share, seed, β), shared by models made from one another with
+    /// <see cref="WithSettings"/>.
+    /// </summary>
+    private sealed class Prepared
+    {
+        private readonly Dictionary<(int, double, int, float), PrototypeBank> _banks = [];
+        private FrozenDecoder[]? _decoders;
+
+        public (FrozenDecoder[] Decoders, PrototypeBank Bank) Get(ClassVae[] vaes, (int Samples, double Dismiss, int Seed, float Beta) prior)
+        {
+            lock (_banks)
+            {
+                _decoders ??= vaes.Select(v => new FrozenDecoder(v)).ToArray();
+                if (!_banks.TryGetValue(prior, out PrototypeBank? bank))
+                {
+                    float[] latents = LatentPrior.Draw(prior.Samples, prior.Dismiss, prior.Seed);
+                    bank = new PrototypeBank(_decoders, latents, prior.Beta, Engine.Threads);
+                    _banks[prior] = bank;
+                }
+
+                return (_decoders, bank);
+            }
         }
     }
 
