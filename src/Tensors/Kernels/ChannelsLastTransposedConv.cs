@@ -18,12 +18,12 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <c>gx[n,i,j,a] = Σ_{ky,kx,b} gy[n, s·i+ky, s·j+kx, b] · w[a,b,ky,kx]</c>.
 /// </para>
 /// <para>
-/// The vectors run along whichever channel axis is wide: with at least 8 output channels,
-/// along b (the forward adds each input pixel's A values, through the weights, into K output
-/// rows of K·B contiguous values held in registers;
-/// the input gradient multiplies element-wise along the same rows and sums once); with fewer,
-/// along a (the forward gathers products over the input channels and sums once; the input
-/// gradient scatters each output gradient).
+/// The forward's vectors run along the output channels when there are at least 8 (each input
+/// pixel's A values go through the weights into K output rows of K·B contiguous values, held
+/// in registers), and along the input channels otherwise (each output value gathers the
+/// products that reach it). The input gradient's run along the input channels: for each
+/// kernel row, K·B contiguous output gradients go through the weights into an input pixel's A
+/// values, held in registers.
 /// Vector512, else Vector256, else scalar, with scalar tails.
 /// </para>
 /// </remarks>
@@ -31,6 +31,7 @@ public sealed class ChannelsLastTransposedConv
 {
     private readonly float[] _overOut; // [A,K,K,B]
     private readonly float[] _overIn;  // [B,K,K,A]
+    private readonly float[] _rowsIn;  // [K,K,B,A]
     private readonly float[] _bias;    // [B]
 
     /// <summary>Repacks the weights.</summary>
@@ -63,6 +64,7 @@ public sealed class ChannelsLastTransposedConv
         Stride = stride;
         _overOut = new float[weight.Length];
         _overIn = new float[weight.Length];
+        _rowsIn = new float[weight.Length];
         for (int a = 0; a < inChannels; a++)
         {
             for (int b = 0; b < outChannels; b++)
@@ -72,6 +74,7 @@ public sealed class ChannelsLastTransposedConv
                     float v = weight[(((a * outChannels) + b) * kk) + k];
                     _overOut[(((a * kk) + k) * outChannels) + b] = v;
                     _overIn[(((b * kk) + k) * inChannels) + a] = v;
+                    _rowsIn[(((k * outChannels) + b) * inChannels) + a] = v;
                 }
             }
         }
@@ -135,8 +138,10 @@ public sealed class ChannelsLastTransposedConv
             return;
         }
 
+        // Few output channels: each output value gathers the products of the input pixels that
+        // reach it (input row i reaches output row oy through kernel row ky = oy − s·i), with the
+        // vector along the input channels.
         ref float wt = ref _overIn[0];
-        Span<float> sums = a <= 1024 ? stackalloc float[a] : new float[a];
         for (int n = 0; n < batch; n++)
         {
             for (int oy = 0; oy < outSide; oy++)
@@ -146,36 +151,41 @@ public sealed class ChannelsLastTransposedConv
                     int yBase = (((n * outSide) + oy) * outSide + ox) * b;
                     for (int c = 0; c < b; c++)
                     {
-                        var sum = new DotAccumulator(sums);
-                        for (int ky = oy % s; ky < k; ky += s)
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        float sum = _bias[c];
+                        for (int ky = oy % s, i = oy / s; ky < k && i >= 0; ky += s, i--)
                         {
-                            int i = (oy - ky) / s;
-                            if (i < 0)
-                            {
-                                break;
-                            }
-
                             if (i >= inSide)
                             {
                                 continue;
                             }
 
-                            for (int kx = ox % s; kx < k; kx += s)
+                            for (int kx = ox % s, j = ox / s; kx < k && j >= 0; kx += s, j--)
                             {
-                                int j = (ox - kx) / s;
-                                if (j < 0)
+                                if (j >= inSide)
                                 {
-                                    break;
+                                    continue;
                                 }
 
-                                if (j < inSide)
+                                ref float xp = ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a);
+                                ref float wp = ref Unsafe.Add(ref wt, (((c * k) + ky) * k + kx) * a);
+                                int q = 0;
+                                if (Vector512.IsHardwareAccelerated)
                                 {
-                                    sum.Add(ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a), ref Unsafe.Add(ref wt, (((c * k) + ky) * k + kx) * a), a);
+                                    for (; q <= a - 16; q += 16)
+                                    {
+                                        acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref xp, (nuint)q), Vector512.LoadUnsafe(ref wp, (nuint)q), acc);
+                                    }
+                                }
+
+                                for (; q < a; q++)
+                                {
+                                    sum += Unsafe.Add(ref xp, q) * Unsafe.Add(ref wp, q);
                                 }
                             }
                         }
 
-                        Unsafe.Add(ref yr, yBase + c) = _bias[c] + sum.Total();
+                        Unsafe.Add(ref yr, yBase + c) = sum + (Vector512.IsHardwareAccelerated ? Vector512.Sum(acc) : 0f);
                     }
                 }
             }
@@ -194,79 +204,21 @@ public sealed class ChannelsLastTransposedConv
         Check("gx", gx.Length, batch * inSide * inSide * a);
         ref float gyr = ref MemoryMarshal.GetReference(gy);
         ref float gxr = ref MemoryMarshal.GetReference(gx);
-        if (b >= 8)
-        {
-            ref float wr = ref _overOut[0];
-            Span<float> acc = k * b <= 1024 ? stackalloc float[k * b] : new float[k * b];
-            for (int n = 0; n < batch; n++)
-            {
-                for (int i = 0; i < inSide; i++)
-                {
-                    for (int j = 0; j < inSide; j++)
-                    {
-                        int xBase = (((n * inSide) + i) * inSide + j) * a;
-                        for (int c = 0; c < a; c++)
-                        {
-                            // Products are summed element-wise over the K kernel rows and reduced
-                            // across the vector once, not once per row.
-                            var sum = new DotAccumulator(acc);
-                            for (int ky = 0; ky < k; ky++)
-                            {
-                                int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
-                                int wBase = ((c * k) + ky) * k * b;
-
-                                // The K output pixels of a kernel row are contiguous, as are their weights.
-                                sum.Add(ref Unsafe.Add(ref gyr, yBase), ref Unsafe.Add(ref wr, wBase), k * b);
-                            }
-
-                            Unsafe.Add(ref gxr, xBase + c) = sum.Total();
-                        }
-                    }
-                }
-            }
-
-            return;
-        }
-
+        // gx[n,i,j,:] = Σ_ky Σ_(kx,b) gy[n, s·i+ky, s·j+kx, b] · w[:,b,ky,kx]: for each kernel row,
+        // the K·B output gradients are contiguous and so are their weight rows of A.
         gx.Clear();
-        ref float wt = ref _overIn[0];
+        ref float wr = ref _rowsIn[0];
         for (int n = 0; n < batch; n++)
         {
-            for (int oy = 0; oy < outSide; oy++)
+            for (int i = 0; i < inSide; i++)
             {
-                for (int ox = 0; ox < outSide; ox++)
+                for (int j = 0; j < inSide; j++)
                 {
-                    int yBase = (((n * outSide) + oy) * outSide + ox) * b;
-                    for (int c = 0; c < b; c++)
+                    int xBase = (((n * inSide) + i) * inSide + j) * a;
+                    for (int ky = 0; ky < k; ky++)
                     {
-                        float g = Unsafe.Add(ref gyr, yBase + c);
-                        for (int ky = oy % s; ky < k; ky += s)
-                        {
-                            int i = (oy - ky) / s;
-                            if (i < 0)
-                            {
-                                break;
-                            }
-
-                            if (i >= inSide)
-                            {
-                                continue;
-                            }
-
-                            for (int kx = ox % s; kx < k; kx += s)
-                            {
-                                int j = (ox - kx) / s;
-                                if (j < 0)
-                                {
-                                    break;
-                                }
-
-                                if (j < inSide)
-                                {
-                                    Axpy(g, ref Unsafe.Add(ref wt, (((c * k) + ky) * k + kx) * a), ref Unsafe.Add(ref gxr, (((n * inSide) + i) * inSide + j) * a), a);
-                                }
-                            }
-                        }
+                        int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
+                        AddProducts(ref Unsafe.Add(ref wr, ky * k * b * a), a, ref Unsafe.Add(ref gyr, yBase), k * b, ref Unsafe.Add(ref gxr, xBase), a);
                     }
                 }
             }
@@ -316,13 +268,26 @@ public sealed class ChannelsLastTransposedConv
 
         for (; i <= n - 16; i += 16)
         {
-            Vector512<float> y0 = Vector512.LoadUnsafe(ref y, (nuint)i);
-            for (int c = 0; c < count; c++)
+            // Four partial sums over alternating c, so successive multiply-adds do not wait on
+            // each other.
+            Vector512<float> p0 = Vector512.LoadUnsafe(ref y, (nuint)i);
+            Vector512<float> p1 = Vector512<float>.Zero, p2 = Vector512<float>.Zero, p3 = Vector512<float>.Zero;
+            int c = 0;
+            for (; c <= count - 4; c += 4)
             {
-                y0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c)), Vector512.LoadUnsafe(ref Unsafe.Add(ref w, (c * stride) + i)), y0);
+                ref float wc = ref Unsafe.Add(ref w, (c * stride) + i);
+                p0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c)), Vector512.LoadUnsafe(ref wc), p0);
+                p1 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c + 1)), Vector512.LoadUnsafe(ref Unsafe.Add(ref wc, stride)), p1);
+                p2 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c + 2)), Vector512.LoadUnsafe(ref Unsafe.Add(ref wc, 2 * stride)), p2);
+                p3 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c + 3)), Vector512.LoadUnsafe(ref Unsafe.Add(ref wc, 3 * stride)), p3);
             }
 
-            y0.StoreUnsafe(ref y, (nuint)i);
+            for (; c < count; c++)
+            {
+                p0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c)), Vector512.LoadUnsafe(ref Unsafe.Add(ref w, (c * stride) + i)), p0);
+            }
+
+            ((p0 + p1) + (p2 + p3)).StoreUnsafe(ref y, (nuint)i);
         }
 
         for (; i < n; i++)
@@ -364,79 +329,6 @@ public sealed class ChannelsLastTransposedConv
         {
             Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
         }
-    }
-
-    /// <summary><c>acc[0..n) += x[0..n) · y[0..n)</c>, element by element.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void MultiplyAccumulate(ref float x, ref float y, ref float acc, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            for (; i <= n - 16; i += 16)
-            {
-                Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), Vector512.LoadUnsafe(ref acc, (nuint)i)).StoreUnsafe(ref acc, (nuint)i);
-            }
-        }
-
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= n - 8; i += 8)
-            {
-                Vector256.MultiplyAddEstimate(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i), Vector256.LoadUnsafe(ref acc, (nuint)i)).StoreUnsafe(ref acc, (nuint)i);
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            Unsafe.Add(ref acc, i) += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
-        }
-    }
-
-    /// <summary>
-    /// A sum of products over several stretches: with Vector512 in one register, reduced once
-    /// at the end; otherwise element-wise into a scratch span, summed once.
-    /// </summary>
-    private ref struct DotAccumulator
-    {
-        private readonly Span<float> _scratch;
-        private Vector512<float> _vector;
-        private float _scalar;
-
-        /// <summary>Starts at zero; <paramref name="scratch"/> must be as long as the longest stretch.</summary>
-        public DotAccumulator(Span<float> scratch)
-        {
-            _scratch = scratch;
-            if (!Vector512.IsHardwareAccelerated)
-            {
-                scratch.Clear();
-            }
-        }
-
-        /// <summary>Adds <c>Σ x[0..n) · y[0..n)</c>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Add(ref float x, ref float y, int n)
-        {
-            if (!Vector512.IsHardwareAccelerated)
-            {
-                MultiplyAccumulate(ref x, ref y, ref MemoryMarshal.GetReference(_scratch), n);
-                return;
-            }
-
-            int i = 0;
-            for (; i <= n - 16; i += 16)
-            {
-                _vector = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), _vector);
-            }
-
-            for (; i < n; i++)
-            {
-                _scalar += Unsafe.Add(ref x, i) * Unsafe.Add(ref y, i);
-            }
-        }
-
-        /// <summary>The sum so far.</summary>
-        public readonly float Total() => Vector512.IsHardwareAccelerated ? Vector512.Sum(_vector) + _scalar : TensorPrimitives.Sum(_scratch);
     }
 
     private static void Check(string name, int actual, int expected)
