@@ -21,7 +21,8 @@ namespace FoolingCluster.Models.Abs;
 /// <see cref="AbsConfidence.CalibratedLogits"/>, whose softmax is ABS's calibrated probability,
 /// so every caller that takes a module's softmax (evaluation, the search, attacks) gets ABS's
 /// confidence. <see cref="Logits"/> gives the plain −ELBO. Neither records on the tape: ABS
-/// has no useful input gradient (the paper attacks it with the Latent Descent attack).
+/// has no useful input gradient (the paper attacks it with the Latent Descent attack); the
+/// decision attacks take it as <c>new LogitsOnlyModel(abs.Logits)</c>.
 /// </para>
 /// </remarks>
 public sealed class AbsModel : Module
