@@ -23,13 +23,14 @@ internal static class AbsCommand
         var lr = new Option<float>("--lr") { Description = "Adam's learning rate", DefaultValueFactory = _ => defaults.LearningRate };
         var beta = new Option<float>("--beta") { Description = "weight of the KL term of the ELBO", DefaultValueFactory = _ => defaults.Beta };
         var subset = new Option<int>("--train-subset") { Description = "train on the first N training images only (0: all)" };
+        var resume = new Option<bool>("--resume") { Description = "continue training the VAEs already in --out (a finished model or an interrupted run's checkpoints) for --epochs more" };
         var sequential = new Option<bool>("--sequential") { Description = "train the VAEs one after another with multithreaded kernels instead of one per core" };
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with the log", DefaultValueFactory = _ => "runs" };
         var threads = CommonOptions.Threads();
         var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores, with a checkpoint per epoch.")
         {
-            output, epochs, seed, batchSize, lr, beta, subset, sequential, data, runs, threads,
+            output, epochs, seed, batchSize, lr, beta, subset, resume, sequential, data, runs, threads,
         };
         train.SetAction((parse, cancel) =>
         {
@@ -47,16 +48,22 @@ internal static class AbsCommand
                 Data = parse.GetValue(data)!,
             };
             cfg.Validate("command line");
-            return Task.FromResult(Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel));
+            return Task.FromResult(Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume)));
         });
         return new Command("abs", "The Analysis-by-Synthesis model (Schott et al., ICLR 2019): one VAE per class, classification by ELBO. Evaluate it with `fooling eval-model --model FOLDER`.") { train };
     }
 
-    internal static int Train(AbsTrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel)
+    internal static int Train(AbsTrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
     {
         ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
+        (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
         using RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
         File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
+        if (start is not null)
+        {
+            run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
+        }
+
         run.Log.Information("training the ABS model's 10 VAEs on {Count} MNIST images for {Epochs} epochs ({Mode:l}, {Threads} threads, seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); checkpoints in {Out:l}, run folder {Run:l}",
             train.Count, cfg.Epochs, cfg.ParallelClasses ? "one VAE per core" : "one VAE at a time", Engine.Threads, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path);
         var reporter = new Reporter(run, cfg.Epochs);
@@ -65,7 +72,7 @@ internal static class AbsCommand
         ClassVaeRecord[] records;
         try
         {
-            (_, records) = AbsTrainer.Train(cfg, train, (digit, epoch, vae) => AbsCheckpoint.SaveVae(cfg.Out, digit, vae, epoch), reporter, ctrlC.Token);
+            (_, records) = AbsTrainer.Train(cfg, train, (digit, epoch, vae) => AbsCheckpoint.SaveVae(cfg.Out, digit, vae, earlierEpochs + epoch), reporter, start, ctrlC.Token);
         }
         catch (OperationCanceledException)
         {
@@ -75,7 +82,8 @@ internal static class AbsCommand
         }
 
         reporter.Finish();
-        AbsCheckpoint.SaveSidecars(cfg.Out, cfg, new AbsSettings(), clock.Elapsed.TotalSeconds);
+        AbsCheckpoint.SaveSidecars(cfg.Out, cfg with { Epochs = earlierEpochs + cfg.Epochs }, new AbsSettings(), earlierSeconds + clock.Elapsed.TotalSeconds,
+            resume ? string.Create(CultureInfo.InvariantCulture, $"; the last {cfg.Epochs} epochs continued at lr {cfg.LearningRate}") : "");
         var table = new StringBuilder("class,images,loss,reconstruction,kl,seconds\n");
         foreach (ClassVaeRecord r in records)
         {

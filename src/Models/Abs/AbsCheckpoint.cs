@@ -51,7 +51,8 @@ public static class AbsCheckpoint
     /// <param name="config">How the VAEs were trained.</param>
     /// <param name="settings">How plain ABS classifies; the binary sidecar adds <see cref="AbsSettings.AsBinary"/>.</param>
     /// <param name="seconds">Wall-clock time the training took, if measured.</param>
-    public static void SaveSidecars(string folder, AbsTrainingConfig config, AbsSettings settings, double? seconds = null)
+    /// <param name="methodNote">Added to the recorded training method (e.g. how a continued run went on).</param>
+    public static void SaveSidecars(string folder, AbsTrainingConfig config, AbsSettings settings, double? seconds = null, string methodNote = "")
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(settings);
@@ -71,12 +72,33 @@ public static class AbsCheckpoint
                 Optimiser = "adam",
                 LearningRate = config.LearningRate,
                 Seconds = seconds,
-                Method = string.Create(CultureInfo.InvariantCulture, $"elbo(beta={config.Beta}), one vae per class"),
+                Method = string.Create(CultureInfo.InvariantCulture, $"elbo(beta={config.Beta}), one vae per class{methodNote}"),
             },
             CreatedUtc = DateTime.UtcNow,
         };
         sidecar.Save(Path.Combine(folder, SidecarName));
         (sidecar with { Abs = settings.AsBinary() }).Save(Path.Combine(folder, BinarySidecarName));
+    }
+
+    /// <summary>
+    /// The ten VAEs in <paramref name="folder"/>, to continue training them: a finished model's
+    /// or an interrupted run's checkpoints, with the epochs they record and the training time
+    /// the sidecar records (0 without one).
+    /// </summary>
+    /// <exception cref="InvalidInputException">A VAE is missing or damaged.</exception>
+    public static (ClassVae[] Vaes, int Epochs, double Seconds) LoadVaes(string folder)
+    {
+        var vaes = new ClassVae[AbsModel.Classes];
+        int epochs = int.MaxValue;
+        for (int c = 0; c < AbsModel.Classes; c++)
+        {
+            (vaes[c], int trained) = LoadVae(folder, c);
+            epochs = Math.Min(epochs, trained);
+        }
+
+        string sidecar = Path.Combine(folder, SidecarName);
+        double seconds = File.Exists(sidecar) ? ModelSidecar.Load(sidecar).Training?.Seconds ?? 0 : 0;
+        return (vaes, epochs, seconds);
     }
 
     /// <summary>Loads an ABS model from its folder or from one of its sidecars.</summary>
@@ -107,17 +129,24 @@ public static class AbsCheckpoint
         var vaes = new ClassVae[AbsModel.Classes];
         for (int c = 0; c < AbsModel.Classes; c++)
         {
-            string file = VaePath(folder, c);
-            if (!File.Exists(file))
-            {
-                throw new InvalidInputException($"ABS model {folder}: {Path.GetFileName(file)}, the VAE of class {c}, is missing; train the model with `./fooling abs train --out {folder}`");
-            }
-
-            vaes[c] = new ClassVae(seed: 0);
-            SafeTensors.LoadInto(file, vaes[c].StateDict());
-            vaes[c].Eval();
+            vaes[c] = LoadVae(folder, c).Vae;
         }
 
         return new LoadedModel(path, new AbsModel(vaes, sidecar.Abs), sidecar);
+    }
+
+    private static (ClassVae Vae, int Epochs) LoadVae(string folder, int digit)
+    {
+        string file = VaePath(folder, digit);
+        if (!File.Exists(file))
+        {
+            throw new InvalidInputException($"ABS model {folder}: {Path.GetFileName(file)}, the VAE of class {digit}, is missing; train the model with `./fooling abs train --out {folder}`");
+        }
+
+        var vae = new ClassVae(seed: 0);
+        SafeTensorsFile loaded = SafeTensors.LoadInto(file, vae.StateDict());
+        vae.Eval();
+        int epochs = loaded.Metadata.TryGetValue("epochs", out string? text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int e) ? e : 0;
+        return (vae, epochs);
     }
 }

@@ -25,13 +25,19 @@ public static class AbsTrainer
     /// <param name="train">Labelled training images <c>[N,1,28,28]</c> in [0,1], classes 0–9.</param>
     /// <param name="epochDone">Called after every epoch of every VAE (for checkpoints), possibly from several threads at once.</param>
     /// <param name="progress">Receives reports about every second per VAE and at each epoch's end, possibly from several threads.</param>
+    /// <param name="start">VAEs to continue training (one per class), or null to start from fresh weights.</param>
     /// <param name="cancel">Stops between steps.</param>
     /// <returns>The trained VAEs in evaluation mode and what each came to.</returns>
     /// <exception cref="InvalidInputException">Some class has no training images.</exception>
     public static (ClassVae[] Vaes, ClassVaeRecord[] Records) Train(
         AbsTrainingConfig config, ImageDataset train, Action<int, int, ClassVae>? epochDone = null,
-        IProgress<AbsTrainingProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<AbsTrainingProgress>? progress = null, IReadOnlyList<ClassVae>? start = null, CancellationToken cancel = default)
     {
+        if (start is not null && start.Count != AbsModel.Classes)
+        {
+            throw new ArgumentException($"continuing needs {AbsModel.Classes} VAEs, one per class (got {start.Count})", nameof(start));
+        }
+
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(train);
         ImageDataset[] byClass = Enumerable.Range(0, AbsModel.Classes).Select(c => OfClass(train, c)).ToArray();
@@ -39,7 +45,7 @@ public static class AbsTrainer
         var records = new ClassVaeRecord[AbsModel.Classes];
         void TrainOne(int c)
         {
-            (vaes[c], records[c]) = TrainClass(c, config, byClass[c], epochDone, progress, cancel);
+            (vaes[c], records[c]) = TrainClass(c, config, byClass[c], epochDone, progress, start?[c], cancel);
         }
 
         if (!config.ParallelClasses)
@@ -68,13 +74,13 @@ public static class AbsTrainer
         return (vaes, records);
     }
 
-    /// <summary>Trains the VAE of class <paramref name="digit"/> on <paramref name="images"/> alone.</summary>
+    /// <summary>Trains the VAE of class <paramref name="digit"/> on <paramref name="images"/> alone, from <paramref name="start"/> if given.</summary>
     internal static (ClassVae Vae, ClassVaeRecord Record) TrainClass(
         int digit, AbsTrainingConfig config, ImageDataset images, Action<int, int, ClassVae>? epochDone,
-        IProgress<AbsTrainingProgress>? progress, CancellationToken cancel)
+        IProgress<AbsTrainingProgress>? progress, ClassVae? start, CancellationToken cancel)
     {
         int seed = config.Seed + digit;
-        var vae = new ClassVae(seed);
+        ClassVae vae = start ?? new ClassVae(seed);
         var optimizer = new Adam(vae.Parameters(), config.LearningRate);
         // A final batch of one image has no batch-norm statistics, so it is dropped.
         var loader = new DataLoader(images, config.BatchSize, shuffle: true, seed: seed, dropLast: images.Count > config.BatchSize);
