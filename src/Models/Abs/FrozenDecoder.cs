@@ -52,9 +52,9 @@ internal sealed class FrozenDecoder
                 }
             }
 
-            var conv2 = new ChannelsLastTransposedConv(weight, bias, inC, outC, k, stride);
-            _layers[i] = new Layer(conv2, side, conv2.OutSide(side));
-            side = conv2.OutSide(side);
+            var folded = new ChannelsLastTransposedConv(weight, bias, inC, outC, k, stride);
+            _layers[i] = new Layer(folded, side, folded.OutSide(side));
+            side = folded.OutSide(side);
         }
     }
 
