@@ -33,6 +33,7 @@ public static class FoolingApp
         root.Subcommands.Add(TransferCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(EvalModelCommand.Build());
+        root.Subcommands.Add(AbsCommand.Build());
         root.Subcommands.Add(AttackCommand.Build());
         root.Subcommands.Add(EvalRobustnessCommand.Build());
         root.Subcommands.Add(RobustnessTableCommand.Build());

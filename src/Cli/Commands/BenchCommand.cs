@@ -3,6 +3,7 @@ using FoolingCluster.Bench;
 using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
@@ -41,7 +42,7 @@ internal static class BenchCommand
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
-        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster(), BuildAttacks() };
+        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster(), BuildAttacks(), BuildAbs() };
     }
 
     private static Command BuildEvolution()
@@ -126,6 +127,59 @@ internal static class BenchCommand
             string commandLine = "fooling bench attacks" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "") + (comparePath is null ? "" : $" --compare {comparePath}");
             string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
             File.WriteAllText(path, AttackBenchmark.Markdown(figures, commandLine, target, reference));
+            console.WriteLine($"wrote {path}");
+            return FoolingApp.Success;
+        });
+        return command;
+    }
+
+    private static Command BuildAbs()
+    {
+        var output = new Option<string>("--out") { Description = "markdown file to write", DefaultValueFactory = _ => "bench/results/abs.md" };
+        var model = new Option<string>("--model") { Description = "trained ABS model folder", DefaultValueFactory = _ => "models/abs" };
+        var n = new Option<int>("--n") { Description = "test images to classify", DefaultValueFactory = _ => 1000 };
+        var noTraining = new Option<bool>("--no-training") { Description = "skip the training-epoch figures (about two epochs of work)" };
+        var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
+        var threads = CommonOptions.Threads();
+        var command = new Command("abs", "ABS inference time and clean accuracy on the first N test images (plain, binary, prior samples only), and an epoch of VAE training one per core vs one at a time.") { output, model, n, noTraining, data, threads };
+        command.SetAction(parse =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            int count = parse.GetValue(n);
+            if (count < 1)
+            {
+                throw new Tensors.InvalidInputException($"--n must be at least 1 (got {count})");
+            }
+
+            string modelPath = parse.GetValue(model)!;
+            LoadedModel loaded = ModelCheckpoint.Load(modelPath);
+            if (loaded.Model is not AbsModel abs)
+            {
+                throw new Tensors.InvalidInputException($"{modelPath} is a {loaded.Sidecar.Architecture} model; bench abs needs an ABS model folder (`./fooling abs train --out {modelPath}`)");
+            }
+
+            console.WriteLine($"machine: {MachineInfo.Describe()}");
+            var figures = new List<Figure>();
+            if (loaded.Sidecar.Training?.Seconds is double trained)
+            {
+                var f = new Figure("training of the model's ten vaes, as recorded", trained, "s", $"{loaded.Sidecar.Training.Epochs} epochs, batch {loaded.Sidecar.Training.BatchSize}, recorded in its sidecar by `fooling abs train`");
+                figures.Add(f);
+                console.WriteLine(f.ToString());
+            }
+
+            ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
+            figures.AddRange(AbsBenchmark.Inference(abs, test, f => console.WriteLine(f.ToString())));
+            if (!parse.GetValue(noTraining))
+            {
+                ImageDataset train = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Train);
+                figures.AddRange(AbsBenchmark.TrainingEpoch(train, f => console.WriteLine(f.ToString())));
+            }
+
+            string path = parse.GetValue(output)!;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            string commandLine = "fooling bench abs" + (count != 1000 ? $" --n {count}" : "") + (parse.GetValue(noTraining) ? " --no-training" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "");
+            File.WriteAllText(path, AbsBenchmark.Markdown(figures, commandLine, $"{modelPath} ({loaded.Sidecar.Training?.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} epochs)"));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });

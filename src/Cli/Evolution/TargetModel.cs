@@ -1,5 +1,6 @@
 using FoolingCluster.Cli.Commands;
 using FoolingCluster.Evolution.Evaluation;
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Training;
@@ -14,6 +15,13 @@ internal static class TargetModel
     /// <returns>False if training was stopped.</returns>
     public static bool EnsureTrained(string weights, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
     {
+        if (AbsCheckpoint.IsAbsPath(weights))
+        {
+            // A run copies its target into the run folder and workers fetch it by hash: both
+            // take one weights file. ABS is a folder; fooling transfer and eval-model take it.
+            throw new InvalidInputException($"{weights} is an ABS model folder or sidecar; a search's target must be one .safetensors file for now (`fooling transfer RUN --to {weights}` scores a run's elites under ABS)");
+        }
+
         if (File.Exists(weights))
         {
             return true;

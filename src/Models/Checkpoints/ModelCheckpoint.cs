@@ -1,3 +1,4 @@
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
@@ -64,10 +65,18 @@ public static class ModelCheckpoint
         return sidecar;
     }
 
-    /// <summary>Loads weights and sidecar; the architecture comes from the sidecar.</summary>
+    /// <summary>
+    /// Loads weights and sidecar; the architecture comes from the sidecar. A folder, or a
+    /// <c>.json</c> sidecar, is an ABS model (<see cref="AbsCheckpoint"/>).
+    /// </summary>
     /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor.</exception>
     public static LoadedModel Load(string weightsPath)
     {
+        if (AbsCheckpoint.IsAbsPath(weightsPath))
+        {
+            return AbsCheckpoint.Load(weightsPath);
+        }
+
         if (!File.Exists(weightsPath))
         {
             throw new InvalidInputException($"model file {weightsPath} does not exist; train one with `./fooling train --out {weightsPath}`");

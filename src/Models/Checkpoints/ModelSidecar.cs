@@ -56,6 +56,9 @@ public sealed record ModelSidecar
     /// <summary>How the weights were trained; null for weights imported from elsewhere.</summary>
     public TrainingDetails? Training { get; init; }
 
+    /// <summary>How an ABS model classifies (architecture <c>abs</c> only); null for other models.</summary>
+    public Abs.AbsSettings? Abs { get; init; }
+
     /// <summary>When the weights were written (UTC; stored as ISO-8601 with a <c>Z</c>).</summary>
     public required DateTime CreatedUtc { get; init; }
 
@@ -139,6 +142,16 @@ public sealed record ModelSidecar
         if (FoolingClass is int fooling && (Classes < 3 || fooling != Classes - 1))
         {
             throw new CheckpointFormatException(path, $"fooling_class must be the last class ({Classes - 1}) of at least 3, found {fooling}");
+        }
+
+        if (Architecture == Models.Abs.AbsCheckpoint.ArchitectureName)
+        {
+            if (Abs is null)
+            {
+                throw new CheckpointFormatException(path, "an abs model's sidecar needs its \"abs\" settings");
+            }
+
+            Abs.Validate(path);
         }
 
         if (TestAccuracy is double accuracy && !(accuracy >= 0 && accuracy <= 1))

@@ -18,6 +18,9 @@ public sealed record TrainingDetails
     /// <summary>Learning rate (initial, if scheduled).</summary>
     public required double LearningRate { get; init; }
 
+    /// <summary>Wall-clock seconds the training took; null where not recorded.</summary>
+    public double? Seconds { get; init; }
+
     /// <summary>Training method: <c>standard</c>, or an adversarial/retraining variant such as <c>pgd</c>.</summary>
     public string Method { get; init; } = "standard";
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -40,24 +41,96 @@ public static class Activation
         }
     }
 
-    /// <summary>ELU forward: <c>x &gt; 0 ? x : alpha·(eˣ − 1)</c>.</summary>
+    /// <summary>
+    /// ELU forward: <c>x &gt; 0 ? x : alpha·(eˣ − 1)</c>, with the exponential of
+    /// <c>min(x, 0)</c> taken in vectorised chunks. NaN stays NaN.
+    /// <paramref name="y"/> may be <paramref name="x"/>.
+    /// </summary>
     public static void Elu(ReadOnlySpan<float> x, float alpha, Span<float> y)
     {
         CheckLengths(x.Length, y.Length, y.Length);
-        for (int i = 0; i < x.Length; i++)
+        Span<float> negative = stackalloc float[256];
+        for (int start = 0; start < x.Length; start += negative.Length)
         {
-            float v = x[i];
-            y[i] = v > 0f ? v : alpha * (MathF.Exp(v) - 1f);
+            int n = Math.Min(negative.Length, x.Length - start);
+            ReadOnlySpan<float> xs = x.Slice(start, n);
+            Span<float> t = negative[..n];
+            Span<float> ys = y.Slice(start, n);
+            TensorPrimitives.Min(xs, 0f, t);
+            TensorPrimitives.Exp(t, t);
+            TensorPrimitives.Multiply(t, alpha, t);
+            TensorPrimitives.Add(t, -alpha, t);
+            SelectPositive(xs, t, ys);
         }
     }
 
-    /// <summary>ELU backward: <c>g · (x &gt; 0 ? 1 : y + alpha)</c>.</summary>
+    /// <summary><c>y[i] = x[i] &gt; 0 ? x[i] : other[i]</c> (NaN in x gives other[i]).</summary>
+    private static void SelectPositive(ReadOnlySpan<float> x, ReadOnlySpan<float> other, Span<float> y)
+    {
+        int i = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float or = ref MemoryMarshal.GetReference(other);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref xr, (nuint)i);
+                Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, Vector512.LoadUnsafe(ref or, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref xr, (nuint)i);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256.LoadUnsafe(ref or, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            float v = Unsafe.Add(ref xr, i);
+            Unsafe.Add(ref yr, i) = v > 0f ? v : Unsafe.Add(ref or, i);
+        }
+    }
+
+    /// <summary>ELU backward: <c>g · (x &gt; 0 ? 1 : y + alpha)</c>. <paramref name="gx"/> may be <paramref name="g"/>.</summary>
     public static void EluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> y, float alpha, ReadOnlySpan<float> g, Span<float> gx)
     {
         CheckLengths(x.Length, g.Length, gx.Length);
-        for (int i = 0; i < x.Length; i++)
+        CheckLengths(x.Length, y.Length, gx.Length);
+        int i = 0;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(g);
+        ref float outr = ref MemoryMarshal.GetReference(gx);
+        if (Vector512.IsHardwareAccelerated)
         {
-            gx[i] = x[i] > 0f ? g[i] : g[i] * (y[i] + alpha);
+            Vector512<float> a = Vector512.Create(alpha);
+            for (; i <= x.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> positive = Vector512.GreaterThan(Vector512.LoadUnsafe(ref xr, (nuint)i), Vector512<float>.Zero);
+                Vector512<float> slope = Vector512.ConditionalSelect(positive, Vector512<float>.One, Vector512.LoadUnsafe(ref yr, (nuint)i) + a);
+                (Vector512.LoadUnsafe(ref gr, (nuint)i) * slope).StoreUnsafe(ref outr, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> a = Vector256.Create(alpha);
+            for (; i <= x.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref xr, (nuint)i), Vector256<float>.Zero);
+                Vector256<float> slope = Vector256.ConditionalSelect(positive, Vector256<float>.One, Vector256.LoadUnsafe(ref yr, (nuint)i) + a);
+                (Vector256.LoadUnsafe(ref gr, (nuint)i) * slope).StoreUnsafe(ref outr, (nuint)i);
+            }
+        }
+
+        for (; i < x.Length; i++)
+        {
+            Unsafe.Add(ref outr, i) = Unsafe.Add(ref xr, i) > 0f ? Unsafe.Add(ref gr, i) : Unsafe.Add(ref gr, i) * (Unsafe.Add(ref yr, i) + alpha);
         }
     }
 

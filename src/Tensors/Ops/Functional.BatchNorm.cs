@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using FoolingCluster.Tensors.Autograd;
 
@@ -46,6 +47,7 @@ public static partial class Functional
         var mean = new float[c];
         var invStd = new float[c];
         ReadOnlySpan<float> xs = x.Span;
+        float[] deviations = training ? ArrayPool<float>.Shared.Rent(Math.Max(1, s)) : [];
         for (int ch = 0; ch < c; ch++)
         {
             if (training)
@@ -58,13 +60,13 @@ public static partial class Functional
                 }
 
                 double mu = sum / count;
+
+                // Two passes (mean, then squared deviations) as PyTorch, vectorised per plane.
                 for (int i = 0; i < n; i++)
                 {
-                    foreach (float v in xs.Slice(((i * c) + ch) * s, s))
-                    {
-                        double d = v - mu;
-                        sumSq += d * d;
-                    }
+                    Span<float> deviation = deviations.AsSpan(0, s);
+                    TensorPrimitives.Subtract(xs.Slice(((i * c) + ch) * s, s), (float)mu, deviation);
+                    sumSq += TensorPrimitives.SumOfSquares(deviation);
                 }
 
                 double variance = sumSq / count;
@@ -78,6 +80,11 @@ public static partial class Functional
                 mean[ch] = runningMean[ch];
                 invStd[ch] = 1f / MathF.Sqrt(runningVar[ch] + eps);
             }
+        }
+
+        if (training)
+        {
+            ArrayPool<float>.Shared.Return(deviations);
         }
 
         // xHat is kept for the backward pass; y = γ·xHat + β.

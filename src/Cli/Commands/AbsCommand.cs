@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FoolingCluster.Cli.Output;
+using FoolingCluster.Models.Abs;
+using FoolingCluster.Models.Configuration;
+using FoolingCluster.Models.Data;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Cli.Commands;
+
+/// <summary><c>fooling abs train</c>: trains the ten class VAEs of the ABS model into a folder.</summary>
+internal static class AbsCommand
+{
+    public static Command Build()
+    {
+        var defaults = new AbsTrainingConfig();
+        var output = new Option<string>("--out") { Description = "folder that receives vae-0 … vae-9.safetensors, abs.json and abs-binary.json", DefaultValueFactory = _ => defaults.Out };
+        var epochs = new Option<int>("--epochs") { Description = "passes over each class's training images", DefaultValueFactory = _ => defaults.Epochs };
+        var seed = new Option<int>("--seed") { Description = "seed of initialisation, batch order and noise (class c uses seed + c)", DefaultValueFactory = _ => defaults.Seed };
+        var batchSize = new Option<int>("--batch-size") { Description = "images per Adam step", DefaultValueFactory = _ => defaults.BatchSize };
+        var lr = new Option<float>("--lr") { Description = "Adam's learning rate", DefaultValueFactory = _ => defaults.LearningRate };
+        var beta = new Option<float>("--beta") { Description = "weight of the KL term of the ELBO", DefaultValueFactory = _ => defaults.Beta };
+        var subset = new Option<int>("--train-subset") { Description = "train on the first N training images only (0: all)" };
+        var resume = new Option<bool>("--resume") { Description = "continue training the VAEs already in --out (a finished model or an interrupted run's checkpoints) for --epochs more" };
+        var sequential = new Option<bool>("--sequential") { Description = "train the VAEs one after another with multithreaded kernels instead of one per core" };
+        var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
+        var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with the log", DefaultValueFactory = _ => "runs" };
+        var threads = CommonOptions.Threads();
+        var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores, with a checkpoint per epoch.")
+        {
+            output, epochs, seed, batchSize, lr, beta, subset, resume, sequential, data, runs, threads,
+        };
+        train.SetAction((parse, cancel) =>
+        {
+            CommonOptions.ApplyThreads(parse.GetValue(threads));
+            var cfg = new AbsTrainingConfig
+            {
+                Out = parse.GetValue(output)!,
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                BatchSize = parse.GetValue(batchSize),
+                LearningRate = parse.GetValue(lr),
+                Beta = parse.GetValue(beta),
+                TrainSubset = parse.GetValue(subset),
+                ParallelClasses = !parse.GetValue(sequential),
+                Data = parse.GetValue(data)!,
+            };
+            cfg.Validate("command line");
+            return Task.FromResult(Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume)));
+        });
+        return new Command("abs", "The Analysis-by-Synthesis model (Schott et al., ICLR 2019): one VAE per class, classification by ELBO. Evaluate it with `fooling eval-model --model FOLDER`.") { train };
+    }
+
+    internal static int Train(AbsTrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
+    {
+        ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
+        (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
+        using RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
+        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
+        if (start is not null)
+        {
+            run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
+        }
+
+        run.Log.Information("training the ABS model's 10 VAEs on {Count} MNIST images for {Epochs} epochs ({Mode:l}, {Threads} threads, seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); checkpoints in {Out:l}, run folder {Run:l}",
+            train.Count, cfg.Epochs, cfg.ParallelClasses ? "one VAE per core" : "one VAE at a time", Engine.Threads, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path);
+        var reporter = new Reporter(run, cfg.Epochs);
+        using var ctrlC = new CtrlCHandler(cancel);
+        var clock = Stopwatch.StartNew();
+        ClassVaeRecord[] records;
+        try
+        {
+            (_, records) = AbsTrainer.Train(cfg, train, (digit, epoch, vae) => AbsCheckpoint.SaveVae(cfg.Out, digit, vae, earlierEpochs + epoch), reporter, start, ctrlC.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            reporter.Finish();
+            run.Log.Warning("stopped before training finished; the VAEs in {Out:l} are the last finished epochs' checkpoints and the folder has no sidecar yet", cfg.Out);
+            return FoolingApp.Interrupted;
+        }
+
+        reporter.Finish();
+        AbsCheckpoint.SaveSidecars(cfg.Out, cfg with { Epochs = earlierEpochs + cfg.Epochs }, new AbsSettings(), earlierSeconds + clock.Elapsed.TotalSeconds,
+            resume ? string.Create(CultureInfo.InvariantCulture, $"; the last {cfg.Epochs} epochs continued at lr {cfg.LearningRate}") : "");
+        var table = new StringBuilder("class,images,loss,reconstruction,kl,seconds\n");
+        foreach (ClassVaeRecord r in records)
+        {
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Digit},{r.Images},{r.Loss:G6},{r.Reconstruction:G6},{r.Kl:G6},{r.Seconds:F1}"));
+        }
+
+        File.WriteAllText(run.File("vaes.csv"), table.ToString());
+        run.Log.Information("trained the 10 VAEs in {Seconds:F1} s; saved {Out:l} ({Sidecar:l} for ABS, {Binary:l} for binary ABS); evaluate with `./fooling eval-model --model {Out:l} --n 500`",
+            clock.Elapsed.TotalSeconds, cfg.Out, AbsCheckpoint.SidecarName, AbsCheckpoint.BinarySidecarName, cfg.Out);
+        return FoolingApp.Success;
+    }
+
+    /// <summary>
+    /// Keeps every VAE's latest report: a status line over all of them, and a log line whenever
+    /// one finishes an epoch. Reports arrive from several threads.
+    /// </summary>
+    private sealed class Reporter(RunFolder run, int epochs) : IProgress<AbsTrainingProgress>
+    {
+        private readonly object _gate = new();
+        private readonly AbsTrainingProgress?[] _latest = new AbsTrainingProgress?[AbsModel.Classes];
+        private readonly ConsoleProgress<string> _status = new(run.Console, s => s, ConsoleProgress<string>.ConsoleIsInteractive);
+
+        public void Report(AbsTrainingProgress value)
+        {
+            lock (_gate)
+            {
+                _latest[value.Digit] = value;
+                if (value.EpochDone)
+                {
+                    _status.Finish();
+                    run.Log.Information("class {Digit} epoch {Epoch}/{Epochs}: loss {Loss:F2} (reconstruction {Rec:F2}, KL {Kl:F2}), {Rate:N0} images/s; checkpoint written",
+                        value.Digit, value.Epoch, value.Epochs, value.Loss, value.Reconstruction, value.Kl, value.ImagesPerSecond);
+                }
+                else
+                {
+                    _status.Report(Status());
+                }
+            }
+        }
+
+        public void Finish() => _status.Finish();
+
+        private string Status()
+        {
+            double done = 0;
+            double rate = 0;
+            foreach (AbsTrainingProgress? p in _latest)
+            {
+                if (p is not null)
+                {
+                    done += p.Epoch - 1 + ((double)p.Step / Math.Max(1, p.StepsPerEpoch));
+                    rate += p.EpochDone ? 0 : p.ImagesPerSecond;
+                }
+            }
+
+            return string.Create(CultureInfo.InvariantCulture, $"ABS training: {done / (epochs * AbsModel.Classes):P0} of {AbsModel.Classes} VAEs × {epochs} epochs, {rate:N0} images/s");
+        }
+    }
+}

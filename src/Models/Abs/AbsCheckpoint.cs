@@ -1,0 +1,152 @@
+using System.Globalization;
+using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
+
+namespace FoolingCluster.Models.Abs;
+
+/// <summary>
+/// An ABS model on disk: a folder with the ten class VAEs as <c>vae-0.safetensors</c> …
+/// <c>vae-9.safetensors</c> (PyTorch state-dict names) and sidecars that make them a
+/// classifier: <c>abs.json</c> for ABS and <c>abs-binary.json</c> for binary ABS, which share
+/// the VAEs. The folder loads as <c>abs.json</c>; either sidecar loads by its path.
+/// </summary>
+public static class AbsCheckpoint
+{
+    /// <summary>The sidecar's architecture name.</summary>
+    public const string ArchitectureName = "abs";
+
+    /// <summary>The sidecar a folder loads as.</summary>
+    public const string SidecarName = "abs.json";
+
+    /// <summary>The sidecar of the binary variant.</summary>
+    public const string BinarySidecarName = "abs-binary.json";
+
+    /// <summary>The file of class <paramref name="digit"/>'s VAE inside <paramref name="folder"/>.</summary>
+    public static string VaePath(string folder, int digit) => Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"vae-{digit}.safetensors"));
+
+    /// <summary>Whether <paramref name="path"/> names an ABS model rather than a weights file: a folder or a <c>.json</c> sidecar.</summary>
+    public static bool IsAbsPath(string path) =>
+        Directory.Exists(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes one VAE (a checkpoint after each epoch, and the final weights).</summary>
+    /// <param name="folder">The model's folder, created if needed.</param>
+    /// <param name="digit">Its class.</param>
+    /// <param name="vae">The network.</param>
+    /// <param name="epochs">Epochs it has been trained for, recorded in the file's metadata.</param>
+    public static void SaveVae(string folder, int digit, ClassVae vae, int epochs)
+    {
+        Directory.CreateDirectory(folder);
+        SafeTensors.Save(VaePath(folder, digit), vae.StateDict(), new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["architecture"] = "abs-vae",
+            ["class"] = digit.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture),
+        });
+    }
+
+    /// <summary>Writes <c>abs.json</c> and <c>abs-binary.json</c> for VAEs trained with <paramref name="config"/>.</summary>
+    /// <param name="folder">The model's folder.</param>
+    /// <param name="config">How the VAEs were trained.</param>
+    /// <param name="settings">How plain ABS classifies; the binary sidecar adds <see cref="AbsSettings.AsBinary"/>.</param>
+    /// <param name="seconds">Wall-clock time the training took, if measured.</param>
+    /// <param name="methodNote">Added to the recorded training method (e.g. how a continued run went on).</param>
+    public static void SaveSidecars(string folder, AbsTrainingConfig config, AbsSettings settings, double? seconds = null, string methodNote = "")
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(settings);
+        var sidecar = new ModelSidecar
+        {
+            Architecture = ArchitectureName,
+            Dataset = "mnist",
+            InputShape = [1, 28, 28],
+            InputRange = [0f, 1f],
+            Classes = AbsModel.Classes,
+            Abs = settings,
+            Training = new TrainingDetails
+            {
+                Epochs = config.Epochs,
+                Seed = config.Seed,
+                BatchSize = config.BatchSize,
+                Optimiser = "adam",
+                LearningRate = config.LearningRate,
+                Seconds = seconds,
+                Method = string.Create(CultureInfo.InvariantCulture, $"elbo(beta={config.Beta}), one vae per class{methodNote}"),
+            },
+            CreatedUtc = DateTime.UtcNow,
+        };
+        sidecar.Save(Path.Combine(folder, SidecarName));
+        (sidecar with { Abs = settings.AsBinary() }).Save(Path.Combine(folder, BinarySidecarName));
+    }
+
+    /// <summary>
+    /// The ten VAEs in <paramref name="folder"/>, to continue training them: a finished model's
+    /// or an interrupted run's checkpoints, with the epochs they record and the training time
+    /// the sidecar records (0 without one).
+    /// </summary>
+    /// <exception cref="InvalidInputException">A VAE is missing or damaged.</exception>
+    public static (ClassVae[] Vaes, int Epochs, double Seconds) LoadVaes(string folder)
+    {
+        var vaes = new ClassVae[AbsModel.Classes];
+        int epochs = int.MaxValue;
+        for (int c = 0; c < AbsModel.Classes; c++)
+        {
+            (vaes[c], int trained) = LoadVae(folder, c);
+            epochs = Math.Min(epochs, trained);
+        }
+
+        string sidecar = Path.Combine(folder, SidecarName);
+        double seconds = File.Exists(sidecar) ? ModelSidecar.Load(sidecar).Training?.Seconds ?? 0 : 0;
+        return (vaes, epochs, seconds);
+    }
+
+    /// <summary>Loads an ABS model from its folder or from one of its sidecars.</summary>
+    /// <exception cref="InvalidInputException">A file is missing or damaged, the sidecar is not an ABS model's, or a VAE does not fit.</exception>
+    public static LoadedModel Load(string path)
+    {
+        string sidecarPath = path;
+        if (Directory.Exists(path))
+        {
+            sidecarPath = Path.Combine(path, SidecarName);
+            if (!File.Exists(sidecarPath))
+            {
+                throw new InvalidInputException($"{path} is a folder without {SidecarName}, so it is no ABS model; train one into it with `./fooling abs train --out {path}`");
+            }
+        }
+        else if (!File.Exists(path))
+        {
+            throw new InvalidInputException($"model {path} does not exist; an ABS model is a folder made by `./fooling abs train --out FOLDER`");
+        }
+
+        ModelSidecar sidecar = ModelSidecar.Load(sidecarPath);
+        if (sidecar.Architecture != ArchitectureName || sidecar.Abs is null)
+        {
+            throw new InvalidInputException($"{sidecarPath} describes a {sidecar.Architecture} model, not ABS; pass its weights file ({Path.ChangeExtension(sidecarPath, ".safetensors")}) instead");
+        }
+
+        string folder = Path.GetDirectoryName(Path.GetFullPath(sidecarPath))!;
+        var vaes = new ClassVae[AbsModel.Classes];
+        for (int c = 0; c < AbsModel.Classes; c++)
+        {
+            vaes[c] = LoadVae(folder, c).Vae;
+        }
+
+        return new LoadedModel(path, new AbsModel(vaes, sidecar.Abs), sidecar);
+    }
+
+    private static (ClassVae Vae, int Epochs) LoadVae(string folder, int digit)
+    {
+        string file = VaePath(folder, digit);
+        if (!File.Exists(file))
+        {
+            throw new InvalidInputException($"ABS model {folder}: {Path.GetFileName(file)}, the VAE of class {digit}, is missing; train the model with `./fooling abs train --out {folder}`");
+        }
+
+        var vae = new ClassVae(seed: 0);
+        SafeTensorsFile loaded = SafeTensors.LoadInto(file, vae.StateDict());
+        vae.Eval();
+        int epochs = loaded.Metadata.TryGetValue("epochs", out string? text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int e) ? e : 0;
+        return (vae, epochs);
+    }
+}

@@ -1,0 +1,341 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace FoolingCluster.Tensors.Kernels;
+
+/// <summary>
+/// A transposed convolution (no padding, square kernel and stride) on channels-last images
+/// <c>[N,H,W,C]</c>, computed directly rather than by GEMM and col2im, for the small layers of
+/// generative decoders whose inner dimension (8–32 channels) is too short for a GEMM to pay
+/// off. The weights are repacked once, at construction.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Forward: <c>y[n, s·i+ky, s·j+kx, b] = bias[b] + Σₐ x[n,i,j,a] · w[a,b,ky,kx]</c>, PyTorch's
+/// <c>conv_transpose2d</c> with weight <c>[A,B,K,K]</c>. Input gradient:
+/// <c>gx[n,i,j,a] = Σ_{ky,kx,b} gy[n, s·i+ky, s·j+kx, b] · w[a,b,ky,kx]</c>.
+/// </para>
+/// <para>
+/// The forward's vectors run along the output channels when there are at least 8 (each input
+/// pixel's A values go through the weights into K output rows of K·B contiguous values, held
+/// in registers), and along the input channels otherwise (each output value gathers the
+/// products that reach it). The input gradient's run along the input channels: for each
+/// kernel row, K·B contiguous output gradients go through the weights into an input pixel's A
+/// values, held in registers.
+/// Vector512, else Vector256, else scalar, with scalar tails.
+/// </para>
+/// </remarks>
+public sealed class ChannelsLastTransposedConv
+{
+    private readonly float[] _overOut; // [A,K,K,B]
+    private readonly float[] _overIn;  // [B,K,K,A]
+    private readonly float[] _rowsIn;  // [K,K,B,A]
+    private readonly float[] _bias;    // [B]
+
+    /// <summary>Repacks the weights.</summary>
+    /// <param name="weight">PyTorch layout <c>[A,B,K,K]</c>.</param>
+    /// <param name="bias"><c>[B]</c>, or empty for none.</param>
+    /// <param name="inChannels">A.</param>
+    /// <param name="outChannels">B.</param>
+    /// <param name="kernel">K.</param>
+    /// <param name="stride">S.</param>
+    public ChannelsLastTransposedConv(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int inChannels, int outChannels, int kernel, int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(kernel, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        int kk = kernel * kernel;
+        if (weight.Length != inChannels * outChannels * kk)
+        {
+            throw new ShapeMismatchException($"channels-last transposed conv: weight holds {weight.Length} values but [{inChannels},{outChannels},{kernel},{kernel}] needs {inChannels * outChannels * kk}");
+        }
+
+        if (!bias.IsEmpty && bias.Length != outChannels)
+        {
+            throw new ShapeMismatchException($"channels-last transposed conv: bias holds {bias.Length} values but there are {outChannels} output channels");
+        }
+
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        Kernel = kernel;
+        Stride = stride;
+        _overOut = new float[weight.Length];
+        _overIn = new float[weight.Length];
+        _rowsIn = new float[weight.Length];
+        for (int a = 0; a < inChannels; a++)
+        {
+            for (int b = 0; b < outChannels; b++)
+            {
+                for (int k = 0; k < kk; k++)
+                {
+                    float v = weight[(((a * outChannels) + b) * kk) + k];
+                    _overOut[(((a * kk) + k) * outChannels) + b] = v;
+                    _overIn[(((b * kk) + k) * inChannels) + a] = v;
+                    _rowsIn[(((k * outChannels) + b) * inChannels) + a] = v;
+                }
+            }
+        }
+
+        _bias = bias.IsEmpty ? new float[outChannels] : bias.ToArray();
+    }
+
+    /// <summary>A, input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>B, output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>K.</summary>
+    public int Kernel { get; }
+
+    /// <summary>S.</summary>
+    public int Stride { get; }
+
+    /// <summary>Output side for an input side: <c>(side − 1)·S + K</c>.</summary>
+    public int OutSide(int inSide) => ((inSide - 1) * Stride) + Kernel;
+
+    /// <summary>The forward pass, overwriting <paramref name="y"/>.</summary>
+    /// <param name="x"><c>[N,H,H,A]</c>.</param>
+    /// <param name="batch">N.</param>
+    /// <param name="inSide">H.</param>
+    /// <param name="y"><c>[N,OH,OH,B]</c>.</param>
+    public void Forward(ReadOnlySpan<float> x, int batch, int inSide, Span<float> y)
+    {
+        int a = InChannels, b = OutChannels, k = Kernel, s = Stride, outSide = OutSide(inSide);
+        Check("x", x.Length, batch * inSide * inSide * a);
+        Check("y", y.Length, batch * outSide * outSide * b);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (b >= 8)
+        {
+            for (int p = 0; p < batch * outSide * outSide; p++)
+            {
+                _bias.CopyTo(y.Slice(p * b, b));
+            }
+
+            ref float wr = ref _overOut[0];
+            for (int n = 0; n < batch; n++)
+            {
+                for (int i = 0; i < inSide; i++)
+                {
+                    for (int j = 0; j < inSide; j++)
+                    {
+                        int xBase = (((n * inSide) + i) * inSide + j) * a;
+                        for (int ky = 0; ky < k; ky++)
+                        {
+                            // The K output pixels of a kernel row are contiguous (K·B values), as
+                            // are each input channel's weights for them, K·K·B apart.
+                            int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
+                            AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, xBase), a, ref Unsafe.Add(ref yr, yBase), k * b);
+                        }
+                    }
+                }
+            }
+
+            return;
+        }
+
+        // Few output channels: each output value gathers the products of the input pixels that
+        // reach it (input row i reaches output row oy through kernel row ky = oy − s·i), with the
+        // vector along the input channels.
+        ref float wt = ref _overIn[0];
+        for (int n = 0; n < batch; n++)
+        {
+            for (int oy = 0; oy < outSide; oy++)
+            {
+                for (int ox = 0; ox < outSide; ox++)
+                {
+                    int yBase = (((n * outSide) + oy) * outSide + ox) * b;
+                    for (int c = 0; c < b; c++)
+                    {
+                        Vector512<float> acc = Vector512<float>.Zero;
+                        float sum = _bias[c];
+                        for (int ky = oy % s, i = oy / s; ky < k && i >= 0; ky += s, i--)
+                        {
+                            if (i >= inSide)
+                            {
+                                continue;
+                            }
+
+                            for (int kx = ox % s, j = ox / s; kx < k && j >= 0; kx += s, j--)
+                            {
+                                if (j >= inSide)
+                                {
+                                    continue;
+                                }
+
+                                ref float xp = ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a);
+                                ref float wp = ref Unsafe.Add(ref wt, (((c * k) + ky) * k + kx) * a);
+                                int q = 0;
+                                if (Vector512.IsHardwareAccelerated)
+                                {
+                                    for (; q <= a - 16; q += 16)
+                                    {
+                                        acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref xp, (nuint)q), Vector512.LoadUnsafe(ref wp, (nuint)q), acc);
+                                    }
+                                }
+
+                                for (; q < a; q++)
+                                {
+                                    sum += Unsafe.Add(ref xp, q) * Unsafe.Add(ref wp, q);
+                                }
+                            }
+                        }
+
+                        Unsafe.Add(ref yr, yBase + c) = sum + (Vector512.IsHardwareAccelerated ? Vector512.Sum(acc) : 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The gradient with respect to the input, overwriting <paramref name="gx"/>.</summary>
+    /// <param name="gy"><c>[N,OH,OH,B]</c>: gradient with respect to the output.</param>
+    /// <param name="batch">N.</param>
+    /// <param name="inSide">H.</param>
+    /// <param name="gx"><c>[N,H,H,A]</c>.</param>
+    public void BackwardData(ReadOnlySpan<float> gy, int batch, int inSide, Span<float> gx)
+    {
+        int a = InChannels, b = OutChannels, k = Kernel, s = Stride, outSide = OutSide(inSide);
+        Check("gy", gy.Length, batch * outSide * outSide * b);
+        Check("gx", gx.Length, batch * inSide * inSide * a);
+        ref float gyr = ref MemoryMarshal.GetReference(gy);
+        ref float gxr = ref MemoryMarshal.GetReference(gx);
+        // gx[n,i,j,:] = Σ_ky Σ_(kx,b) gy[n, s·i+ky, s·j+kx, b] · w[:,b,ky,kx]: for each kernel row,
+        // the K·B output gradients are contiguous and so are their weight rows of A.
+        gx.Clear();
+        ref float wr = ref _rowsIn[0];
+        for (int n = 0; n < batch; n++)
+        {
+            for (int i = 0; i < inSide; i++)
+            {
+                for (int j = 0; j < inSide; j++)
+                {
+                    int xBase = (((n * inSide) + i) * inSide + j) * a;
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
+                        AddProducts(ref Unsafe.Add(ref wr, ky * k * b * a), a, ref Unsafe.Add(ref gyr, yBase), k * b, ref Unsafe.Add(ref gxr, xBase), a);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>y[0..n) += Σ_c x[c] · w[c·stride .. c·stride + n)</c> for c in [0, count): a matrix-vector
+    /// product accumulated into y. With Vector512, y is held in registers 64 values at a time
+    /// while every c is added, so it is loaded and stored once rather than once per c.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddProducts(ref float w, int stride, ref float x, int count, ref float y, int n)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            for (int c = 0; c < count; c++)
+            {
+                Axpy(Unsafe.Add(ref x, c), ref Unsafe.Add(ref w, c * stride), ref y, n);
+            }
+
+            return;
+        }
+
+        int i = 0;
+        for (; i <= n - 64; i += 64)
+        {
+            Vector512<float> y0 = Vector512.LoadUnsafe(ref y, (nuint)i);
+            Vector512<float> y1 = Vector512.LoadUnsafe(ref y, (nuint)(i + 16));
+            Vector512<float> y2 = Vector512.LoadUnsafe(ref y, (nuint)(i + 32));
+            Vector512<float> y3 = Vector512.LoadUnsafe(ref y, (nuint)(i + 48));
+            for (int c = 0; c < count; c++)
+            {
+                Vector512<float> v = Vector512.Create(Unsafe.Add(ref x, c));
+                ref float wc = ref Unsafe.Add(ref w, (c * stride) + i);
+                y0 = Vector512.MultiplyAddEstimate(v, Vector512.LoadUnsafe(ref wc), y0);
+                y1 = Vector512.MultiplyAddEstimate(v, Vector512.LoadUnsafe(ref wc, 16), y1);
+                y2 = Vector512.MultiplyAddEstimate(v, Vector512.LoadUnsafe(ref wc, 32), y2);
+                y3 = Vector512.MultiplyAddEstimate(v, Vector512.LoadUnsafe(ref wc, 48), y3);
+            }
+
+            y0.StoreUnsafe(ref y, (nuint)i);
+            y1.StoreUnsafe(ref y, (nuint)(i + 16));
+            y2.StoreUnsafe(ref y, (nuint)(i + 32));
+            y3.StoreUnsafe(ref y, (nuint)(i + 48));
+        }
+
+        for (; i <= n - 16; i += 16)
+        {
+            // Four partial sums over alternating c, so successive multiply-adds do not wait on
+            // each other.
+            Vector512<float> p0 = Vector512.LoadUnsafe(ref y, (nuint)i);
+            Vector512<float> p1 = Vector512<float>.Zero, p2 = Vector512<float>.Zero, p3 = Vector512<float>.Zero;
+            int c = 0;
+            for (; c <= count - 4; c += 4)
+            {
+                ref float wc = ref Unsafe.Add(ref w, (c * stride) + i);
+                p0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c)), Vector512.LoadUnsafe(ref wc), p0);
+                p1 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c + 1)), Vector512.LoadUnsafe(ref Unsafe.Add(ref wc, stride)), p1);
+                p2 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c + 2)), Vector512.LoadUnsafe(ref Unsafe.Add(ref wc, 2 * stride)), p2);
+                p3 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c + 3)), Vector512.LoadUnsafe(ref Unsafe.Add(ref wc, 3 * stride)), p3);
+            }
+
+            for (; c < count; c++)
+            {
+                p0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c)), Vector512.LoadUnsafe(ref Unsafe.Add(ref w, (c * stride) + i)), p0);
+            }
+
+            ((p0 + p1) + (p2 + p3)).StoreUnsafe(ref y, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            float sum = Unsafe.Add(ref y, i);
+            for (int c = 0; c < count; c++)
+            {
+                sum += Unsafe.Add(ref x, c) * Unsafe.Add(ref w, (c * stride) + i);
+            }
+
+            Unsafe.Add(ref y, i) = sum;
+        }
+    }
+
+    /// <summary><c>y[0..n) += alpha · x[0..n)</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float alpha, ref float x, ref float y, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> va = Vector512.Create(alpha);
+            for (; i <= n - 16; i += 16)
+            {
+                Vector512.MultiplyAddEstimate(va, Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> va = Vector256.Create(alpha);
+            for (; i <= n - 8; i += 8)
+            {
+                Vector256.MultiplyAddEstimate(va, Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
+        }
+    }
+
+    private static void Check(string name, int actual, int expected)
+    {
+        if (actual < expected)
+        {
+            throw new ShapeMismatchException($"channels-last transposed conv: {name} holds {actual} values, fewer than the {expected} its shape needs");
+        }
+    }
+}

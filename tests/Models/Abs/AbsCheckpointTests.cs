@@ -1,0 +1,73 @@
+using FoolingCluster.Models.Abs;
+using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Tensors;
+using FoolingCluster.Tests.Shared;
+using Xunit;
+
+namespace FoolingCluster.Models.Tests.Abs;
+
+/// <summary>An ABS model's folder: ten VAEs and two sidecars, loaded by the same path route as any model.</summary>
+public class AbsCheckpointTests
+{
+    private static readonly AbsSettings s_quick = new() { Samples = 200, Steps = 3 };
+
+    [Fact]
+    public void Folder_loads_as_abs_and_the_binary_sidecar_as_binary_abs_with_the_same_outputs()
+    {
+        using var dir = new TempDirectory();
+        ClassVae[] vaes = Enumerable.Range(0, 10).Select(FrozenDecoderTests.VaeWithNontrivialNorms).ToArray();
+        for (int c = 0; c < 10; c++)
+        {
+            AbsCheckpoint.SaveVae(dir.Path, c, vaes[c], epochs: 1);
+        }
+
+        AbsCheckpoint.SaveSidecars(dir.Path, new AbsTrainingConfig { Epochs = 1 }, s_quick);
+
+        LoadedModel plain = ModelCheckpoint.Load(dir.Path);
+        LoadedModel binary = ModelCheckpoint.Load(Path.Combine(dir.Path, AbsCheckpoint.BinarySidecarName));
+        Assert.Equal("abs", plain.Sidecar.Architecture);
+        Assert.False(((AbsModel)plain.Model).Settings.Binary);
+        Assert.True(((AbsModel)binary.Model).Settings.Binary);
+        Assert.Equal(AbsSettings.PaperBinaryScales, ((AbsModel)binary.Model).Settings.ClassScales!);
+
+        var rng = new Random(2);
+        float[] images = Enumerable.Range(0, 3 * 784).Select(_ => rng.NextSingle()).ToArray();
+        var original = new AbsModel(vaes, s_quick);
+        Assert.Equal(original.Infer(images, 3).Elbos, ((AbsModel)plain.Model).Infer(images, 3).Elbos);
+
+        Tensor logits = plain.Model.Forward(Tensor.FromArray(images, 3, 1, 28, 28));
+        Assert.Equal([3, 10], logits.Shape);
+    }
+
+    [Fact]
+    public void Missing_pieces_are_named_with_the_command_that_makes_them()
+    {
+        using var dir = new TempDirectory();
+        var e = Assert.ThrowsAny<InvalidInputException>(() => ModelCheckpoint.Load(dir.Path));
+        Assert.Contains("abs.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("fooling abs train --out", e.Message, StringComparison.Ordinal);
+
+        for (int c = 0; c < 10; c++)
+        {
+            if (c != 4)
+            {
+                AbsCheckpoint.SaveVae(dir.Path, c, new ClassVae(c), epochs: 1);
+            }
+        }
+
+        AbsCheckpoint.SaveSidecars(dir.Path, new AbsTrainingConfig(), new AbsSettings());
+        e = Assert.ThrowsAny<InvalidInputException>(() => ModelCheckpoint.Load(dir.Path));
+        Assert.Contains("vae-4.safetensors", e.Message, StringComparison.Ordinal);
+        Assert.Contains("class 4", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Impossible_settings_name_the_file_and_the_key()
+    {
+        using var dir = new TempDirectory();
+        AbsCheckpoint.SaveSidecars(dir.Path, new AbsTrainingConfig(), new AbsSettings { Steps = -1 });
+        var e = Assert.ThrowsAny<InvalidInputException>(() => ModelCheckpoint.Load(dir.Path));
+        Assert.Contains("abs.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("abs.steps", e.Message, StringComparison.Ordinal);
+    }
+}
