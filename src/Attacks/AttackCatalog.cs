@@ -26,6 +26,7 @@ public static class AttackCatalog
         new("blended-noise", ["l2"], "uniform noise blended in until it fools", false, false, false, (_, steps, seed) => Stepless("blended-noise", steps, new BlendedUniformNoise(seed: seed))),
         new("boundary", ["l2"], "Boundary attack (Brendel et al. 2018; 5000 steps)", false, false, false, (_, steps, seed) => new BoundaryAttack(steps: steps ?? 5000, init: new BlendedUniformNoise(seed: seed), seed: seed)),
         new("salt-and-pepper", ["l0"], "salt-and-pepper noise (1000 steps)", false, false, false, (_, steps, seed) => new SaltAndPepperNoise(steps ?? 1000, seed)),
+        new("latent-descent", ["l2", "linf"], "Latent Descent (Schott et al. 2019; ABS models only)", false, false, false, (norm, steps, _) => new Abs.LatentDescent(norm == "l2" ? Distances.Distance.L2 : Distances.Distance.Linf, steps ?? 50)),
         new("pointwise", ["l0"], "Pointwise (Schott et al. 2019), from salt-and-pepper noise", false, false, false, (_, steps, seed) => Stepless("pointwise", steps, new PointwiseAttack(new SaltAndPepperNoise(seed: seed), seed: seed))),
     ];
 

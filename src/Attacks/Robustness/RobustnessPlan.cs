@@ -47,6 +47,17 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
         ["linf"] = ["fgsm", "bim", "uniform-noise"],
     };
 
+    /// <summary>
+    /// The attacks run by default against ABS: the gradient-free set and the paper's own Latent
+    /// Descent attack; ABS's gradients are estimated by the model it is wrapped in.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> AbsAttacks { get; } = new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["l0"] = ["pointwise"],
+        ["l2"] = ["latent-descent", "bim", "gaussian-noise"],
+        ["linf"] = ["latent-descent", "fgsm", "bim", "uniform-noise"],
+    };
+
     /// <summary>The distance at which the ABS paper reads accuracy: L0 = 12, L2 = 1.5, L∞ = 0.3.</summary>
     public static double Threshold(string norm) => norm switch
     {
@@ -76,8 +87,9 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
     /// <param name="seed">Seed of every randomised attack.</param>
     /// <param name="binarize">Whether the model sees its inputs binarised at 0.5.</param>
     /// <param name="gradientProbes">0 for the model's exact gradients, else probes per estimate; picks <see cref="DefaultAttacks"/> or <see cref="GradientFreeAttacks"/>.</param>
+    /// <param name="defaults">The attacks per norm when none are named; null for <see cref="DefaultAttacks"/> or, with gradient probes, <see cref="GradientFreeAttacks"/>.</param>
     /// <exception cref="InvalidInputException">An unknown norm or attack, a norm no named attack works in, or a norm twice.</exception>
-    public static RobustnessPlan Create(IReadOnlyList<string> norms, IReadOnlyList<string>? attacks = null, int seed = 0, bool binarize = false, int gradientProbes = 0)
+    public static RobustnessPlan Create(IReadOnlyList<string> norms, IReadOnlyList<string>? attacks = null, int seed = 0, bool binarize = false, int gradientProbes = 0, IReadOnlyDictionary<string, IReadOnlyList<string>>? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(norms);
         if (norms.Count == 0)
@@ -107,7 +119,7 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
         foreach (string norm in AllNorms.Where(norms.Contains))
         {
             IReadOnlyList<string> chosen = attacks is null
-                ? (gradientProbes == 0 ? DefaultAttacks : GradientFreeAttacks)[norm]
+                ? (defaults ?? (gradientProbes == 0 ? DefaultAttacks : GradientFreeAttacks))[norm]
                 : attacks.Where(a => AttackCatalog.NormsOf(a).Contains(norm)).Distinct().ToArray();
             if (chosen.Count == 0)
             {

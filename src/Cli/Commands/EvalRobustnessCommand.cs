@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using FoolingCluster.Attacks;
+using FoolingCluster.Attacks.Abs;
 using FoolingCluster.Attacks.Reporting;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Bench;
 using FoolingCluster.Cli.Output;
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
@@ -27,7 +29,7 @@ internal static class EvalRobustnessCommand
 {
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
+        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it, or an ABS model's folder (models/abs) or sidecar (models/abs/abs-binary.json)", Required = true };
         var norms = new Option<string>("--norms") { Description = $"comma-separated norms from {string.Join(", ", RobustnessPlan.AllNorms)}", DefaultValueFactory = _ => string.Join(",", RobustnessPlan.AllNorms) };
         var n = new Option<int>("--n") { Description = "evaluate the first N test images", DefaultValueFactory = _ => 1000 };
         var attacks = new Option<string?>("--attacks") { Description = $"comma-separated attacks to run instead of the defaults ({DefaultsText()}); each runs in every chosen norm it works in: {string.Join(", ", AttackCatalog.Names)}" };
@@ -70,14 +72,33 @@ internal static class EvalRobustnessCommand
                 throw new InvalidInputException($"--probes must be 0 (the model's own gradients) or an even number ≥ 2 (antithetic pairs); got {gradientProbes}");
             }
 
-            RobustnessPlan plan = RobustnessPlan.Create(SplitList(parse.GetValue(norms)!), parse.GetValue(attacks) is string a ? SplitList(a) : null, parse.GetValue(seed), binary, gradientProbes);
             string modelPath = parse.GetValue(model)!;
-            LoadedModel loaded = ModelCheckpoint.Load(modelPath);
+            bool isAbs = AbsCheckpoint.IsAbsPath(modelPath);
+            if (isAbs && (binary || cluster is not null))
+            {
+                throw new InvalidInputException(binary
+                    ? "binary ABS has a sidecar of its own: give --model models/abs/abs-binary.json instead of --binarize"
+                    : "an ABS model is a folder of ten VAEs, which workers cannot fetch as one weights file; evaluate it here, without --broker");
+            }
+
+            // ABS has no input gradient: it estimates its own (from --probes, 100 by default), and the plan uses them as they come.
+            RobustnessPlan plan = RobustnessPlan.Create(
+                SplitList(parse.GetValue(norms)!),
+                parse.GetValue(attacks) is string a ? SplitList(a) : null,
+                parse.GetValue(seed),
+                binary,
+                isAbs ? 0 : gradientProbes,
+                isAbs ? RobustnessPlan.AbsAttacks : null);
+            LoadedModel loaded = isAbs ? AbsCheckpoint.Load(modelPath) : ModelCheckpoint.Load(modelPath);
+            IAttackModel referee = loaded.Model is AbsModel abs
+                ? new AbsAttackModel(abs, gradientProbes > 0 ? gradientProbes : 100, parse.GetValue(seed))
+                : new ModuleLogitGradientModel(loaded.Model);
+            string gradients = referee is AbsAttackModel absTarget ? absTarget.DescribeGradients() : plan.DescribeGradients();
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
             TextWriter console = parse.InvocationConfiguration.Output;
-            string name = Path.GetFileNameWithoutExtension(modelPath) + (binary ? "-binary" : "");
+            string name = (Directory.Exists(modelPath) ? Path.GetFileName(Path.TrimEndingDirectorySeparator(modelPath)) : Path.GetFileNameWithoutExtension(modelPath)) + (binary ? "-binary" : "");
             using RunFolder folder = RunFolder.Create(parse.GetValue(runs)!, "robustness", name, console);
-            console.WriteLine($"robustness of {modelPath}{(binary ? " on binarised inputs" : "")} on the first {test.Count:N0} test images, gradients {plan.DescribeGradients()} → {folder.Path}");
+            console.WriteLine($"robustness of {modelPath}{(binary ? " on binarised inputs" : "")} on the first {test.Count:N0} test images, gradients {gradients} → {folder.Path}");
             foreach (NormPlan norm in plan.Norms)
             {
                 console.WriteLine($"  {RobustnessReport.NormLabel(norm.Norm)}: {string.Join(", ", norm.Attacks)}");
@@ -89,7 +110,6 @@ internal static class EvalRobustnessCommand
                 $"[{p.Done}/{p.Total}] {RobustnessReport.NormLabel(p.Norm)} {p.Attack}: median {Number(p.Median)}, {p.Seconds:F1} s")));
             Tensor images = Tensor.Wrap(test.Images, test.Count, test.Channels, test.Height, test.Width);
             int[] labels = test.Labels.Select(l => (int)l).ToArray();
-            var referee = new ModuleLogitGradientModel(loaded.Model);
             RobustnessResult result;
             if (cluster is null)
             {
@@ -102,9 +122,9 @@ internal static class EvalRobustnessCommand
                 result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
             }
 
-            var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, plan.DescribeGradients());
+            var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, gradients);
             Write(folder, result, info, test);
-            File.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, plan.DescribeGradients()).ToJson());
+            File.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, gradients).ToJson());
             console.WriteLine(SummaryLines(result));
             console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
             return FoolingApp.Success;
