@@ -47,6 +47,15 @@ public class AdversarialTrainCommandTests
         (exit, output, err) = CliHarness.Run("eval-model", "--model", model, "--data", CliHarness.Mnist, "--n", "100");
         Assert.True(exit == 0, err);
         Assert.Contains("training: pgd adversarial training (L∞ ε = 0.3, α = 0, 3 steps of 0.25, random start)", output);
+
+        // The evaluation hooks: an adversarially trained model is a target like any other.
+        (exit, output, err) = CliHarness.Run("attack", "--model", model, "--attack", "pgd", "--eps", "0.3", "--steps", "5", "--n", "8", "--data", CliHarness.Mnist, "--out", scratch.File("attack"));
+        Assert.True(exit == 0, err);
+        Assert.Contains("accuracy on adversarials", output);
+        (exit, _, err) = CliHarness.Run(
+            "eval-robustness", "--model", model, "--norms", "linf", "--attacks", "fgsm", "--n", "8", "--data", CliHarness.Mnist, "--runs", scratch.File("robustness"));
+        Assert.True(exit == 0, err);
+        Assert.True(File.Exists(Path.Combine(Assert.Single(Directory.GetDirectories(scratch.File("robustness"))), "robustness.csv")));
     }
 
     [Fact]
