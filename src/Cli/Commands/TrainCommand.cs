@@ -88,11 +88,14 @@ internal static class TrainCommand
         var progress = new ConsoleProgress<TrainingProgress>(console, FormatProgress, ConsoleProgress<TrainingProgress>.ConsoleIsInteractive);
         IReadOnlyList<EpochRecord> history;
         string? lastCheckpoint = null;
+        var finished = new List<EpochRecord>();
         TrainingHooks hooks = AdversarialTraining.Hooks(cfg, test, (model, record) =>
         {
-            // A long run stopped early still leaves every finished epoch's model behind.
+            // A long run stopped early still leaves every finished epoch's model and its curve behind.
             lastCheckpoint = run.File(Path.Combine("checkpoints", $"epoch-{record.Epoch}.safetensors"));
             ModelCheckpoint.Save(model, lastCheckpoint, cfg, record.TestAccuracy, record.Epoch);
+            finished.Add(record);
+            WriteHistory(run.File("history.csv"), finished);
         });
         using var ctrlC = new CtrlCHandler(cancel);
         try
