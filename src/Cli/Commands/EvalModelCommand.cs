@@ -36,6 +36,12 @@ internal static class EvalModelCommand
         return command;
     }
 
+    /// <summary>The training method as the sidecar records it, with the attack of adversarial training.</summary>
+    private static string Method(TrainingDetails training) => training.Adversarial is AdversarialDetails a
+        ? string.Create(CultureInfo.InvariantCulture,
+            $"{training.Method} adversarial training (L∞ ε = {a.Epsilon:G4}, α = {a.Alpha:G4}, {a.Steps} step{(a.Steps == 1 ? "" : "s")} of {a.StepSize:G4}{(a.RandomStart ? ", random start" : "")})")
+        : training.Method;
+
     /// <summary>Accuracy, the sidecar's recorded accuracy beside it, and the confusion matrix.</summary>
     internal static string Report(LoadedModel loaded, EvaluationResult result)
     {
@@ -46,6 +52,11 @@ internal static class EvalModelCommand
         if (loaded.Sidecar.TestAccuracy is double recorded)
         {
             text.AppendLine(string.Create(inv, $"accuracy recorded in the sidecar: {recorded:P2}"));
+        }
+
+        if (loaded.Sidecar.Training is TrainingDetails training)
+        {
+            text.AppendLine(string.Create(inv, $"training: {Method(training)}, {training.Epochs} epochs, batch {training.BatchSize}, {training.Optimiser}, lr {training.LearningRate:G4}, seed {training.Seed}"));
         }
 
         int k = result.Confusion.GetLength(0);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Cli.Output;
+using FoolingCluster.Defense.Adversarial;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
@@ -28,10 +29,16 @@ internal static class TrainCommand
         var output = new Option<string?>("--out") { Description = "weights file to write (.safetensors); the sidecar .json goes next to it" };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with log and history", DefaultValueFactory = _ => "runs" };
         var threads = CommonOptions.Threads();
+        var adversarial = new Option<string?>("--adversarial") { Description = $"adversarial training: {string.Join(", ", AdversarialSettings.Methods)} (fgsm: Goodfellow et al. 2015, α = 0.5; pgd: Madry et al. 2018, random start, α = 0)" };
+        var eps = new Option<float?>("--eps") { Description = "L∞ radius of the training attack, in [0,1] pixel units (needs --adversarial)" };
+        var alpha = new Option<float?>("--alpha") { Description = "weight of the clean loss in α·CE(x) + (1−α)·CE(x_adv) (default 0.5 for fgsm, 0 for pgd)" };
+        var attackSteps = new Option<int?>("--attack-steps") { Description = "PGD steps per batch (default 40)" };
+        var attackStepSize = new Option<float?>("--attack-step-size") { Description = "PGD step length (default 2.5·ε/steps)" };
 
         var command = new Command("train", "Train a classifier on MNIST with live progress; saves weights (safetensors) and a JSON sidecar.")
         {
             config, model, epochs, seed, batchSize, lr, subset, data, output, runs, threads,
+            adversarial, eps, alpha, attackSteps, attackStepSize,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -48,7 +55,15 @@ internal static class TrainCommand
                 TrainSubset = parse.GetValue(subset) ?? cfg.TrainSubset,
                 Data = parse.GetValue(data) ?? cfg.Data,
                 Out = parse.GetValue(output) ?? cfg.Out,
+                Adversarial = AdversarialOptions.Merge(
+                    cfg.Adversarial, parse.GetValue(adversarial), parse.GetValue(eps), parse.GetValue(alpha), parse.GetValue(attackSteps), parse.GetValue(attackStepSize)),
             };
+            if (configPath is null && parse.GetValue(output) is null && cfg.Adversarial.IsAdversarial)
+            {
+                // Never let an adversarial run overwrite the standard model by default.
+                cfg = cfg with { Out = $"models/{cfg.Model}-{cfg.Adversarial.Method}.safetensors" };
+            }
+
             cfg.Validate(configPath ?? "command line");
             return Task.FromResult(Run(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel));
         });
@@ -63,19 +78,36 @@ internal static class TrainCommand
         File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
         run.Log.Information("training {Model:l} on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, {Threads} threads); run folder {Run:l}",
             cfg.Model, train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, Engine.Threads, run.Path);
+        if (cfg.Adversarial.IsAdversarial)
+        {
+            run.Log.Information("adversarial training: {Method:l}; robust accuracy after each epoch on the first {Probe} test images under the same attack",
+                cfg.Adversarial.Describe(), Math.Min(cfg.Adversarial.ProbeImages, test.Count));
+        }
 
         Module net = Architecture.Create(cfg.Model, cfg.Seed);
         var progress = new ConsoleProgress<TrainingProgress>(console, FormatProgress, ConsoleProgress<TrainingProgress>.ConsoleIsInteractive);
         IReadOnlyList<EpochRecord> history;
+        string? lastCheckpoint = null;
+        var finished = new List<EpochRecord>();
+        TrainingHooks hooks = AdversarialTraining.Hooks(cfg, test, (model, record) =>
+        {
+            // A long run stopped early still leaves every finished epoch's model and its curve behind.
+            lastCheckpoint = run.File(Path.Combine("checkpoints", $"epoch-{record.Epoch}.safetensors"));
+            ModelCheckpoint.Save(model, lastCheckpoint, cfg, record.TestAccuracy, record.Epoch);
+            finished.Add(record);
+            WriteHistory(run.File("history.csv"), finished);
+        });
         using var ctrlC = new CtrlCHandler(cancel);
         try
         {
-            history = Trainer.Train(net, cfg, train, test, new EpochLogger(progress, run), ctrlC.Token);
+            history = Trainer.Train(net, cfg, train, test, new EpochLogger(progress, run), hooks, ctrlC.Token);
         }
         catch (OperationCanceledException)
         {
             progress.Finish();
-            run.Log.Warning("stopped before training finished; nothing was saved");
+            run.Log.Warning(lastCheckpoint is null
+                ? "stopped before the first epoch finished; nothing was saved"
+                : $"stopped before training finished; the last finished epoch is saved as {lastCheckpoint}");
             return FoolingApp.Failure;
         }
 
@@ -93,10 +125,10 @@ internal static class TrainCommand
 
     private static void WriteHistory(string path, IReadOnlyList<EpochRecord> history)
     {
-        var csv = new StringBuilder("epoch,loss,train_accuracy,test_accuracy,seconds,images_per_second\n");
+        var csv = new StringBuilder("epoch,loss,train_accuracy,test_accuracy,robust_accuracy,seconds,images_per_second\n");
         foreach (EpochRecord r in history)
         {
-            csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Epoch},{r.Loss:G6},{r.TrainAccuracy:G6},{r.TestAccuracy:G6},{r.Seconds:F2},{r.ImagesPerSecond:F0}"));
+            csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Epoch},{r.Loss:G6},{r.TrainAccuracy:G6},{r.TestAccuracy:G6},{r.RobustAccuracy:G6},{r.Seconds:F2},{r.ImagesPerSecond:F0}"));
         }
 
         File.WriteAllText(path, csv.ToString());
@@ -107,11 +139,17 @@ internal static class TrainCommand
     {
         public void Report(TrainingProgress value)
         {
-            if (value.TestAccuracy is double test)
+            if (value.TestAccuracy is double test && value.RobustAccuracy is double robust)
+            {
+                status.Finish();
+                run.Log.Information("epoch {Epoch}/{Epochs}: loss {Loss:F4}, train accuracy {Train:P2} (on adversarial examples), test accuracy {Test:P2}, robust accuracy {Robust:P2}, {Rate:N0} images/s",
+                    value.Epoch, value.Epochs, value.Loss, value.TrainAccuracy, test, robust, value.ImagesPerSecond);
+            }
+            else if (value.TestAccuracy is double clean)
             {
                 status.Finish();
                 run.Log.Information("epoch {Epoch}/{Epochs}: loss {Loss:F4}, train accuracy {Train:P2}, test accuracy {Test:P2}, {Rate:N0} images/s",
-                    value.Epoch, value.Epochs, value.Loss, value.TrainAccuracy, test, value.ImagesPerSecond);
+                    value.Epoch, value.Epochs, value.Loss, value.TrainAccuracy, clean, value.ImagesPerSecond);
             }
             else
             {

@@ -120,9 +120,9 @@ public sealed class RetrainLoop(RetrainConfig config, EvolutionConfig search, Tr
 
         log($"network {k}: training {settings.Model} with {outputs} outputs on {data.Count:N0} images ({data.Count - mnist.Count:N0} in the fooling class), {settings.Epochs} epoch{(settings.Epochs == 1 ? "" : "s")}{(k > 1 && config.Mode == "finetune" ? " from network " + (k - 1) : "")}");
         var progress = new EpochLog(k, log);
-        Trainer.Train(net, settings, data, null, progress, cancel);
+        Trainer.Train(net, settings, data, null, progress, cancel: cancel);
         double accuracy = Evaluation.Evaluate(net, test, outputs).Accuracy;
-        ModelCheckpoint.Save(net, modelPath, settings, accuracy, outputs, outputs == 11 ? FoolingClass : null);
+        ModelCheckpoint.Save(net, modelPath, settings, accuracy, classes: outputs, foolingClass: outputs == 11 ? FoolingClass : null);
     }
 
     private (SavedRun Run, IReadOnlyList<GenerationRecord> History) SearchAgainst(int k, string modelPath, CancellationToken cancel)

@@ -27,9 +27,10 @@ public static class ModelCheckpoint
     /// <param name="weightsPath">Target <c>.safetensors</c> path.</param>
     /// <param name="config">How it was trained (recorded in the sidecar).</param>
     /// <param name="testAccuracy">Test accuracy measured after training, in [0,1].</param>
+    /// <param name="epochsDone">Epochs actually trained, when fewer than the configuration's (a checkpoint mid-run).</param>
     /// <param name="classes">Outputs of the network.</param>
     /// <param name="foolingClass">The output that stands for fooling images (the last), or null.</param>
-    public static ModelSidecar Save(Module model, string weightsPath, TrainingConfig config, double? testAccuracy, int classes = 10, int? foolingClass = null)
+    public static ModelSidecar Save(Module model, string weightsPath, TrainingConfig config, double? testAccuracy, int? epochsDone = null, int classes = 10, int? foolingClass = null)
     {
         string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(weightsPath));
         if (dir is not null)
@@ -53,16 +54,36 @@ public static class ModelCheckpoint
             TestAccuracy = testAccuracy,
             Training = new TrainingDetails
             {
-                Epochs = config.Epochs,
+                Epochs = epochsDone ?? config.Epochs,
                 Seed = config.Seed,
                 BatchSize = config.BatchSize,
                 Optimiser = $"sgd(momentum={config.Momentum}, weight_decay={config.WeightDecay}, lr_policy={config.LrPolicy})",
                 LearningRate = config.LearningRate,
+                Method = config.Adversarial.IsAdversarial ? config.Adversarial.Method : "standard",
+                Adversarial = Details(config.Adversarial),
             },
             CreatedUtc = DateTime.UtcNow,
         };
         sidecar.Save(SidecarPath(weightsPath));
         return sidecar;
+    }
+
+    private static AdversarialDetails? Details(AdversarialSettings settings)
+    {
+        if (!settings.IsAdversarial)
+        {
+            return null;
+        }
+
+        AdversarialSettings r = settings.Resolve();
+        return new AdversarialDetails
+        {
+            Epsilon = r.Epsilon!.Value,
+            Alpha = r.Alpha!.Value,
+            Steps = r.Steps!.Value,
+            StepSize = r.StepSize!.Value,
+            RandomStart = r.Method == "pgd",
+        };
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed record TrainingDetails
     /// <summary>Wall-clock seconds the training took; null where not recorded.</summary>
     public double? Seconds { get; init; }
 
-    /// <summary>Training method: <c>standard</c>, or an adversarial/retraining variant such as <c>pgd</c>.</summary>
+    /// <summary>Training method: <c>standard</c>, or an adversarial/retraining variant such as <c>fgsm</c> or <c>pgd</c>.</summary>
     public string Method { get; init; } = "standard";
+
+    /// <summary>The attack and loss weights of adversarial training; null for other methods.</summary>
+    public AdversarialDetails? Adversarial { get; init; }
 }

@@ -18,11 +18,13 @@ public static class Trainer
     /// <param name="train">Training images.</param>
     /// <param name="test">Held-out images evaluated after every epoch, or null.</param>
     /// <param name="progress">Receives reports about every half second and at each epoch's end.</param>
+    /// <param name="hooks">The step's objective, a robustness measure and an end-of-epoch callback; null for standard training.</param>
     /// <param name="cancel">Stops between steps; the model keeps what it has learned.</param>
     public static IReadOnlyList<EpochRecord> Train(
         Module model, TrainingConfig config, ImageDataset train, ImageDataset? test,
-        IProgress<TrainingProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<TrainingProgress>? progress = null, TrainingHooks? hooks = null, CancellationToken cancel = default)
     {
+        hooks ??= new TrainingHooks();
         var optimizer = new Sgd(model.Parameters(), config.LearningRate, config.Momentum, config.WeightDecay);
         var loader = new DataLoader(train, config.BatchSize, shuffle: true, seed: config.Seed);
         var records = new List<EpochRecord>();
@@ -38,7 +40,7 @@ public static class Trainer
             {
                 cancel.ThrowIfCancellationRequested();
                 optimizer.LearningRate = config.LearningRateAt(iteration);
-                (float loss, int right) = Step(model, optimizer, batch.Images, batch.Labels);
+                (float loss, int right) = hooks.Step.Step(model, optimizer, batch.Images, batch.Labels);
                 lossSum += loss * batch.Count;
                 correct += right;
 
@@ -54,9 +56,12 @@ public static class Trainer
 
             double seconds = clock.Elapsed.TotalSeconds;
             double? testAccuracy = test is null ? null : Evaluation.Evaluate(model, test).Accuracy;
-            var record = new EpochRecord(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAccuracy, seconds, seen / seconds);
+            double? robustAccuracy = hooks.RobustAccuracy?.Invoke(model);
+            model.Train();
+            var record = new EpochRecord(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAccuracy, seconds, seen / seconds, robustAccuracy);
             records.Add(record);
-            progress?.Report(new TrainingProgress(epoch, config.Epochs, step, loader.BatchesPerEpoch, record.Loss, record.TrainAccuracy, record.ImagesPerSecond, optimizer.LearningRate, testAccuracy));
+            hooks.EpochEnd?.Invoke(model, record);
+            progress?.Report(new TrainingProgress(epoch, config.Epochs, step, loader.BatchesPerEpoch, record.Loss, record.TrainAccuracy, record.ImagesPerSecond, optimizer.LearningRate, testAccuracy, robustAccuracy));
         }
 
         return records;
@@ -82,7 +87,8 @@ public static class Trainer
         return (loss[0], CountCorrect(logits, labels));
     }
 
-    private static int CountCorrect(Tensor logits, ReadOnlySpan<int> labels)
+    /// <summary>How many rows of <paramref name="logits"/> (<c>[B,K]</c>) have their arg-max at the label.</summary>
+    public static int CountCorrect(Tensor logits, ReadOnlySpan<int> labels)
     {
         int k = logits.Shape[1];
         int correct = 0;

@@ -46,6 +46,9 @@ public sealed record TrainingConfig
     /// <summary>Where to write the weights; the sidecar goes next to it.</summary>
     public string Out { get; init; } = "models/lenet.safetensors";
 
+    /// <summary>Adversarial training (FGSM or PGD), or none.</summary>
+    public AdversarialSettings Adversarial { get; init; } = new();
+
     /// <summary>Checks value ranges; errors name the key.</summary>
     public void Validate(string source)
     {
@@ -65,6 +68,8 @@ public sealed record TrainingConfig
         Require(LrPolicy is "inv" or "fixed", source, $"lrPolicy must be 'inv' or 'fixed' (got '{LrPolicy}')");
         Require(TrainSubset >= 0, source, $"trainSubset must be non-negative (got {TrainSubset})");
         Architectures.Architecture.Require(Model);
+        Require(Adversarial is not null, source, $"adversarial must be a section {{ \"method\": ... }}, not null; valid methods: {string.Join(", ", AdversarialSettings.Methods)}");
+        Adversarial!.Validate(source);
     }
 
     /// <summary>The learning rate at SGD iteration <paramref name="iteration"/> (0-based).</summary>

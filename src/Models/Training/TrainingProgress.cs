@@ -10,9 +10,12 @@ namespace FoolingCluster.Models.Training;
 /// <param name="ImagesPerSecond">Training throughput over this epoch so far.</param>
 /// <param name="LearningRate">Current learning rate.</param>
 /// <param name="TestAccuracy">Test accuracy, set only on the report that ends an epoch.</param>
+/// <param name="RobustAccuracy">Accuracy under attack on held-out images, set only on the report that ends an epoch and only when measured.</param>
 public sealed record TrainingProgress(
     int Epoch, int Epochs, int Step, int StepsPerEpoch, double Loss, double TrainAccuracy,
-    double ImagesPerSecond, float LearningRate, double? TestAccuracy);
+    double ImagesPerSecond, float LearningRate, double? TestAccuracy, double? RobustAccuracy = null);
 
 /// <summary>One finished epoch.</summary>
-public sealed record EpochRecord(int Epoch, double Loss, double TrainAccuracy, double? TestAccuracy, double Seconds, double ImagesPerSecond);
+/// <param name="TrainAccuracy">Accuracy on the images trained on (the adversarial ones, in adversarial training), before each step's update.</param>
+/// <param name="RobustAccuracy">Accuracy under attack on held-out images (see <see cref="TrainingHooks.RobustAccuracy"/>), or null.</param>
+public sealed record EpochRecord(int Epoch, double Loss, double TrainAccuracy, double? TestAccuracy, double Seconds, double ImagesPerSecond, double? RobustAccuracy = null);
