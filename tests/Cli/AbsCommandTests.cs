@@ -1,4 +1,5 @@
 using FoolingCluster.Models.Abs;
+using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 
@@ -8,7 +9,7 @@ namespace FoolingCluster.Cli.Tests;
 public class AbsCommandTests
 {
     [Fact]
-    public void Abs_train_writes_a_folder_that_eval_model_classifies()
+    public void Abs_train_writes_a_folder_that_resume_continues_and_eval_model_classifies()
     {
         using var scratch = new TempDirectory();
         string folder = scratch.File("abs");
@@ -22,6 +23,13 @@ public class AbsCommandTests
 
         Assert.True(File.Exists(Path.Combine(folder, AbsCheckpoint.SidecarName)));
         Assert.True(File.Exists(Path.Combine(folder, AbsCheckpoint.BinarySidecarName)));
+
+        (exit, output, err) = CliHarness.Run("abs", "train", "--out", folder, "--resume", "--epochs", "1", "--train-subset", "1000", "--runs", scratch.File("runs"), "--data", CliHarness.Mnist);
+        Assert.True(exit == 0, err);
+        Assert.Contains("trained for 1 epochs so far", output);
+        ModelSidecar sidecar = ModelSidecar.Load(Path.Combine(folder, AbsCheckpoint.SidecarName));
+        Assert.Equal(2, sidecar.Training!.Epochs);
+        Assert.Contains("continued", sidecar.Training.Method, StringComparison.Ordinal);
 
         (exit, output, err) = CliHarness.Run("eval-model", "--model", Path.Combine(folder, AbsCheckpoint.BinarySidecarName), "--n", "20", "--data", CliHarness.Mnist);
         Assert.True(exit == 0, err);
