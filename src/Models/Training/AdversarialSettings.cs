@@ -38,6 +38,7 @@ public sealed record AdversarialSettings
     public int ProbeImages { get; init; } = 500;
 
     /// <summary>Whether any adversarial training is asked for.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsAdversarial => Method != "none";
 
     /// <summary>Checks names and ranges; errors name the key.</summary>
