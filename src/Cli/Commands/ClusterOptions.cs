@@ -16,6 +16,10 @@ internal static class ClusterOptions
         return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}" };
     }
 
+    /// <summary>The command that starts a worker for this broker, for log lines that tell the user what to run.</summary>
+    public static string WorkerCommandLine(RabbitMqOptions broker) =>
+        $"./fooling worker --broker {Output.AddressText.Redacted(broker.Uri)}{(broker.Prefix == RabbitMqOptions.DefaultPrefix ? "" : $" --prefix {broker.Prefix}")}";
+
     public static string? Advertise(string? address)
     {
         if (address is not null && (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))

@@ -153,7 +153,7 @@ internal static class EvalRobustnessCommand
             ModelUrl = ClusterOptions.ModelUrl(target.Advertise, server.Uri),
         };
         int slices = (labels.Length + sliceSize - 1) / sliceSize;
-        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: ./fooling worker --broker {AddressText.Redacted(cluster.Uri)}{(cluster.Prefix == "fooling." ? "" : $" --prefix {cluster.Prefix}")}");
+        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(cluster)}");
         var sharded = new ShardedRobustnessEvaluation(transport, spec, referee, Log);
         var progress = new SynchronousProgress<SliceProgress>(p => Log($"[{p.Done}/{p.Total}] slice from worker {p.WorkerId} checked and accepted"));
         RobustnessResult result = await sharded.RunAsync(plan, images, labels, sliceSize, progress, cancel).ConfigureAwait(false);

@@ -251,7 +251,7 @@ internal static class RunCommand
                 cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
                 if (broker is not null)
                 {
-                    run.Log.Information("workers fetch the model from {Url:l}; start them with: ./fooling worker --broker {Broker:l}", cluster.Spec.ModelUrl, AddressText.Redacted(mode.Broker!.Uri));
+                    run.Log.Information("workers fetch the model from {Url:l}; start them with: {Worker:l}", cluster.Spec.ModelUrl, ClusterOptions.WorkerCommandLine(mode.Broker!));
                 }
             }
 

@@ -10,7 +10,10 @@ public sealed record RabbitMqOptions
     /// Put in front of every queue and exchange name, so that several clusters (or tests) can share a broker:
     /// <c>{Prefix}jobs</c>, <c>{Prefix}results</c>, <c>{Prefix}control</c>.
     /// </summary>
-    public string Prefix { get; init; } = "fooling.";
+    public string Prefix { get; init; } = DefaultPrefix;
+
+    /// <summary>The prefix coordinators and workers use unless told otherwise.</summary>
+    public const string DefaultPrefix = "fooling.";
 
     /// <summary>Shown in the broker's management UI for each connection, followed by the endpoint's role.</summary>
     public string ConnectionName { get; init; } = "fooling-cluster";
