@@ -41,7 +41,7 @@ public abstract class FixedEpsilonAttack
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(criterion);
         ArgumentNullException.ThrowIfNull(epsilons);
-        int n = CheckInputs(inputs);
+        int n = AttackImages.CheckBounded(inputs, "attack inputs");
         if (criterion.Count != n)
         {
             throw new ShapeMismatchException($"the criterion judges {criterion.Count} samples but {n} inputs were given");
@@ -93,28 +93,6 @@ public abstract class FixedEpsilonAttack
     /// <summary>Clamps every value to [0,1] in place: the model's bounds.</summary>
     protected static void ClampToBounds(Span<float> values) =>
         System.Numerics.Tensors.TensorPrimitives.Clamp(values, 0f, 1f, values);
-
-    private static int CheckInputs(Tensor inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Rank < 2 || inputs.Shape[0] < 1)
-        {
-            throw new ShapeMismatchException($"attack inputs must be [N,C,H,W] with N ≥ 1; got {Tensor.ShapeString(inputs.Shape)}");
-        }
-
-        ReadOnlySpan<float> values = inputs.Span;
-        int size = inputs.Size / inputs.Shape[0];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Written so that NaN fails too.
-            if (!(values[i] >= 0f && values[i] <= 1f))
-            {
-                throw new InvalidInputException($"attack inputs must lie in [0,1], the model's bounds; value {i % size} of image {i / size} is {values[i]}");
-            }
-        }
-
-        return inputs.Shape[0];
-    }
 
     private Tensor ClipToBall(Tensor inputs, Tensor perturbed, float epsilon, int size)
     {

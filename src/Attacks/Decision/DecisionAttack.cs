@@ -46,7 +46,7 @@ public abstract class DecisionAttack : IMinimizingAttack
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(criterion);
-        int n = CheckImages(inputs, "attack inputs");
+        int n = AttackImages.CheckBounded(inputs, "attack inputs");
         if (criterion.Count != n)
         {
             throw new ShapeMismatchException($"the criterion judges {criterion.Count} samples but {n} inputs were given");
@@ -54,7 +54,7 @@ public abstract class DecisionAttack : IMinimizingAttack
 
         if (startingPoints is not null)
         {
-            CheckImages(startingPoints, "starting points");
+            AttackImages.CheckBounded(startingPoints, "starting points");
             if (!Tensor.SameShape(startingPoints.Shape, inputs.Shape))
             {
                 throw new ShapeMismatchException($"starting points {Tensor.ShapeString(startingPoints.Shape)} for inputs {Tensor.ShapeString(inputs.Shape)}");
@@ -109,26 +109,4 @@ public abstract class DecisionAttack : IMinimizingAttack
 
     /// <summary>Runs the attack for another attack of this library that starts from its result.</summary>
     internal Tensor Attack(DecisionOracle oracle, Tensor inputs, Tensor? startingPoints) => RunAttack(oracle, inputs, startingPoints);
-
-    private static int CheckImages(Tensor images, string what)
-    {
-        ArgumentNullException.ThrowIfNull(images);
-        if (images.Rank < 2 || images.Shape[0] < 1)
-        {
-            throw new ShapeMismatchException($"{what} must be [N,C,H,W] with N ≥ 1; got {Tensor.ShapeString(images.Shape)}");
-        }
-
-        ReadOnlySpan<float> values = images.Span;
-        int size = images.Size / images.Shape[0];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Written so that NaN fails too.
-            if (!(values[i] >= 0f && values[i] <= 1f))
-            {
-                throw new InvalidInputException($"{what} must lie in [0,1], the model's bounds; value {i % size} of image {i / size} is {values[i]}");
-            }
-        }
-
-        return images.Shape[0];
-    }
 }

@@ -39,7 +39,7 @@ public abstract class MinimizationAttack : IMinimizingAttack
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(criterion);
-        int n = CheckInputs(inputs);
+        int n = AttackImages.CheckBounded(inputs, "attack inputs");
         if (criterion.Count != n)
         {
             throw new ShapeMismatchException($"the criterion judges {criterion.Count} samples but {n} inputs were given");
@@ -92,26 +92,4 @@ public abstract class MinimizationAttack : IMinimizingAttack
     protected ILogitGradientModel RequireLogitGradients(IAttackModel model) =>
         model as ILogitGradientModel
         ?? throw new ArgumentException($"{Name} differentiates the logits themselves: give it an {nameof(ILogitGradientModel)} such as {nameof(ModuleLogitGradientModel)}, not {model.GetType().Name}", nameof(model));
-
-    private static int CheckInputs(Tensor inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Rank < 2 || inputs.Shape[0] < 1)
-        {
-            throw new ShapeMismatchException($"attack inputs must be [N,C,H,W] with N ≥ 1; got {Tensor.ShapeString(inputs.Shape)}");
-        }
-
-        ReadOnlySpan<float> values = inputs.Span;
-        int size = inputs.Size / inputs.Shape[0];
-        for (int i = 0; i < values.Length; i++)
-        {
-            // Written so that NaN fails too.
-            if (!(values[i] >= 0f && values[i] <= 1f))
-            {
-                throw new InvalidInputException($"attack inputs must lie in [0,1], the model's bounds; value {i % size} of image {i / size} is {values[i]}");
-            }
-        }
-
-        return inputs.Shape[0];
-    }
 }
