@@ -1,6 +1,9 @@
 using System.Text.Json;
+using FoolingCluster.Attacks.Abs;
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.NN;
 
 namespace FoolingCluster.Attacks.Robustness;
 
@@ -196,10 +199,35 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
         }
     }
 
-    /// <summary>The model as the attacks see it: binarised inputs and estimated gradients if the plan says so.</summary>
+    /// <summary>Probes per gradient estimate for ABS, which has no exact gradient, where the plan names none.</summary>
+    public const int DefaultAbsProbes = 100;
+
+    /// <summary>
+    /// A loaded model as this plan attacks it, the same on the coordinator and on every worker:
+    /// ABS through <see cref="AbsAttackModel"/> (gradients from <see cref="GradientProbes"/>
+    /// antithetic probes, <see cref="DefaultAbsProbes"/> where that is 0), any other network
+    /// through its tape.
+    /// </summary>
+    public IAttackModel Target(Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model is AbsModel abs
+            ? new AbsAttackModel(abs, GradientProbes > 0 ? GradientProbes : DefaultAbsProbes, Seed)
+            : new ModuleLogitGradientModel(model);
+    }
+
+    /// <summary>
+    /// The model as the attacks see it: binarised inputs and estimated gradients if the plan says
+    /// so. ABS comes as it is: it estimates its own gradients (<see cref="Target"/>).
+    /// </summary>
     public IAttackModel Attacked(IAttackModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (model is AbsAttackModel)
+        {
+            return model;
+        }
+
         IAttackModel seen = Binarize ? new Decision.BinarizedInputs(model) : model;
         return GradientProbes == 0 ? seen : Decision.GradientEstimator.Antithetic(Decision.LogitsOnlyModel.From(seen), GradientProbes, seed: Seed);
     }

@@ -27,6 +27,9 @@ namespace FoolingCluster.Cli.Commands;
 /// </summary>
 internal static class EvalRobustnessCommand
 {
+    /// <summary>The one-file copy of an ABS model that a sharded evaluation serves its workers, in the run folder.</summary>
+    private const string PackedAbsFile = "abs.safetensors";
+
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it, or an ABS model's folder (models/abs) or sidecar (models/abs/abs-binary.json)", Required = true };
@@ -37,7 +40,7 @@ internal static class EvalRobustnessCommand
         var runs = new Option<string>("--runs") { Description = "folder under which the run folder is created", DefaultValueFactory = _ => "runs" };
         var seed = new Option<int>("--seed") { Description = "seed of every randomised attack", DefaultValueFactory = _ => 0 };
         var binarize = new Option<bool>("--binarize") { Description = "evaluate the model on inputs binarised at 0.5 (Schott et al.'s binary models); gradient attacks pass the model's gradients straight through the binarisation" };
-        var probes = new Option<int>("--probes") { Description = "estimate gradients from this many antithetic finite-difference probes instead of using the model's own (0: the model's own)", DefaultValueFactory = _ => 0 };
+        var probes = new Option<int>("--probes") { Description = "estimate gradients from this many antithetic finite-difference probes instead of using the model's own (0: the model's own; ABS, which has none, then uses 100)", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
@@ -74,11 +77,9 @@ internal static class EvalRobustnessCommand
 
             string modelPath = parse.GetValue(model)!;
             bool isAbs = AbsCheckpoint.IsAbsPath(modelPath);
-            if (isAbs && (binary || cluster is not null))
+            if (isAbs && binary)
             {
-                throw new InvalidInputException(binary
-                    ? "binary ABS has a sidecar of its own: give --model models/abs/abs-binary.json instead of --binarize"
-                    : "an ABS model is a folder of ten VAEs, which workers cannot fetch as one weights file; evaluate it here, without --broker");
+                throw new InvalidInputException("binary ABS has a sidecar of its own: give --model models/abs/abs-binary.json instead of --binarize");
             }
 
             // ABS has no input gradient: it estimates its own (from --probes, 100 by default), and the plan uses them as they come.
@@ -87,12 +88,10 @@ internal static class EvalRobustnessCommand
                 parse.GetValue(attacks) is string a ? SplitList(a) : null,
                 parse.GetValue(seed),
                 binary,
-                isAbs ? 0 : gradientProbes,
+                gradientProbes,
                 isAbs ? RobustnessPlan.AbsAttacks : null);
             LoadedModel loaded = isAbs ? AbsCheckpoint.Load(modelPath) : ModelCheckpoint.Load(modelPath);
-            IAttackModel referee = loaded.Model is AbsModel abs
-                ? new AbsAttackModel(abs, gradientProbes > 0 ? gradientProbes : 100, parse.GetValue(seed))
-                : new ModuleLogitGradientModel(loaded.Model);
+            IAttackModel referee = plan.Target(loaded.Model);
             string gradients = referee is AbsAttackModel absTarget ? absTarget.DescribeGradients() : plan.DescribeGradients();
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
             TextWriter console = parse.InvocationConfiguration.Output;
@@ -118,7 +117,9 @@ internal static class EvalRobustnessCommand
             else
             {
                 using var ctrlC = new CtrlCHandler(cancel);
-                var target = new ClusterTarget(loaded, folder.Id, test, parse.GetValue(listen)!, advertised);
+                // Workers fetch one weights file by its hash; an ABS folder travels packed into one.
+                LoadedModel served = isAbs ? AbsCheckpoint.Pack(modelPath, folder.File(PackedAbsFile)) : loaded;
+                var target = new ClusterTarget(served, folder.Id, test, parse.GetValue(listen)!, advertised);
                 result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
             }
 

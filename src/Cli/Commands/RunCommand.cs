@@ -156,7 +156,7 @@ internal static class RunCommand
         (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model);
         TargetModel.CopyInto(cfg.Model, run.Path, ModelCopy);
         File.WriteAllText(run.File(RunFiles.Config), StrictJson.Serialize(cfg));
-        string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
+        string description = TargetModel.Describe(cfg.Model, loaded.Sidecar);
         run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
             cfg.Encoding, description, cfg.Generations, cfg.BatchSize, cfg.InitialPopulation, cfg.Seed, Engine.Threads, run.Path);
         return Dispatch(cfg, classifier, run, description, resume: false, mode, cancel);
@@ -185,7 +185,7 @@ internal static class RunCommand
         cfg.Validate(configPath);
         (var loaded, ModuleClassifier classifier) = TargetModel.Load(Path.Combine(folder, ModelCopy));
         using RunFolder run = RunFolder.Open(folder, console);
-        string description = $"{cfg.Model} ({loaded.Sidecar.Architecture}, test accuracy {loaded.Sidecar.TestAccuracy:P2})";
+        string description = TargetModel.Describe(cfg.Model, loaded.Sidecar);
         run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);
         return Dispatch(cfg, classifier, run, description, resume: true, mode, cancel);
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FoolingCluster.Cli.Commands;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Models.Abs;
@@ -17,9 +18,8 @@ internal static class TargetModel
     {
         if (AbsCheckpoint.IsAbsPath(weights))
         {
-            // A run copies its target into the run folder and workers fetch it by hash: both
-            // take one weights file. ABS is a folder; fooling transfer and eval-model take it.
-            throw new InvalidInputException($"{weights} is an ABS model folder or sidecar; a search's target must be one .safetensors file for now (`fooling transfer RUN --to {weights}` scores a run's elites under ABS)");
+            // Loading says what is missing; an ABS model is trained by its own command, not a training config.
+            return true;
         }
 
         if (File.Exists(weights))
@@ -41,10 +41,25 @@ internal static class TargetModel
     /// <summary>Loads the checkpoint as a classifier.</summary>
     public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights) => ClassifierCheckpoint.Load(weights);
 
-    /// <summary>Copies weights and sidecar into the run folder so it is self-contained.</summary>
+    /// <summary>
+    /// Copies weights and sidecar into the run folder so it is self-contained; an ABS model (a
+    /// folder of ten VAEs) goes in packed as one weights file, which workers fetch like any other.
+    /// </summary>
     public static void CopyInto(string weights, string runFolder, string fileName)
     {
-        File.Copy(weights, Path.Combine(runFolder, fileName), overwrite: true);
-        File.Copy(ModelCheckpoint.SidecarPath(weights), ModelCheckpoint.SidecarPath(Path.Combine(runFolder, fileName)), overwrite: true);
+        string copy = Path.Combine(runFolder, fileName);
+        if (AbsCheckpoint.IsAbsPath(weights))
+        {
+            AbsCheckpoint.Pack(weights, copy);
+            return;
+        }
+
+        File.Copy(weights, copy, overwrite: true);
+        File.Copy(ModelCheckpoint.SidecarPath(weights), ModelCheckpoint.SidecarPath(copy), overwrite: true);
     }
+
+    /// <summary>How a run's log and report name its target.</summary>
+    public static string Describe(string path, ModelSidecar sidecar) => sidecar.TestAccuracy is double accuracy
+        ? string.Create(CultureInfo.InvariantCulture, $"{path} ({sidecar.Architecture}, test accuracy {accuracy:P2})")
+        : $"{path} ({sidecar.Architecture}{(sidecar.Abs is { Binary: true } ? ", binary" : string.Empty)})";
 }

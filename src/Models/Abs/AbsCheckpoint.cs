@@ -135,6 +135,43 @@ public static class AbsCheckpoint
         return new LoadedModel(path, new AbsModel(vaes, sidecar.Abs), sidecar);
     }
 
+    /// <summary>
+    /// Writes the ABS model at <paramref name="absPath"/> (a folder, or one of its sidecars to
+    /// choose plain or binary ABS) as one weights file, the ten VAEs under <c>vae_0.</c> …
+    /// <c>vae_9.</c>, with that sidecar beside it: the form a search's run folder keeps and
+    /// workers fetch by hash, like any other model. <see cref="ModelCheckpoint.Load"/> reads it.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The ABS model is missing or damaged.</exception>
+    public static LoadedModel Pack(string absPath, string weightsPath)
+    {
+        LoadedModel loaded = Load(absPath);
+        string? folder = Path.GetDirectoryName(Path.GetFullPath(weightsPath));
+        Directory.CreateDirectory(folder!);
+        SafeTensors.Save(weightsPath, loaded.Model.StateDict(), new Dictionary<string, string>
+        {
+            ["format"] = "pt",
+            ["architecture"] = ArchitectureName,
+        });
+        loaded.Sidecar.Save(ModelCheckpoint.SidecarPath(weightsPath));
+        return loaded with { Path = weightsPath };
+    }
+
+    /// <summary>Reads a model written by <see cref="Pack"/>, whose sidecar is already loaded.</summary>
+    /// <exception cref="InvalidInputException">The file is damaged or a tensor is missing or mis-shaped.</exception>
+    internal static LoadedModel LoadPacked(string weightsPath, ModelSidecar sidecar)
+    {
+        var vaes = new ClassVae[AbsModel.Classes];
+        for (int c = 0; c < vaes.Length; c++)
+        {
+            vaes[c] = new ClassVae(seed: 0);
+        }
+
+        var model = new AbsModel(vaes, sidecar.Abs!);
+        SafeTensors.LoadInto(weightsPath, model.StateDict());
+        model.Eval();
+        return new LoadedModel(weightsPath, model, sidecar);
+    }
+
     private static (ClassVae Vae, int Epochs) LoadVae(string folder, int digit)
     {
         string file = VaePath(folder, digit);

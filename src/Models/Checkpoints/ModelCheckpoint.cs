@@ -88,7 +88,8 @@ public static class ModelCheckpoint
 
     /// <summary>
     /// Loads weights and sidecar; the architecture comes from the sidecar. A folder, or a
-    /// <c>.json</c> sidecar, is an ABS model (<see cref="AbsCheckpoint"/>).
+    /// <c>.json</c> sidecar, is an ABS model (<see cref="AbsCheckpoint"/>), and so is a weights
+    /// file whose sidecar says <c>abs</c> (<see cref="AbsCheckpoint.Pack"/>).
     /// </summary>
     /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor.</exception>
     public static LoadedModel Load(string weightsPath)
@@ -104,6 +105,11 @@ public static class ModelCheckpoint
         }
 
         ModelSidecar sidecar = ModelSidecar.Load(SidecarPath(weightsPath));
+        if (sidecar.Architecture == AbsCheckpoint.ArchitectureName)
+        {
+            return AbsCheckpoint.LoadPacked(weightsPath, sidecar);
+        }
+
         Module model = Architecture.Create(sidecar.Architecture, seed: 0, sidecar.Classes);
         SafeTensors.LoadInto(weightsPath, model.StateDict());
         model.Eval();

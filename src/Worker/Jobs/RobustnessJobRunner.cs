@@ -6,6 +6,7 @@ using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.NN;
 
 namespace FoolingCluster.Worker.Jobs;
 
@@ -18,11 +19,11 @@ internal sealed class RobustnessJobRunner
     /// <summary>Most images one job may carry.</summary>
     public const int MaxImages = 10_000;
 
-    private readonly ModuleLogitGradientModel _model;
+    private readonly Module _model;
     private readonly ImageShape _shape;
     private readonly int _classes;
 
-    private RobustnessJobRunner(ModuleLogitGradientModel model, ImageShape shape, int classes)
+    private RobustnessJobRunner(Module model, ImageShape shape, int classes)
     {
         _model = model;
         _shape = shape;
@@ -40,7 +41,7 @@ internal sealed class RobustnessJobRunner
             throw new InvalidJobException($"run {spec.RunId} attacks {shape} images of {spec.Classes} classes; its model reads {classifier.InputShape} with {classifier.Classes} classes");
         }
 
-        return new RobustnessJobRunner(new ModuleLogitGradientModel(loaded.Model), shape, spec.Classes);
+        return new RobustnessJobRunner(loaded.Model, shape, spec.Classes);
     }
 
     /// <summary>Attacks the job's images.</summary>
@@ -64,7 +65,7 @@ internal sealed class RobustnessJobRunner
         }
 
         RobustnessPlan plan = RobustnessPlan.FromJson(slice.PlanJson);
-        RobustnessResult result = new RobustnessEvaluation(plan).Run(_model, Tensor.Wrap(images, n, _shape.Channels, _shape.Height, _shape.Width), labels);
+        RobustnessResult result = new RobustnessEvaluation(plan).Run(plan.Target(_model), Tensor.Wrap(images, n, _shape.Channels, _shape.Height, _shape.Width), labels);
         var message = new RobustnessResultMessage { RunId = job.Run.RunId, JobId = job.JobId, WorkerId = workerId };
         foreach (NormRobustness norm in result.Norms)
         {

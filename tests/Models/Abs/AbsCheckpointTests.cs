@@ -40,6 +40,52 @@ public class AbsCheckpointTests
     }
 
     [Fact]
+    public void A_packed_model_is_one_weights_file_that_loads_as_the_same_abs()
+    {
+        using var dir = new TempDirectory();
+        string folder = Path.Combine(dir.Path, "abs");
+        ClassVae[] vaes = Enumerable.Range(0, 10).Select(FrozenDecoderTests.VaeWithNontrivialNorms).ToArray();
+        for (int c = 0; c < 10; c++)
+        {
+            AbsCheckpoint.SaveVae(folder, c, vaes[c], epochs: 1);
+        }
+
+        AbsCheckpoint.SaveSidecars(folder, new AbsTrainingConfig { Epochs = 1 }, s_quick);
+        string plainFile = Path.Combine(dir.Path, "run", "model.safetensors");
+        string binaryFile = Path.Combine(dir.Path, "binary.safetensors");
+        AbsCheckpoint.Pack(folder, plainFile);
+        AbsCheckpoint.Pack(Path.Combine(folder, AbsCheckpoint.BinarySidecarName), binaryFile);
+
+        Assert.False(AbsCheckpoint.IsAbsPath(plainFile));
+        LoadedModel plain = ModelCheckpoint.Load(plainFile);
+        LoadedModel binary = ModelCheckpoint.Load(binaryFile);
+        Assert.Equal("abs", plain.Sidecar.Architecture);
+        Assert.False(((AbsModel)plain.Model).Settings.Binary);
+        Assert.True(((AbsModel)binary.Model).Settings.Binary);
+
+        var rng = new Random(3);
+        float[] images = Enumerable.Range(0, 4 * 784).Select(_ => rng.NextSingle()).ToArray();
+        var original = new AbsModel(vaes, s_quick);
+        Assert.Equal(original.Infer(images, 4).Elbos, ((AbsModel)plain.Model).Infer(images, 4).Elbos);
+        Assert.Equal(original.WithSettings(s_quick.AsBinary()).Infer(images, 4).Elbos, ((AbsModel)binary.Model).Infer(images, 4).Elbos);
+    }
+
+    [Fact]
+    public void A_packed_file_missing_a_vae_tensor_is_refused_by_name()
+    {
+        using var dir = new TempDirectory();
+        var model = new AbsModel(Enumerable.Range(0, 10).Select(c => new ClassVae(c)).ToArray(), s_quick);
+        string file = Path.Combine(dir.Path, "abs.safetensors");
+        var tensors = model.StateDict().Where(kv => !kv.Key.StartsWith("vae_7.", StringComparison.Ordinal)).ToDictionary();
+        FoolingCluster.Tensors.Serialization.SafeTensors.Save(file, tensors);
+        AbsCheckpoint.SaveSidecars(dir.Path, new AbsTrainingConfig(), s_quick);
+        File.Move(Path.Combine(dir.Path, AbsCheckpoint.SidecarName), ModelCheckpoint.SidecarPath(file), overwrite: true);
+
+        var e = Assert.ThrowsAny<InvalidInputException>(() => ModelCheckpoint.Load(file));
+        Assert.Contains("vae_7.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_pieces_are_named_with_the_command_that_makes_them()
     {
         using var dir = new TempDirectory();
