@@ -50,7 +50,7 @@ internal static class AbsCommand
             cfg.Validate("command line");
             return Task.FromResult(Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume)));
         });
-        return new Command("abs", "The Analysis-by-Synthesis model (Schott et al., ICLR 2019): one VAE per class, classification by ELBO. Evaluate it with `fooling eval-model --model FOLDER`.") { train };
+        return new Command("abs", "The Analysis-by-Synthesis model (Schott et al., ICLR 2019): one VAE per class, classification by ELBO. Evaluate it with `fooling eval-model --model FOLDER`.") { train, AbsPackCommand.Build() };
     }
 
     internal static int Train(AbsTrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
