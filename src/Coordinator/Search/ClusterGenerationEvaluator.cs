@@ -24,6 +24,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     private readonly int _jobSize;
     private readonly ResultCheck<TGenome> _check;
     private readonly Action<string>? _log;
+    private readonly bool _inProcess;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
     private readonly Lock _gate = new();
@@ -47,6 +48,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         _spec = spec;
         _jobSize = jobSize;
         _check = new ResultCheck<TGenome>(encoding, verifier, recompute: !trustedWorkers);
+        _inProcess = trustedWorkers;
         _log = log;
         _receiving = Task.Run(() => ReceiveAsync(_stop.Token));
     }
@@ -57,8 +59,16 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     /// <summary>Results refused by the checks so far.</summary>
     public int RefusedResults { get; private set; }
 
-    /// <summary>How long a generation waits for a missing result before sending its job again.</summary>
+    /// <summary>
+    /// How long a generation waits at least for a missing result before sending its job again;
+    /// it waits longer, three times the slowest generation so far, where generations are slow (a
+    /// costly model such as ABS). Jobs of in-process workers, which cannot be lost, are never
+    /// sent again: a job still queued behind others would only be computed twice.
+    /// </summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The longest any generation has taken so far.</summary>
+    private TimeSpan _slowestGeneration = TimeSpan.Zero;
 
     /// <inheritdoc/>
     public GenerationResult RunGeneration(Scheduler<TGenome> scheduler, float recordThreshold, CancellationToken cancel)
@@ -75,12 +85,19 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         try
         {
             JobMessage[] jobs = plans.Select(p => ToMessage(p, eliteFitness, recordThreshold)).ToArray();
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             Publish(jobs, cancel);
-            while (!generation.Done.Wait(ResendAfter, cancel))
+            TimeSpan wait = _inProcess ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Max(ResendAfter.Ticks, 3 * _slowestGeneration.Ticks));
+            while (!generation.Done.Wait(wait, cancel))
             {
                 JobMessage[] missing = generation.Missing().Select(i => jobs[i]).ToArray();
-                _log?.Invoke($"generation {plans[0].Generation}: no result for {missing.Length} job(s) after {ResendAfter.TotalSeconds:F0} s; sending them again");
+                _log?.Invoke($"generation {plans[0].Generation}: no result for {missing.Length} job(s) after {clock.Elapsed.TotalSeconds:F0} s; sending them again");
                 Publish(missing, cancel);
+            }
+
+            if (clock.Elapsed > _slowestGeneration)
+            {
+                _slowestGeneration = clock.Elapsed;
             }
         }
         finally
