@@ -1,6 +1,8 @@
 using FoolingCluster.Attacks;
+using FoolingCluster.Attacks.Abs;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Coordinator.Robustness;
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Training;
@@ -65,6 +67,46 @@ public sealed class ShardedRobustnessTests
         int slices = (Images + SliceSize - 1) / SliceSize;
         Assert.Equal(4 * slices, sharded.Refused);
         AssertSame(new RobustnessEvaluation(s_plan).Run(referee, images, labels), result);
+    }
+
+    [Fact]
+    public async Task An_abs_model_travels_packed_and_its_sharded_evaluation_equals_the_in_process_one()
+    {
+        using var scratch = new TempDirectory();
+        string folder = scratch.File("abs");
+        for (int c = 0; c < AbsModel.Classes; c++)
+        {
+            AbsCheckpoint.SaveVae(folder, c, new ClassVae(seed: c), epochs: 1);
+        }
+
+        AbsCheckpoint.SaveSidecars(folder, new AbsTrainingConfig { Epochs = 1 }, new AbsSettings { Samples = 100, Steps = 2 });
+        string packed = scratch.File("abs.safetensors");
+        AbsCheckpoint.Pack(folder, packed);
+        var spec = new RunSpecMessage { RunId = "abs-robustness-test", Channels = 1, Height = 28, Width = 28, Classes = 10, ModelSha256 = new LocalModelSource(packed).Sha256 };
+        RobustnessPlan plan = RobustnessPlan.Create(["l2"], ["latent-descent", "fgm"], seed: 1, gradientProbes: 4);
+        IAttackModel referee = plan.Target(ModelCheckpoint.Load(folder).Model);
+        Assert.IsType<AbsAttackModel>(referee);
+        var random = new Random(5);
+        const int n = 6;
+        var images = Tensor.Wrap([.. Enumerable.Range(0, n * 784).Select(_ => random.NextSingle())], n, 1, 28, 28);
+        // Labelled as the model sees them, so that every image has an adversarial to find.
+        float[] logits = referee.Logits(images).ToArray();
+        int[] labels = [.. Enumerable.Range(0, n).Select(i => Array.IndexOf(logits, logits.AsSpan(i * 10, 10).ToArray().Max(), i * 10) - (i * 10))];
+        var broker = new InProcessBroker();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(broker.Worker(), new JobExecutor($"w{w}", new LocalModelSource(packed)), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
+        var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
+
+        RobustnessResult result = await sharded.RunAsync(plan, images, labels, 3, null, stop.Token);
+
+        await stop.CancelAsync();
+        await Task.WhenAll(workers.Select(Quietly));
+        Assert.Equal(0, sharded.Refused);
+        RobustnessResult local = new RobustnessEvaluation(plan).Run(referee, images, labels);
+        Assert.Equal(local.CleanCorrect, result.CleanCorrect);
+        Assert.Equal(local.Norms[0].Smallest, result.Norms[0].Smallest);
+        Assert.All(result.CleanCorrect, Assert.True);
+        Assert.All(result.Norms[0].Smallest, d => Assert.True(d > 0 && double.IsFinite(d), $"distance {d}"));
     }
 
     /// <summary>Answers the first delivery of each job with four lies, and later deliveries honestly.</summary>

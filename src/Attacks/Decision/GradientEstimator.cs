@@ -29,12 +29,13 @@ public enum GradientEstimation
 /// is asked about them as they are. The cross-entropy of each probe is computed in double from
 /// its logits as <c>log(1 + Σ_{j≠y} exp(zⱼ − z_y))</c>, so images classified with near
 /// certainty still give differences above rounding. Probes of several images share a batch of
-/// up to <c>maxBatch</c> images. Not thread-safe: the random directions come from one stream.
+/// up to <c>maxBatch</c> images. Each image's directions are drawn from the seed and the image's
+/// own pixels, so an estimate does not depend on batching or on earlier calls. Not thread-safe:
+/// <see cref="Queries"/> is a plain counter.
 /// </remarks>
 public sealed class GradientEstimator : ILogitGradientModel
 {
     private readonly ILogitsModel _model;
-    private readonly NoiseSource _random;
     private readonly int _maxBatch;
 
     private GradientEstimator(ILogitsModel model, GradientEstimation method, int samples, float step, int seed, int maxBatch)
@@ -52,7 +53,6 @@ public sealed class GradientEstimator : ILogitGradientModel
         Step = step;
         Seed = seed;
         _maxBatch = maxBatch;
-        _random = new NoiseSource(seed);
     }
 
     /// <summary>Estimates from <paramref name="samples"/> probes per image along antithetic Gaussian directions.</summary>
@@ -189,6 +189,7 @@ public sealed class GradientEstimator : ILogitGradientModel
         var batch = new ProbeBatch(slots, size);
         ReadOnlySpan<float> x = images.Span;
         double[] differences = new double[gradients.Length];
+        NoiseSource? directions = null;
         for (long task = 0; task < (long)n * pairs; task++)
         {
             int i = (int)(task / pairs);
@@ -196,7 +197,15 @@ public sealed class GradientEstimator : ILogitGradientModel
             Span<float> u = batch.Direction(batch.Filled);
             if (Method == GradientEstimation.Antithetic)
             {
-                _random.FillGaussian(u);
+                // Each image's directions come from the seed and the image itself, so an estimate
+                // does not depend on the batch it is in or on earlier calls: a sharded evaluation
+                // gives what an in-process one gives.
+                if (k == 0)
+                {
+                    directions = NoiseSource.For(Seed, x.Slice(i * size, size));
+                }
+
+                directions!.FillGaussian(u);
             }
             else
             {

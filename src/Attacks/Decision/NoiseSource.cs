@@ -15,12 +15,31 @@ internal sealed class NoiseSource
     private ulong _s3;
 
     public NoiseSource(int seed)
+        : this((ulong)(long)seed)
     {
-        ulong x = (ulong)(long)seed;
+    }
+
+    private NoiseSource(ulong x)
+    {
         _s0 = SplitMix(ref x);
         _s1 = SplitMix(ref x);
         _s2 = SplitMix(ref x);
         _s3 = SplitMix(ref x);
+    }
+
+    /// <summary>
+    /// Draws that depend on the seed and on <paramref name="values"/> alone (an FNV-1a hash of
+    /// their bits): the same for the same image whatever else shares its batch, or ran before.
+    /// </summary>
+    public static NoiseSource For(int seed, ReadOnlySpan<float> values)
+    {
+        ulong hash = 14695981039346656037UL ^ (ulong)(long)seed;
+        foreach (float v in values)
+        {
+            hash = (hash ^ BitConverter.SingleToUInt32Bits(v)) * 1099511628211UL;
+        }
+
+        return new NoiseSource(hash);
     }
 
     /// <summary>64 uniform random bits.</summary>
