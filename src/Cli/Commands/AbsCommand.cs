@@ -155,7 +155,8 @@ internal static class AbsCommand
 
         ClassVaeRecord[] records = [.. vaes.Select(v => new ClassVaeRecord(v.Digit, train.Labels.Count(l => l == v.Digit), v.EpochLoss[^1], v.Reconstruction, v.Kl, v.Seconds))];
         string[] workers = [.. vaes.Select(v => v.WorkerId).Distinct().Order(StringComparer.Ordinal)];
-        string note = $"{(resume ? ContinuedNote(cfg) : "")}; {(resume ? "those" : "all")} trained on cluster workers ({string.Join(", ", workers)}), one class per job";
+        string onWorkers = $"on cluster workers ({string.Join(", ", workers)}), one class per job";
+        string note = resume ? $"{ContinuedNote(cfg)} {onWorkers}" : $"; trained {onWorkers}";
         Finish(run, cfg, records, [.. vaes.Select(v => v.WorkerId)], earlierEpochs, earlierSeconds + clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, note);
         return FoolingApp.Success;
     }
