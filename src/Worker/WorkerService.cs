@@ -18,7 +18,7 @@ public sealed class WorkerService(IWorkerTransport transport, JobExecutor execut
     private long _evaluations;
     private string _state = "idle";
 
-    /// <summary>Evaluations done since the worker started (images attacked, for robustness jobs).</summary>
+    /// <summary>Evaluations done since the worker started (images attacked, for robustness jobs; images times epochs, for VAE training jobs).</summary>
     public long Evaluations => Interlocked.Read(ref _evaluations);
 
     /// <summary>Jobs this worker refused as malformed.</summary>
@@ -58,8 +58,8 @@ public sealed class WorkerService(IWorkerTransport transport, JobExecutor execut
             await transport.PublishAsync(result, cancel).ConfigureAwait(false);
             await delivery.AckAsync().ConfigureAwait(false);
 
-            // A robustness slice counts one evaluation per image attacked.
-            Interlocked.Add(ref _evaluations, result.Result?.Evaluations ?? job.Robustness?.Labels.Count ?? 0);
+            // A robustness slice counts one evaluation per image attacked, a VAE job one per image trained on per epoch.
+            Interlocked.Add(ref _evaluations, result.Result?.Evaluations ?? job.Robustness?.Labels.Count ?? ((long?)job.VaeTraining?.Count * job.VaeTraining?.Epochs) ?? 0);
         }
         catch (InvalidInputException ex)
         {

@@ -54,5 +54,19 @@ public class AbsCommandTests
         (exit, _, err) = CliHarness.Run("abs", "train", "--epoch", "3");
         Assert.Equal(2, exit);
         Assert.Contains("--epochs", err);
+
+        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "http://localhost:5672/");
+        Assert.Equal(2, exit);
+        Assert.Contains("--broker must be an amqp:// or amqps:// address", err);
+
+        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "amqp://localhost/", "--sequential");
+        Assert.Equal(2, exit);
+        Assert.Contains("--sequential", err);
+        Assert.Contains("--broker", err);
+
+        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "amqp://localhost/", "--epochs", "0");
+        Assert.Equal(2, exit);
+        Assert.Contains("epochs must be at least 1", err);
+        Assert.False(Directory.Exists(scratch.File("abs")), "a refused command wrote its output folder");
     }
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Abs;
+using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Tests;
 using FoolingCluster.Tests.Shared;
@@ -168,6 +170,36 @@ public sealed class ClusterOverRabbitMqTests(TargetModelFixture target, RabbitMq
                 Assert.True(Math.Abs(x - y) <= 1e-3 * Math.Max(1, x), $"row {row} column {c}: {x} here, {y} on the workers");
             }
         }
+    }
+
+    [RabbitMqFact]
+    public void Abs_train_on_two_worker_processes_writes_the_vaes_local_training_writes_and_records_the_workers()
+    {
+        RabbitMqBroker server = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        StartWorker(server, prefix, "w1");
+        StartWorker(server, prefix, "w2");
+        string[] training = ["abs", "train", "--epochs", "1", "--train-subset", "300", "--batch-size", "16", "--seed", "5", "--data", CliHarness.Mnist, "--runs", _scratch.File("runs")];
+
+        (int exit, string output, string err) = RunTestSupport.Fooling([.. training, "--out", _scratch.File("cluster"), "--broker", server.Uri.ToString(), "--prefix", prefix]);
+        Assert.True(exit == 0, $"{err}\n{output}\n{WorkerOutput()}");
+        Assert.Contains($"start workers with: ./fooling worker --broker {server.Uri.ToString().Replace("guest:guest", "guest", StringComparison.Ordinal)} --prefix {prefix} --threads 1", output);
+        Assert.Contains("[10/10] class", output);
+        (exit, _, err) = RunTestSupport.Fooling([.. training, "--out", _scratch.File("local")]);
+        Assert.True(exit == 0, err);
+
+        // Workers on one kernel thread train as the local default does (one VAE per core, one thread each): the same bytes.
+        for (int c = 0; c < 10; c++)
+        {
+            Assert.True(
+                File.ReadAllBytes(AbsCheckpoint.VaePath(_scratch.File("local"), c)).AsSpan().SequenceEqual(File.ReadAllBytes(AbsCheckpoint.VaePath(_scratch.File("cluster"), c))),
+                $"vae-{c}.safetensors differs between local and worker training");
+        }
+
+        string method = ModelSidecar.Load(Path.Combine(_scratch.File("cluster"), AbsCheckpoint.SidecarName)).Training!.Method!;
+        Assert.Contains("trained on cluster workers", method, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_scratch.File("cluster"), AbsCheckpoint.BinarySidecarName)));
+        Assert.DoesNotContain("refused", output, StringComparison.Ordinal);
     }
 
     private RabbitMqBroker Broker() => broker;

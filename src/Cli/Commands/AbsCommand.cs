@@ -3,14 +3,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Cli.Output;
+using FoolingCluster.Coordinator.Abs;
+using FoolingCluster.Coordinator.Sharding;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Commands;
 
-/// <summary><c>fooling abs train</c>: trains the ten class VAEs of the ABS model into a folder.</summary>
+/// <summary><c>fooling abs train</c>: trains the ten class VAEs of the ABS model into a folder, here or on cluster workers.</summary>
 internal static class AbsCommand
 {
     public static Command Build()
@@ -28,11 +31,13 @@ internal static class AbsCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with the log", DefaultValueFactory = _ => "runs" };
         var threads = CommonOptions.Threads();
-        var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores, with a checkpoint per epoch.")
+        var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): train the ten VAEs on the workers listening there, one class per job, instead of here" };
+        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
+        var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores with a checkpoint per epoch, or one class per worker with --broker.")
         {
-            output, epochs, seed, batchSize, lr, beta, subset, resume, sequential, data, runs, threads,
+            output, epochs, seed, batchSize, lr, beta, subset, resume, sequential, data, runs, threads, broker, prefix,
         };
-        train.SetAction((parse, cancel) =>
+        train.SetAction(async (parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             var cfg = new AbsTrainingConfig
@@ -48,7 +53,18 @@ internal static class AbsCommand
                 Data = parse.GetValue(data)!,
             };
             cfg.Validate("command line");
-            return Task.FromResult(Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume)));
+            RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
+            if (cluster is null)
+            {
+                return Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume));
+            }
+
+            if (!cfg.ParallelClasses)
+            {
+                throw new InvalidInputException("--sequential says how this machine trains the VAEs; with --broker each worker trains one at a time with its own --threads, so leave one of the two out");
+            }
+
+            return await TrainOnWorkersAsync(cfg, cluster, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume)).ConfigureAwait(false);
         });
         return new Command("abs", "The Analysis-by-Synthesis model (Schott et al., ICLR 2019): one VAE per class, classification by ELBO. Evaluate it with `fooling eval-model --model FOLDER`.") { train, AbsPackCommand.Build() };
     }
@@ -82,18 +98,86 @@ internal static class AbsCommand
         }
 
         reporter.Finish();
-        AbsCheckpoint.SaveSidecars(cfg.Out, cfg with { Epochs = earlierEpochs + cfg.Epochs }, new AbsSettings(), earlierSeconds + clock.Elapsed.TotalSeconds,
-            resume ? string.Create(CultureInfo.InvariantCulture, $"; the last {cfg.Epochs} epochs continued at lr {cfg.LearningRate}") : "");
-        var table = new StringBuilder("class,images,loss,reconstruction,kl,seconds\n");
+        Finish(run, cfg, records, null, earlierEpochs, earlierSeconds + clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, resume ? ContinuedNote(cfg) : "");
+        return FoolingApp.Success;
+    }
+
+    /// <summary>
+    /// Trains the ten VAEs on the workers of <paramref name="cluster"/>, one class per job, writing
+    /// each class's VAE into <see cref="AbsTrainingConfig.Out"/> once it has passed its checks and
+    /// the sidecars once all ten have.
+    /// </summary>
+    internal static async Task<int> TrainOnWorkersAsync(AbsTrainingConfig cfg, RabbitMqOptions cluster, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
+    {
+        ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
+        (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
+        using RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
+        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
+        if (start is not null)
+        {
+            run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
+        }
+
+        void Warn(string line) => run.Log.Warning("{Line:l}", line);
+        using var ctrlC = new CtrlCHandler(cancel);
+        var clock = Stopwatch.StartNew();
+        run.Log.Information("connecting to the broker at {Broker:l}", AddressText.Redacted(cluster.Uri));
+        await using RabbitMqCoordinatorTransport transport = await RabbitMqCoordinatorTransport.ConnectAsync(cluster with { Log = Warn, Dropped = Warn }, ctrlC.Token).ConfigureAwait(false);
+
+        // VAE jobs left by an interrupted training on this queue would keep workers busy for nobody.
+        await transport.PurgeJobsAsync(ctrlC.Token).ConfigureAwait(false);
+        run.Log.Information("training the ABS model's 10 VAEs on workers, one class per job, on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); VAEs in {Out:l}, run folder {Run:l}; start workers with: {Worker:l} (one per core: a VAE trains fastest on one thread)",
+            train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, ClusterOptions.WorkerCommandLine(cluster) + " --threads 1");
+        var sharded = new ShardedAbsTraining(transport, run.Id, Warn);
+        void Accept(ShardAccepted<TrainedVae> accepted)
+        {
+            TrainedVae vae = accepted.Result;
+            AbsCheckpoint.SaveVae(cfg.Out, vae.Digit, vae.Vae, earlierEpochs + vae.Epochs);
+            run.Log.Information("[{Done}/{Total}] class {Digit} trained on worker {Worker:l} in {Seconds:F1} s: loss {Loss:l} by epoch, last epoch reconstruction {Rec:F2}, KL {Kl:F2}; wrote {File:l}",
+                accepted.Done, accepted.Total, vae.Digit, vae.WorkerId, vae.Seconds, string.Join(", ", vae.EpochLoss.Select(l => l.ToString("F2", CultureInfo.InvariantCulture))), vae.Reconstruction, vae.Kl, AbsCheckpoint.VaePath(cfg.Out, vae.Digit));
+        }
+
+        TrainedVae[] vaes;
+        try
+        {
+            vaes = await sharded.RunAsync(cfg, train, start, Accept, ctrlC.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
+        {
+            run.Log.Warning("stopped before all 10 VAEs came back; {Out:l} holds the classes accepted so far and no sidecar yet", cfg.Out);
+            return FoolingApp.Interrupted;
+        }
+
+        if (sharded.Refused > 0)
+        {
+            run.Log.Warning("{Refused} results were refused and their classes trained again", sharded.Refused);
+        }
+
+        ClassVaeRecord[] records = [.. vaes.Select(v => new ClassVaeRecord(v.Digit, train.Labels.Count(l => l == v.Digit), v.EpochLoss[^1], v.Reconstruction, v.Kl, v.Seconds))];
+        string[] workers = [.. vaes.Select(v => v.WorkerId).Distinct().Order(StringComparer.Ordinal)];
+        string onWorkers = $"on cluster workers ({string.Join(", ", workers)}), one class per job";
+        string note = resume ? $"{ContinuedNote(cfg)} {onWorkers}" : $"; trained {onWorkers}";
+        Finish(run, cfg, records, [.. vaes.Select(v => v.WorkerId)], earlierEpochs, earlierSeconds + clock.Elapsed.TotalSeconds, clock.Elapsed.TotalSeconds, note);
+        return FoolingApp.Success;
+    }
+
+    private static string ContinuedNote(AbsTrainingConfig cfg) =>
+        string.Create(CultureInfo.InvariantCulture, $"; the last {cfg.Epochs} epochs continued at lr {cfg.LearningRate}");
+
+    /// <summary>Writes the sidecars and the run's vaes.csv, and says where the model is.</summary>
+    private static void Finish(RunFolder run, AbsTrainingConfig cfg, ClassVaeRecord[] records, string[]? workers, int earlierEpochs, double totalSeconds, double seconds, string methodNote)
+    {
+        AbsCheckpoint.SaveSidecars(cfg.Out, cfg with { Epochs = earlierEpochs + cfg.Epochs }, new AbsSettings(), totalSeconds, methodNote);
+        var table = new StringBuilder(workers is null ? "class,images,loss,reconstruction,kl,seconds\n" : "class,images,loss,reconstruction,kl,seconds,worker\n");
         foreach (ClassVaeRecord r in records)
         {
-            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Digit},{r.Images},{r.Loss:G6},{r.Reconstruction:G6},{r.Kl:G6},{r.Seconds:F1}"));
+            string line = string.Create(CultureInfo.InvariantCulture, $"{r.Digit},{r.Images},{r.Loss:G6},{r.Reconstruction:G6},{r.Kl:G6},{r.Seconds:F1}");
+            table.AppendLine(workers is null ? line : $"{line},{workers[r.Digit]}");
         }
 
         File.WriteAllText(run.File("vaes.csv"), table.ToString());
         run.Log.Information("trained the 10 VAEs in {Seconds:F1} s; saved {Out:l} ({Sidecar:l} for ABS, {Binary:l} for binary ABS); evaluate with `./fooling eval-model --model {Out:l} --n 500`",
-            clock.Elapsed.TotalSeconds, cfg.Out, AbsCheckpoint.SidecarName, AbsCheckpoint.BinarySidecarName, cfg.Out);
-        return FoolingApp.Success;
+            seconds, cfg.Out, AbsCheckpoint.SidecarName, AbsCheckpoint.BinarySidecarName, cfg.Out);
     }
 
     /// <summary>

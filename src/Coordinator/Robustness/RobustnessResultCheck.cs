@@ -2,14 +2,12 @@ using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Criteria;
 using FoolingCluster.Attacks.Distances;
 using FoolingCluster.Attacks.Robustness;
+using FoolingCluster.Coordinator.Sharding;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Coordinator.Robustness;
-
-/// <summary>A worker's robustness result that does not hold up; the slice is run again elsewhere.</summary>
-public sealed class RefusedResultException(string message) : Exception(message);
 
 /// <summary>
 /// Checks a worker's robustness slice before it counts: the shape of every field, and then, with

@@ -2,6 +2,7 @@ using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Coordinator.Sharding;
 using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 
@@ -17,7 +18,7 @@ public sealed record SliceProgress(int Done, int Total, string WorkerId);
 /// A robustness evaluation spread over the cluster's workers: one job per slice of images,
 /// each result checked by <see cref="RobustnessResultCheck"/> against the coordinator's own model,
 /// the slices joined in image order whichever worker finished first. Slices missing after
-/// <see cref="ResendAfter"/>, or whose result was refused, are sent again.
+/// <see cref="ResendAfter"/>, or whose result was refused, are sent again (<see cref="ShardedJobs"/>).
 /// </summary>
 /// <param name="transport">The coordinator's side of the broker.</param>
 /// <param name="spec">The run: its id, image shape, classes, and the model's hash and download address.</param>
@@ -65,124 +66,20 @@ public sealed class ShardedRobustnessEvaluation(ICoordinatorTransport transport,
             jobs[s] = job;
         }
 
-        var results = new RobustnessResult?[slices];
-        var sentAt = new DateTime[slices];
-        int done = 0;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        for (int s = 0; s < slices; s++)
-        {
-            await transport.PublishJobAsync(jobs[s], stop.Token).ConfigureAwait(false);
-            sentAt[s] = DateTime.UtcNow;
-        }
-
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var gate = new Lock();
-        async Task ReceiveAsync()
-        {
-            await foreach (IDelivery<WorkerMessage> delivery in transport.ReceiveAsync(stop.Token).ConfigureAwait(false))
-            {
-                RobustnessResultMessage? message = delivery.Message.BodyCase == WorkerMessage.BodyOneofCase.Robustness ? delivery.Message.Robustness : null;
-                if (message is not null && message.RunId == spec.RunId && message.JobId >= 0 && message.JobId < slices)
-                {
-                    int s = (int)message.JobId;
-                    bool open;
-                    lock (gate)
-                    {
-                        open = results[s] is null;
-                    }
-
-                    if (open)
-                    {
-                        try
-                        {
-                            RobustnessResult accepted = RobustnessResultCheck.Check(message, plan, sliceImages[s], sliceLabels[s], referee);
-                            int now;
-                            lock (gate)
-                            {
-                                results[s] = accepted;
-                                now = ++done;
-                            }
-
-                            progress?.Report(new SliceProgress(now, slices, message.WorkerId));
-                            if (now == slices)
-                            {
-                                finished.TrySetResult();
-                            }
-                        }
-                        catch (RefusedResultException ex)
-                        {
-                            Refused++;
-                            log?.Invoke(ex.Message + "; the slice goes out again");
-                            await transport.PublishJobAsync(jobs[s], stop.Token).ConfigureAwait(false);
-                            lock (gate)
-                            {
-                                sentAt[s] = DateTime.UtcNow;
-                            }
-                        }
-                    }
-                }
-
-                // Results live in memory until the evaluation ends; an evaluation that dies is run again whole.
-                await delivery.AckAsync().ConfigureAwait(false);
-            }
-        }
-
-        async Task ResendAsync()
-        {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(ResendAfter.TotalSeconds / 4, 0.05, 30)));
-            while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
-            {
-                for (int s = 0; s < slices; s++)
-                {
-                    bool late;
-                    lock (gate)
-                    {
-                        late = results[s] is null && DateTime.UtcNow - sentAt[s] > ResendAfter;
-                        if (late)
-                        {
-                            sentAt[s] = DateTime.UtcNow;
-                        }
-                    }
-
-                    if (late)
-                    {
-                        log?.Invoke($"robustness slice {s} has been out for over {ResendAfter.TotalMinutes:G3} min; sending it again");
-                        await transport.PublishJobAsync(jobs[s], stop.Token).ConfigureAwait(false);
-                    }
-                }
-            }
-        }
-
-        Task receiving = ReceiveAsync();
-        Task resending = ResendAsync();
+        var sharding = new ShardedJobs(transport, spec.RunId, "robustness slice", log) { ResendAfter = ResendAfter };
         try
         {
-            Task first = await Task.WhenAny(finished.Task, receiving, resending).ConfigureAwait(false);
-            await first.ConfigureAwait(false);
-            cancel.ThrowIfCancellationRequested();
-            if (!finished.Task.IsCompleted)
-            {
-                throw new InvalidOperationException($"the broker stopped delivering results with {slices - done} of {slices} robustness slices outstanding");
-            }
+            RobustnessResult[] results = await sharding.RunAsync(
+                jobs,
+                m => m.BodyCase == WorkerMessage.BodyOneofCase.Robustness ? new ShardReply(m.Robustness.RunId, m.Robustness.JobId, m.Robustness.WorkerId) : null,
+                (s, m) => RobustnessResultCheck.Check(m.Robustness, plan, sliceImages[s], sliceLabels[s], referee),
+                a => progress?.Report(new SliceProgress(a.Done, a.Total, a.WorkerId)),
+                cancel).ConfigureAwait(false);
+            return RobustnessResult.Concatenate(results);
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            await Quietly(receiving).ConfigureAwait(false);
-            await Quietly(resending).ConfigureAwait(false);
-        }
-
-        return RobustnessResult.Concatenate([.. results.Select(r => r!)]);
-    }
-
-    private static async Task Quietly(Task task)
-    {
-        try
-        {
-            await task.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
+            Refused += sharding.Refused;
         }
     }
 }

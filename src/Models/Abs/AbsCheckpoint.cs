@@ -36,15 +36,63 @@ public static class AbsCheckpoint
     /// <param name="epochs">Epochs it has been trained for, recorded in the file's metadata.</param>
     public static void SaveVae(string folder, int digit, ClassVae vae, int epochs)
     {
+        ArgumentNullException.ThrowIfNull(vae);
         Directory.CreateDirectory(folder);
-        SafeTensors.Save(VaePath(folder, digit), vae.StateDict(), new Dictionary<string, string>
-        {
-            ["format"] = "pt",
-            ["architecture"] = "abs-vae",
-            ["class"] = digit.ToString(CultureInfo.InvariantCulture),
-            ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture),
-        });
+        SafeTensors.Save(VaePath(folder, digit), vae.StateDict(), VaeMetadata(digit, epochs));
     }
+
+    /// <summary>One VAE as the bytes <see cref="SaveVae"/> would write, to send in a message.</summary>
+    public static byte[] VaeToBytes(int digit, ClassVae vae, int epochs)
+    {
+        ArgumentNullException.ThrowIfNull(vae);
+        return SafeTensors.ToBytes(vae.StateDict(), VaeMetadata(digit, epochs));
+    }
+
+    /// <summary>
+    /// A VAE from safetensors bytes that came from elsewhere (a worker, a coordinator), in
+    /// evaluation mode, after checking that they hold exactly a <see cref="ClassVae"/>'s state
+    /// dict: its names and shapes, nothing more, every value finite and every batch-norm running
+    /// variance non-negative. A <c>class</c> entry in the metadata must be <paramref name="digit"/>.
+    /// </summary>
+    /// <param name="bytes">A safetensors file's bytes.</param>
+    /// <param name="digit">The class the VAE is meant to be.</param>
+    /// <param name="source">What the bytes are, for error messages.</param>
+    /// <exception cref="InvalidInputException">The bytes are not such a state dict.</exception>
+    public static ClassVae VaeFromBytes(byte[] bytes, int digit, string source)
+    {
+        SafeTensorsFile file = SafeTensors.FromBytes(bytes, source);
+        if (file.Metadata.TryGetValue("class", out string? recorded) && recorded != digit.ToString(CultureInfo.InvariantCulture))
+        {
+            throw new InvalidInputException($"{source} records class {recorded}, not {digit}");
+        }
+
+        var vae = new ClassVae(seed: 0);
+        IReadOnlyDictionary<string, Tensor> state = vae.StateDict();
+        SafeTensors.CopyInto(file, state);
+        foreach ((string name, Tensor tensor) in state)
+        {
+            ReadOnlySpan<float> values = tensor.Span;
+            bool variance = name.EndsWith(".running_var", StringComparison.Ordinal);
+            for (int i = 0; i < values.Length; i++)
+            {
+                if (!float.IsFinite(values[i]) || (variance && values[i] < 0))
+                {
+                    throw new InvalidInputException($"{source}: {name}[{i}] is {values[i]}, {(variance ? "not a finite non-negative variance" : "not finite")}");
+                }
+            }
+        }
+
+        vae.Eval();
+        return vae;
+    }
+
+    private static Dictionary<string, string> VaeMetadata(int digit, int epochs) => new()
+    {
+        ["format"] = "pt",
+        ["architecture"] = "abs-vae",
+        ["class"] = digit.ToString(CultureInfo.InvariantCulture),
+        ["epochs"] = epochs.ToString(CultureInfo.InvariantCulture),
+    };
 
     /// <summary>Writes <c>abs.json</c> and <c>abs-binary.json</c> for VAEs trained with <paramref name="config"/>.</summary>
     /// <param name="folder">The model's folder.</param>

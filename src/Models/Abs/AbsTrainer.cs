@@ -74,11 +74,27 @@ public static class AbsTrainer
         return (vaes, records);
     }
 
-    /// <summary>Trains the VAE of class <paramref name="digit"/> on <paramref name="images"/> alone, from <paramref name="start"/> if given.</summary>
-    internal static (ClassVae Vae, ClassVaeRecord Record) TrainClass(
+    /// <summary>
+    /// Trains the VAE of class <paramref name="digit"/> on <paramref name="images"/> alone, from
+    /// <paramref name="start"/> if given: what <see cref="Train"/> does for each class, and what a
+    /// cluster worker does for one. Initialisation, batch order and noise come from seed + digit,
+    /// so the same images and settings give the same weights wherever this runs, provided the
+    /// kernels use the same number of threads (<see cref="Engine.Threads"/>; <see cref="Train"/>
+    /// uses one per VAE), since a convolution's weight gradient is summed in per-thread parts.
+    /// </summary>
+    /// <param name="digit">The class, 0–9.</param>
+    /// <param name="config">Hyper-parameters; <see cref="AbsTrainingConfig.Epochs"/> more epochs are trained.</param>
+    /// <param name="images">That class's training images <c>[n,1,28,28]</c> in [0,1].</param>
+    /// <param name="epochDone">Called with (digit, epoch, vae) after every epoch, the VAE in evaluation mode.</param>
+    /// <param name="progress">Receives reports about every second and at each epoch's end, on the calling thread.</param>
+    /// <param name="start">The VAE to continue training, or null for fresh weights.</param>
+    /// <param name="cancel">Stops between steps.</param>
+    public static (ClassVae Vae, ClassVaeRecord Record) TrainClass(
         int digit, AbsTrainingConfig config, ImageDataset images, Action<int, int, ClassVae>? epochDone,
         IProgress<AbsTrainingProgress>? progress, ClassVae? start, CancellationToken cancel)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(images);
         int seed = config.Seed + digit;
         ClassVae vae = start ?? new ClassVae(seed);
         var optimizer = new Adam(vae.Parameters(), config.LearningRate);
@@ -132,8 +148,9 @@ public static class AbsTrainer
 
     /// <summary>The images of one class, copied into a dataset of their own.</summary>
     /// <exception cref="InvalidInputException">The class has no images.</exception>
-    internal static ImageDataset OfClass(ImageDataset data, int digit)
+    public static ImageDataset OfClass(ImageDataset data, int digit)
     {
+        ArgumentNullException.ThrowIfNull(data);
         int size = data.ImageSize;
         int count = data.Labels.Count(l => l == digit);
         if (count == 0)

@@ -26,23 +26,32 @@ public static class SafeTensors
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(tensors);
-        if (tensors.ContainsKey(SafeTensorsHeader.MetadataKey))
-        {
-            throw new ArgumentException($"'{SafeTensorsHeader.MetadataKey}' is reserved for metadata and cannot name a tensor", nameof(tensors));
-        }
-
-        List<KeyValuePair<string, Tensor>> ordered = [.. tensors.OrderBy(p => p.Key, StringComparer.Ordinal)];
-        byte[] header = SafeTensorsHeader.Build(ordered, metadata);
-
+        CheckNames(tensors);
         using var file = AtomicFile.Create(path);
-        file.Stream.Write(header);
-        foreach (KeyValuePair<string, Tensor> pair in ordered)
-        {
-            WriteData(file.Stream, pair.Value.Span);
-        }
-
+        Write(file.Stream, tensors, metadata);
         file.Commit();
+    }
+
+    /// <summary>The bytes <see cref="Save"/> would write: the same layout, for sending a state dict in a message.</summary>
+    /// <param name="tensors">Tensors by name, any shapes.</param>
+    /// <param name="metadata">Optional string pairs stored as <c>__metadata__</c>.</param>
+    public static byte[] ToBytes(IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        CheckNames(tensors);
+        using var stream = new MemoryStream();
+        Write(stream, tensors, metadata);
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads safetensors bytes that arrived other than as a file (in a message), validating the header against the data.</summary>
+    /// <param name="bytes">The whole file's bytes; kept, not copied.</param>
+    /// <param name="source">What the bytes are, named in error messages (e.g. "the VAE from worker w1").</param>
+    /// <exception cref="SafeTensorsFormatException">The bytes are truncated or the header is malformed.</exception>
+    public static SafeTensorsFile FromBytes(byte[] bytes, string source)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(source);
+        return new SafeTensorsFile(source, bytes);
     }
 
     /// <summary>Reads a safetensors file and validates its header against its data.</summary>
@@ -74,6 +83,20 @@ public static class SafeTensors
     {
         ArgumentNullException.ThrowIfNull(expected);
         SafeTensorsFile file = Load(path);
+        CopyInto(file, expected, allowExtra);
+        return file;
+    }
+
+    /// <summary>
+    /// Copies the tensors of an already read <paramref name="file"/> into existing tensors, after
+    /// checking every one of them first, as <see cref="LoadInto(string, IReadOnlyDictionary{string, Tensor}, bool)"/> does.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">A tensor's shape differs; the message names the tensor and both shapes.</exception>
+    /// <exception cref="SafeTensorsFormatException">A tensor is missing, not F32, or unexpected.</exception>
+    public static void CopyInto(SafeTensorsFile file, IReadOnlyDictionary<string, Tensor> expected, bool allowExtra = false)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(expected);
         foreach (KeyValuePair<string, Tensor> pair in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (!file.Contains(pair.Key))
@@ -84,7 +107,7 @@ public static class SafeTensors
             SafeTensorInfo info = file.RequireF32(pair.Key);
             if (!Tensor.SameShape(info.Shape, pair.Value.Shape))
             {
-                throw new ShapeMismatchException($"{pair.Key}: file has {Tensor.ShapeString(info.Shape)}, model expects {Tensor.ShapeString(pair.Value.Shape)} (in {path})");
+                throw new ShapeMismatchException($"{pair.Key}: file has {Tensor.ShapeString(info.Shape)}, model expects {Tensor.ShapeString(pair.Value.Shape)} (in {file.Path})");
             }
         }
 
@@ -93,7 +116,7 @@ public static class SafeTensors
             string[] extra = [.. file.Names.Where(n => !expected.ContainsKey(n))];
             if (extra.Length > 0)
             {
-                throw new SafeTensorsFormatException($"{path} has tensors the model does not expect: {string.Join(", ", extra)}");
+                throw new SafeTensorsFormatException($"{file.Path} has tensors the model does not expect: {string.Join(", ", extra)}");
             }
         }
 
@@ -101,8 +124,25 @@ public static class SafeTensors
         {
             file.CopyTo(pair.Key, pair.Value);
         }
+    }
 
-        return file;
+    private static void CheckNames(IReadOnlyDictionary<string, Tensor> tensors)
+    {
+        ArgumentNullException.ThrowIfNull(tensors);
+        if (tensors.ContainsKey(SafeTensorsHeader.MetadataKey))
+        {
+            throw new ArgumentException($"'{SafeTensorsHeader.MetadataKey}' is reserved for metadata and cannot name a tensor", nameof(tensors));
+        }
+    }
+
+    private static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata)
+    {
+        List<KeyValuePair<string, Tensor>> ordered = [.. tensors.OrderBy(p => p.Key, StringComparer.Ordinal)];
+        stream.Write(SafeTensorsHeader.Build(ordered, metadata));
+        foreach (KeyValuePair<string, Tensor> pair in ordered)
+        {
+            WriteData(stream, pair.Value.Span);
+        }
     }
 
     private static void WriteData(Stream stream, ReadOnlySpan<float> values)

@@ -13,7 +13,8 @@ namespace FoolingCluster.Worker.Jobs;
 /// <summary>
 /// Executes jobs of any run: builds (once per run and model) the encoding's operators and a
 /// classifier from the model fetched by its hash, then breeds and evaluates; or, for a slice of
-/// a robustness evaluation, attacks the slice's images.
+/// a robustness evaluation, attacks the slice's images; or trains one class VAE of an ABS model
+/// on the images its job carries (no model to fetch).
 /// </summary>
 public sealed class JobExecutor(string workerId, IModelSource models)
 {
@@ -23,13 +24,23 @@ public sealed class JobExecutor(string workerId, IModelSource models)
     /// <summary>This worker's id, reported in every result.</summary>
     public string WorkerId => workerId;
 
-    /// <summary>Runs <paramref name="job"/>: a breeding job's result, or a robustness slice's.</summary>
+    /// <summary>Runs <paramref name="job"/>: a breeding job's result, a robustness slice's, or a trained VAE.</summary>
     /// <exception cref="InvalidJobException">The job or its run description is malformed.</exception>
     /// <exception cref="InvalidInputException">Its model cannot be fetched or does not fit the run.</exception>
     public async ValueTask<WorkerMessage> ExecuteAsync(JobMessage job, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(job);
         RunSpecMessage spec = job.Run ?? throw new InvalidJobException($"job {job.JobId} names no run");
+        if (job.VaeTraining is not null)
+        {
+            if (job.Robustness is not null)
+            {
+                throw new InvalidJobException($"job {job.JobId} is both a robustness slice and a VAE training job");
+            }
+
+            return new WorkerMessage { VaeTraining = VaeTrainingJobRunner.Run(job, workerId, cancel) };
+        }
+
         if (job.Robustness is not null)
         {
             if (!_robustnessRunners.TryGetValue((spec.RunId, spec.ModelSha256), out RobustnessJobRunner? attacker))

@@ -12,6 +12,27 @@ public class AbsCheckpointTests
     private static readonly AbsSettings s_quick = new() { Samples = 200, Steps = 3 };
 
     [Fact]
+    public void A_vae_travels_as_bytes_and_bytes_that_are_not_a_sound_class_vae_are_refused()
+    {
+        ClassVae vae = FrozenDecoderTests.VaeWithNontrivialNorms(4);
+        byte[] bytes = AbsCheckpoint.VaeToBytes(4, vae, epochs: 2);
+
+        ClassVae back = AbsCheckpoint.VaeFromBytes(bytes, 4, "test");
+        foreach ((string name, Tensor tensor) in vae.StateDict())
+        {
+            Assert.Equal(tensor.ToArray(), back.StateDict()[name].ToArray());
+        }
+
+        Assert.Contains("records class 4, not 5", Assert.Throws<InvalidInputException>(() => AbsCheckpoint.VaeFromBytes(bytes, 5, "test")).Message, StringComparison.Ordinal);
+        vae.StateDict()["decoder.1.running_var"].Span[0] = -1f;
+        Assert.Contains("variance", Assert.Throws<InvalidInputException>(() => AbsCheckpoint.VaeFromBytes(AbsCheckpoint.VaeToBytes(4, vae, 2), 4, "test")).Message, StringComparison.Ordinal);
+        vae.StateDict()["decoder.1.running_var"].Span[0] = 1f;
+        vae.StateDict()["encoder.0.bias"].Span[1] = float.PositiveInfinity;
+        Assert.Contains("encoder.0.bias[1]", Assert.Throws<InvalidInputException>(() => AbsCheckpoint.VaeFromBytes(AbsCheckpoint.VaeToBytes(4, vae, 2), 4, "test")).Message, StringComparison.Ordinal);
+        Assert.Throws<Tensors.Serialization.SafeTensorsFormatException>(() => AbsCheckpoint.VaeFromBytes([0, 1, 2, 3, 4, 5, 6, 7, 8], 4, "test"));
+    }
+
+    [Fact]
     public void Folder_loads_as_abs_and_the_binary_sidecar_as_binary_abs_with_the_same_outputs()
     {
         using var dir = new TempDirectory();

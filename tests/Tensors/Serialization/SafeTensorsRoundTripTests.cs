@@ -42,6 +42,27 @@ public sealed class SafeTensorsRoundTripTests : IDisposable
     }
 
     [Fact]
+    public void Bytes_for_a_message_are_the_file_and_read_back_with_the_same_checks()
+    {
+        var tensors = new Dictionary<string, Tensor> { ["conv1.weight"] = Sequence(0.5f, 2, 1, 3, 3), ["conv1.bias"] = Sequence(-1f, 2) };
+        var metadata = new Dictionary<string, string> { ["class"] = "3" };
+        string path = _dir.File("model.safetensors");
+        SafeTensors.Save(path, tensors, metadata);
+
+        byte[] bytes = SafeTensors.ToBytes(tensors, metadata);
+        SafeTensorsFile file = SafeTensors.FromBytes(bytes, "a message");
+        var into = new Dictionary<string, Tensor> { ["conv1.weight"] = Tensor.Zeros(2, 1, 3, 3), ["conv1.bias"] = Tensor.Zeros(2) };
+        SafeTensors.CopyInto(file, into);
+
+        Assert.Equal(File.ReadAllBytes(path), bytes);
+        Assert.Equal(metadata, file.Metadata);
+        Assert.Equal(tensors["conv1.weight"].ToArray(), into["conv1.weight"].ToArray());
+        var wrongShape = new Dictionary<string, Tensor> { ["conv1.weight"] = Tensor.Zeros(2, 1, 3, 4), ["conv1.bias"] = Tensor.Zeros(2) };
+        Assert.Contains("a message", Assert.Throws<ShapeMismatchException>(() => SafeTensors.CopyInto(file, wrongShape)).Message, StringComparison.Ordinal);
+        Assert.Throws<SafeTensorsFormatException>(() => SafeTensors.FromBytes([1, 2, 3], "garbage"));
+    }
+
+    [Fact]
     public void Saving_without_metadata_writes_no_metadata_entry()
     {
         string path = _dir.File("plain.safetensors");
