@@ -98,7 +98,7 @@ public sealed class ShardedAbsTrainingTests
             (ClassVae[] local, _) = AbsTrainer.Train(s_config, train);
             var broker = new InProcessBroker();
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            Task liar = LieFirstAsync(broker.Worker(), Executor("liar"), stop.Token);
+            Task liar = LyingWorker.RunAsync(broker.Worker(), Executor("liar"), honest => s_lies.Select(lie => new WorkerMessage { VaeTraining = lie(honest.VaeTraining) }), stop.Token);
             var warnings = new List<string>();
             var sharded = new ShardedAbsTraining(broker.Coordinator(), "abs-lies", line => { lock (warnings) { warnings.Add(line); } });
 
@@ -196,30 +196,6 @@ public sealed class ShardedAbsTrainingTests
         VaeTrainingResultMessage lie = honest.Clone();
         lie.State = ByteString.CopyFrom(AbsCheckpoint.VaeToBytes(honest.Digit, vae, honest.Epochs));
         return lie;
-    }
-
-    /// <summary>Answers the first delivery of each job with every lie, and later deliveries honestly.</summary>
-    private static async Task LieFirstAsync(IWorkerTransport worker, JobExecutor executor, CancellationToken cancel)
-    {
-        await using IWorkerTransport transport = worker;
-        var lied = new HashSet<long>();
-        await foreach (IDelivery<JobMessage> delivery in transport.ReceiveJobsAsync(1, cancel))
-        {
-            WorkerMessage honest = await executor.ExecuteAsync(delivery.Message, cancel);
-            if (lied.Add(delivery.Message.JobId))
-            {
-                foreach (Func<VaeTrainingResultMessage, VaeTrainingResultMessage> lie in s_lies)
-                {
-                    await transport.PublishAsync(new WorkerMessage { VaeTraining = lie(honest.VaeTraining) }, cancel);
-                }
-            }
-            else
-            {
-                await transport.PublishAsync(honest, cancel);
-            }
-
-            await delivery.AckAsync();
-        }
     }
 
     /// <summary>Rejects the first delivery of each job without an answer (as for a job it cannot run), and runs later ones.</summary>

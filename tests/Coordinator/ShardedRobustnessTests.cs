@@ -57,7 +57,7 @@ public sealed class ShardedRobustnessTests
         (string model, RunSpecMessage spec, IAttackModel referee, Tensor images, int[] labels) = Setup(scratch);
         var broker = new InProcessBroker();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Task liar = LieFirstAsync(broker.Worker(), new JobExecutor("liar", new LocalModelSource(model)), stop.Token);
+        Task liar = LyingWorker.RunAsync(broker.Worker(), new JobExecutor("liar", new LocalModelSource(model)), honest => Lies(honest.Robustness).Select(lie => new WorkerMessage { Robustness = lie }), stop.Token);
         var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
 
         RobustnessResult result = await sharded.RunAsync(s_plan, images, labels, SliceSize, null, stop.Token);
@@ -107,30 +107,6 @@ public sealed class ShardedRobustnessTests
         Assert.Equal(local.Norms[0].Smallest, result.Norms[0].Smallest);
         Assert.All(result.CleanCorrect, Assert.True);
         Assert.All(result.Norms[0].Smallest, d => Assert.True(d > 0 && double.IsFinite(d), $"distance {d}"));
-    }
-
-    /// <summary>Answers the first delivery of each job with four lies, and later deliveries honestly.</summary>
-    private static async Task LieFirstAsync(IWorkerTransport worker, JobExecutor executor, CancellationToken cancel)
-    {
-        await using IWorkerTransport transport = worker;
-        var lied = new HashSet<long>();
-        await foreach (IDelivery<JobMessage> delivery in transport.ReceiveJobsAsync(1, cancel))
-        {
-            WorkerMessage honest = await executor.ExecuteAsync(delivery.Message, cancel);
-            if (lied.Add(delivery.Message.JobId))
-            {
-                foreach (RobustnessResultMessage lie in Lies(honest.Robustness))
-                {
-                    await transport.PublishAsync(new WorkerMessage { Robustness = lie }, cancel);
-                }
-            }
-            else
-            {
-                await transport.PublishAsync(honest, cancel);
-            }
-
-            await delivery.AckAsync();
-        }
     }
 
     private static IEnumerable<RobustnessResultMessage> Lies(RobustnessResultMessage honest)

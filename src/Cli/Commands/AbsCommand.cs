@@ -71,14 +71,8 @@ internal static class AbsCommand
 
     internal static int Train(AbsTrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
     {
-        ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
-        (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
-        using RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
-        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
-        if (start is not null)
-        {
-            run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
-        }
+        (ImageDataset train, ClassVae[]? start, int earlierEpochs, double earlierSeconds, RunFolder opened) = Begin(cfg, runsRoot, console, resume);
+        using RunFolder run = opened;
 
         run.Log.Information("training the ABS model's 10 VAEs on {Count} MNIST images for {Epochs} epochs ({Mode:l}, {Threads} threads, seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); checkpoints in {Out:l}, run folder {Run:l}",
             train.Count, cfg.Epochs, cfg.ParallelClasses ? "one VAE per core" : "one VAE at a time", Engine.Threads, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path);
@@ -103,20 +97,32 @@ internal static class AbsCommand
     }
 
     /// <summary>
+    /// What both ways of training start with: the training images, the VAEs to continue (with
+    /// the epochs and seconds they record) if resuming, and the run folder with the configuration.
+    /// </summary>
+    private static (ImageDataset Train, ClassVae[]? Start, int EarlierEpochs, double EarlierSeconds, RunFolder Run) Begin(AbsTrainingConfig cfg, string runsRoot, TextWriter console, bool resume)
+    {
+        ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
+        (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
+        RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
+        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
+        if (start is not null)
+        {
+            run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
+        }
+
+        return (train, start, earlierEpochs, earlierSeconds, run);
+    }
+
+    /// <summary>
     /// Trains the ten VAEs on the workers of <paramref name="cluster"/>, one class per job, writing
     /// each class's VAE into <see cref="AbsTrainingConfig.Out"/> once it has passed its checks and
     /// the sidecars once all ten have.
     /// </summary>
     internal static async Task<int> TrainOnWorkersAsync(AbsTrainingConfig cfg, RabbitMqOptions cluster, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
     {
-        ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
-        (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
-        using RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
-        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
-        if (start is not null)
-        {
-            run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
-        }
+        (ImageDataset train, ClassVae[]? start, int earlierEpochs, double earlierSeconds, RunFolder opened) = Begin(cfg, runsRoot, console, resume);
+        using RunFolder run = opened;
 
         void Warn(string line) => run.Log.Warning("{Line:l}", line);
         using var ctrlC = new CtrlCHandler(cancel);
