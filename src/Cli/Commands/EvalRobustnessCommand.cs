@@ -39,7 +39,7 @@ internal static class EvalRobustnessCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var runs = new Option<string>("--runs") { Description = "folder under which the run folder is created", DefaultValueFactory = _ => "runs" };
         var seed = new Option<int>("--seed") { Description = "seed of every randomised attack", DefaultValueFactory = _ => 0 };
-        var binarize = new Option<bool>("--binarize") { Description = "evaluate the model on inputs binarised at 0.5 (Schott et al.'s binary models); gradient attacks pass the model's gradients straight through the binarisation" };
+        var binarize = new Option<bool>("--binarize") { Description = "evaluate the model on inputs binarised at 0.5 (Schott et al.'s binary models); gradient attacks pass the model's gradients straight through the binarisation; with an ABS model, binary ABS" };
         var probes = new Option<int>("--probes") { Description = "estimate gradients from this many antithetic finite-difference probes instead of using the model's own (0: the model's own; ABS, which has none, then uses 100)", DefaultValueFactory = _ => 0 };
         var threads = CommonOptions.Threads();
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
@@ -76,21 +76,23 @@ internal static class EvalRobustnessCommand
             }
 
             string modelPath = parse.GetValue(model)!;
-            bool isAbs = AbsCheckpoint.IsAbsPath(modelPath);
-            if (isAbs && binary)
-            {
-                throw new InvalidInputException("binary ABS has a sidecar of its own: give --model models/abs/abs-binary.json instead of --binarize");
-            }
+            bool isAbs = AbsCheckpoint.Names(modelPath);
 
-            // ABS has no input gradient: it estimates its own (from --probes, 100 by default), and the plan uses them as they come.
+            // ABS has no input gradient: it estimates its own (from --probes, 100 by default), and the
+            // plan uses them as they come. Binary ABS binarises its own inputs and scales its classes.
             RobustnessPlan plan = RobustnessPlan.Create(
                 SplitList(parse.GetValue(norms)!),
                 parse.GetValue(attacks) is string a ? SplitList(a) : null,
                 parse.GetValue(seed),
-                binary,
+                binary && !isAbs,
                 gradientProbes,
                 isAbs ? RobustnessPlan.AbsAttacks : null);
-            LoadedModel loaded = isAbs ? AbsCheckpoint.Load(modelPath) : ModelCheckpoint.Load(modelPath);
+            LoadedModel loaded = ModelCheckpoint.Load(modelPath);
+            if (isAbs && binary)
+            {
+                loaded = AbsCheckpoint.AsBinary(loaded);
+            }
+
             IAttackModel referee = plan.Target(loaded.Model);
             string gradients = referee is AbsAttackModel absTarget ? absTarget.DescribeGradients() : plan.DescribeGradients();
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
@@ -118,7 +120,7 @@ internal static class EvalRobustnessCommand
             {
                 using var ctrlC = new CtrlCHandler(cancel);
                 // Workers fetch one weights file by its hash; an ABS folder travels packed into one.
-                LoadedModel served = isAbs ? AbsCheckpoint.Pack(modelPath, folder.File(PackedAbsFile)) : loaded;
+                LoadedModel served = isAbs ? AbsCheckpoint.Pack(loaded, folder.File(PackedAbsFile)) : loaded;
                 var target = new ClusterTarget(served, folder.Id, test, parse.GetValue(listen)!, advertised);
                 result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
             }

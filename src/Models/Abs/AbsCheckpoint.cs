@@ -29,6 +29,29 @@ public static class AbsCheckpoint
     public static bool IsAbsPath(string path) =>
         Directory.Exists(path) || path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// Whether <paramref name="path"/> names an ABS model in any form: its folder, one of its
+    /// sidecars, or a packed weights file whose sidecar says <c>abs</c>. A missing or unreadable
+    /// sidecar answers false; loading then says what is wrong.
+    /// </summary>
+    public static bool Names(string path)
+    {
+        if (IsAbsPath(path))
+        {
+            return true;
+        }
+
+        try
+        {
+            string sidecar = ModelCheckpoint.SidecarPath(path);
+            return File.Exists(sidecar) && ModelSidecar.Load(sidecar).Architecture == ArchitectureName;
+        }
+        catch (InvalidInputException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Writes one VAE (a checkpoint after each epoch, and the final weights).</summary>
     /// <param name="folder">The model's folder, created if needed.</param>
     /// <param name="digit">Its class.</param>
@@ -190,9 +213,17 @@ public static class AbsCheckpoint
     /// workers fetch by hash, like any other model. <see cref="ModelCheckpoint.Load"/> reads it.
     /// </summary>
     /// <exception cref="InvalidInputException">The ABS model is missing or damaged.</exception>
-    public static LoadedModel Pack(string absPath, string weightsPath)
+    public static LoadedModel Pack(string absPath, string weightsPath) => Pack(Load(absPath), weightsPath);
+
+    /// <summary>Writes a loaded ABS model, with the settings it has now, as one weights file (<see cref="Pack(string, string)"/>).</summary>
+    public static LoadedModel Pack(LoadedModel loaded, string weightsPath)
     {
-        LoadedModel loaded = Load(absPath);
+        ArgumentNullException.ThrowIfNull(loaded);
+        if (loaded.Model is not AbsModel || loaded.Sidecar.Abs is null)
+        {
+            throw new ArgumentException($"{loaded.Path} is a {loaded.Sidecar.Architecture} model, not ABS", nameof(loaded));
+        }
+
         string? folder = Path.GetDirectoryName(Path.GetFullPath(weightsPath));
         Directory.CreateDirectory(folder!);
         SafeTensors.Save(weightsPath, loaded.Model.StateDict(), new Dictionary<string, string>
@@ -204,7 +235,23 @@ public static class AbsCheckpoint
         return loaded with { Path = weightsPath };
     }
 
-    /// <summary>Reads a model written by <see cref="Pack"/>, whose sidecar is already loaded.</summary>
+    /// <summary>
+    /// The same VAEs as binary ABS (inputs binarised at 0.5, the authors' class scales), sharing
+    /// the plain model's decoded prior samples; a binary model stays as it is.
+    /// </summary>
+    public static LoadedModel AsBinary(LoadedModel loaded)
+    {
+        ArgumentNullException.ThrowIfNull(loaded);
+        if (loaded.Model is not AbsModel abs)
+        {
+            throw new ArgumentException($"{loaded.Path} is a {loaded.Sidecar.Architecture} model, not ABS", nameof(loaded));
+        }
+
+        AbsSettings binary = abs.Settings.Binary ? abs.Settings : abs.Settings.AsBinary();
+        return loaded with { Model = abs.WithSettings(binary), Sidecar = loaded.Sidecar with { Abs = binary } };
+    }
+
+    /// <summary>Reads a model written by <see cref="Pack(string, string)"/>, whose sidecar is already loaded.</summary>
     /// <exception cref="InvalidInputException">The file is damaged or a tensor is missing or mis-shaped.</exception>
     internal static LoadedModel LoadPacked(string weightsPath, ModelSidecar sidecar)
     {

@@ -89,7 +89,7 @@ public static class ModelCheckpoint
     /// <summary>
     /// Loads weights and sidecar; the architecture comes from the sidecar. A folder, or a
     /// <c>.json</c> sidecar, is an ABS model (<see cref="AbsCheckpoint"/>), and so is a weights
-    /// file whose sidecar says <c>abs</c> (<see cref="AbsCheckpoint.Pack"/>).
+    /// file whose sidecar says <c>abs</c> (<see cref="AbsCheckpoint.Pack(string, string)"/>).
     /// </summary>
     /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor.</exception>
     public static LoadedModel Load(string weightsPath)
