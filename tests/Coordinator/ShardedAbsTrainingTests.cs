@@ -156,9 +156,12 @@ public sealed class ShardedAbsTrainingTests
         Assert.Contains(warnings, w => w.StartsWith("VAE job ", StringComparison.Ordinal) && w.Contains("sending it again", StringComparison.Ordinal));
     }
 
-    /// <summary>The four lies told once per job, in this order.</summary>
+    /// <summary>The five lies told once per job, in this order.</summary>
     private static readonly IReadOnlyList<Func<VaeTrainingResultMessage, VaeTrainingResultMessage>> s_lies =
     [
+        // Well-formed weights that draw every image white, sent with the honest losses.
+        honest => WithState(honest, state => state["decoder.9.bias"].Span[0] = 20f),
+
         // A NaN in the weights.
         honest => WithState(honest, state => state["mu.weight"].Span[0] = float.NaN),
 

@@ -44,13 +44,14 @@ public sealed class ShardedAbsTraining(ICoordinatorTransport transport, string r
     {
         ArgumentNullException.ThrowIfNull(config);
         JobMessage[] jobs = Jobs(runId, config, train, start);
+        Tensor[] samples = [.. Enumerable.Range(0, AbsModel.Classes).Select(c => Sample(AbsTrainer.OfClass(train, c)))];
         var sharding = new ShardedJobs(transport, runId, JobKind, log) { ResendAfter = ResendAfter };
         try
         {
             return await sharding.RunAsync(
                 jobs,
                 m => m.BodyCase == WorkerMessage.BodyOneofCase.VaeTraining ? new ShardReply(m.VaeTraining.RunId, m.VaeTraining.JobId, m.VaeTraining.WorkerId) : null,
-                (digit, m) => VaeResultCheck.Check(m.VaeTraining, digit, config.Epochs),
+                (digit, m) => VaeResultCheck.Check(m.VaeTraining, digit, config.Epochs, samples[digit]),
                 accepted,
                 cancel).ConfigureAwait(false);
         }
@@ -58,6 +59,16 @@ public sealed class ShardedAbsTraining(ICoordinatorTransport transport, string r
         {
             Refused += sharding.Refused;
         }
+    }
+
+    /// <summary>Images a returned VAE is measured on: the class's first ones, at most this many.</summary>
+    private const int SampleSize = 128;
+
+    /// <summary>The first <see cref="SampleSize"/> images of one class, <c>[M,1,28,28]</c>.</summary>
+    private static Tensor Sample(ImageDataset images)
+    {
+        int m = Math.Min(SampleSize, images.Count);
+        return Tensor.FromArray(images.Images.AsSpan(0, m * ClassVae.ImageSize).ToArray(), m, 1, 28, 28);
     }
 
     /// <summary>The ten jobs: job c trains class c on the images of class c.</summary>
