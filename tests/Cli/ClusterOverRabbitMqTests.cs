@@ -202,6 +202,31 @@ public sealed class ClusterOverRabbitMqTests(TargetModelFixture target, RabbitMq
         Assert.DoesNotContain("refused", output, StringComparison.Ordinal);
     }
 
+    [RabbitMqFact]
+    public void A_search_against_abs_runs_on_a_worker_process_that_fetches_the_packed_model()
+    {
+        RabbitMqBroker broker = Broker();
+        string prefix = $"t{Guid.NewGuid():N}.";
+        string folder = _scratch.File("abs");
+        for (int c = 0; c < AbsModel.Classes; c++)
+        {
+            AbsCheckpoint.SaveVae(folder, c, new ClassVae(seed: c), epochs: 1);
+        }
+
+        AbsCheckpoint.SaveSidecars(folder, new AbsTrainingConfig { Epochs = 1 }, new AbsSettings { Samples = 100, Steps = 2 });
+        string config = RunTestSupport.WriteConfig(_scratch, "abs-search.json", "cppn", folder, generations: 3, seed: 52, initialPopulation: 20, batchSize: 40);
+        StartWorker(broker, prefix, "w1");
+
+        (int exit, string output, string err) = RunTestSupport.Fooling("coordinator", config, "--broker", broker.Uri.ToString(), "--prefix", prefix, "--listen", "127.0.0.1:0", "--runs", _scratch.File("runs"));
+
+        Assert.True(exit == 0, $"{err}\n{output}\n{WorkerOutput()}");
+        string run = RunTestSupport.SingleRunFolder(_scratch.File("runs"));
+        Assert.Equal(4, RunTestSupport.Snapshot(run).Generation);
+        Assert.IsType<AbsModel>(ModelCheckpoint.Load(Path.Combine(run, "model.safetensors")).Model);
+        Assert.DoesNotContain("refused a result", File.ReadAllText(Path.Combine(run, "log.txt")));
+        Assert.Contains("fetched model", WorkerOutput("w1"));
+    }
+
     private RabbitMqBroker Broker() => broker;
 
     private Process StartWorker(RabbitMqBroker server, string prefix, string id) =>
