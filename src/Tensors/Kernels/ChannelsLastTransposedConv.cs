@@ -20,8 +20,8 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <para>
 /// The forward's vectors run along the output channels when there are at least 8 (each input
 /// pixel's A values go through the weights into K output rows of K·B contiguous values, held
-/// in registers), and along the input channels otherwise (each output value gathers the
-/// products that reach it). The input gradient's run along the input channels: for each
+/// in registers); with fewer, each input pixel's products with all K·K·B taps are computed as one
+/// vector and then added into the output pixels the kernel covers. The input gradient's run along the input channels: for each
 /// kernel row, K·B contiguous output gradients go through the weights into an input pixel's A
 /// values, held in registers.
 /// Vector512, else Vector256, else scalar, with scalar tails.
@@ -29,9 +29,12 @@ namespace FoolingCluster.Tensors.Kernels;
 /// </remarks>
 public sealed class ChannelsLastTransposedConv
 {
+    // Each weight layout starts at a 64-byte boundary of a pinned array (at the index after
+    // its name), so that no vector load of a weight row straddles two cache lines.
     private readonly float[] _overOut; // [A,K,K,B]
     private readonly float[] _overIn;  // [B,K,K,A]
     private readonly float[] _rowsIn;  // [K,K,B,A]
+    private readonly int _overOutAt, _overInAt, _rowsInAt;
     private readonly float[] _bias;    // [B]
 
     /// <summary>Repacks the weights.</summary>
@@ -62,9 +65,9 @@ public sealed class ChannelsLastTransposedConv
         OutChannels = outChannels;
         Kernel = kernel;
         Stride = stride;
-        _overOut = new float[weight.Length];
-        _overIn = new float[weight.Length];
-        _rowsIn = new float[weight.Length];
+        _overOut = Aligned(weight.Length, out _overOutAt);
+        _overIn = Aligned(weight.Length, out _overInAt);
+        _rowsIn = Aligned(weight.Length, out _rowsInAt);
         for (int a = 0; a < inChannels; a++)
         {
             for (int b = 0; b < outChannels; b++)
@@ -72,9 +75,9 @@ public sealed class ChannelsLastTransposedConv
                 for (int k = 0; k < kk; k++)
                 {
                     float v = weight[(((a * outChannels) + b) * kk) + k];
-                    _overOut[(((a * kk) + k) * outChannels) + b] = v;
-                    _overIn[(((b * kk) + k) * inChannels) + a] = v;
-                    _rowsIn[(((k * outChannels) + b) * inChannels) + a] = v;
+                    _overOut[_overOutAt + (((a * kk) + k) * outChannels) + b] = v;
+                    _overIn[_overInAt + (((b * kk) + k) * inChannels) + a] = v;
+                    _rowsIn[_rowsInAt + (((k * outChannels) + b) * inChannels) + a] = v;
                 }
             }
         }
@@ -116,7 +119,7 @@ public sealed class ChannelsLastTransposedConv
                 _bias.CopyTo(y.Slice(p * b, b));
             }
 
-            ref float wr = ref _overOut[0];
+            ref float wr = ref _overOut[_overOutAt];
             for (int n = 0; n < batch; n++)
             {
                 for (int i = 0; i < inSide; i++)
@@ -138,54 +141,30 @@ public sealed class ChannelsLastTransposedConv
             return;
         }
 
-        // Few output channels: each output value gathers the products of the input pixels that
-        // reach it (input row i reaches output row oy through kernel row ky = oy − s·i), with the
-        // vector along the input channels.
-        ref float wt = ref _overIn[0];
+        // Few output channels: each input pixel's products with every tap of the kernel,
+        // Σₐ x[a]·w[a,ky,kx,b], are one matrix-vector product of K·K·B values, which are then
+        // added into the K×K output pixels the kernel covers.
+        int taps = k * k * b;
+        Span<float> t = taps <= 1024 ? stackalloc float[taps] : new float[taps];
+        ref float tr = ref MemoryMarshal.GetReference(t);
+        ref float wo = ref _overOut[_overOutAt];
+        for (int p = 0; p < batch * outSide * outSide; p++)
+        {
+            _bias.CopyTo(y.Slice(p * b, b));
+        }
+
         for (int n = 0; n < batch; n++)
         {
-            for (int oy = 0; oy < outSide; oy++)
+            for (int i = 0; i < inSide; i++)
             {
-                for (int ox = 0; ox < outSide; ox++)
+                for (int j = 0; j < inSide; j++)
                 {
-                    int yBase = (((n * outSide) + oy) * outSide + ox) * b;
-                    for (int c = 0; c < b; c++)
+                    t.Clear();
+                    AddProducts(ref wo, taps, ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a), a, ref tr, taps);
+                    for (int ky = 0; ky < k; ky++)
                     {
-                        Vector512<float> acc = Vector512<float>.Zero;
-                        float sum = _bias[c];
-                        for (int ky = oy % s, i = oy / s; ky < k && i >= 0; ky += s, i--)
-                        {
-                            if (i >= inSide)
-                            {
-                                continue;
-                            }
-
-                            for (int kx = ox % s, j = ox / s; kx < k && j >= 0; kx += s, j--)
-                            {
-                                if (j >= inSide)
-                                {
-                                    continue;
-                                }
-
-                                ref float xp = ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a);
-                                ref float wp = ref Unsafe.Add(ref wt, (((c * k) + ky) * k + kx) * a);
-                                int q = 0;
-                                if (Vector512.IsHardwareAccelerated)
-                                {
-                                    for (; q <= a - 16; q += 16)
-                                    {
-                                        acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref xp, (nuint)q), Vector512.LoadUnsafe(ref wp, (nuint)q), acc);
-                                    }
-                                }
-
-                                for (; q < a; q++)
-                                {
-                                    sum += Unsafe.Add(ref xp, q) * Unsafe.Add(ref wp, q);
-                                }
-                            }
-                        }
-
-                        Unsafe.Add(ref yr, yBase + c) = sum + (Vector512.IsHardwareAccelerated ? Vector512.Sum(acc) : 0f);
+                        int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
+                        Add(ref Unsafe.Add(ref tr, ky * k * b), ref Unsafe.Add(ref yr, yBase), k * b);
                     }
                 }
             }
@@ -207,7 +186,7 @@ public sealed class ChannelsLastTransposedConv
         // gx[n,i,j,:] = Σ_ky Σ_(kx,b) gy[n, s·i+ky, s·j+kx, b] · w[:,b,ky,kx]: for each kernel row,
         // the K·B output gradients are contiguous and so are their weight rows of A.
         gx.Clear();
-        ref float wr = ref _rowsIn[0];
+        ref float wr = ref _rowsIn[_rowsInAt];
         for (int n = 0; n < batch; n++)
         {
             for (int i = 0; i < inSide; i++)
@@ -329,6 +308,43 @@ public sealed class ChannelsLastTransposedConv
         {
             Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
         }
+    }
+
+    /// <summary><c>y[0..n) += x[0..n)</c>, for the short rows of the few-output-channel forward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref float x, ref float y, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref x, (nuint)i) + Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - 4; i += 4)
+            {
+                (Vector128.LoadUnsafe(ref x, (nuint)i) + Vector128.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref y, i) += Unsafe.Add(ref x, i);
+        }
+    }
+
+    /// <summary>A pinned array with <paramref name="length"/> values from index <paramref name="start"/>, which is 64-byte aligned.</summary>
+    private static float[] Aligned(int length, out int start)
+    {
+        const int Floats = 64 / sizeof(float);
+        float[] array = GC.AllocateArray<float>(length + Floats - 1, pinned: true);
+        nint address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+        start = (int)((64 - (address & 63)) & 63) / sizeof(float);
+        return array;
     }
 
     private static void Check(string name, int actual, int expected)
