@@ -37,6 +37,9 @@ public sealed class ChannelsLastTransposedConv
     private readonly int _overOutAt, _overInAt, _rowsInAt;
     private readonly float[] _bias;    // [B]
 
+    // Input pixels whose gradients are computed together.
+    private const int Block = 4;
+
     /// <summary>Repacks the weights.</summary>
     /// <param name="weight">PyTorch layout <c>[A,B,K,K]</c>.</param>
     /// <param name="bias"><c>[B]</c>, or empty for none.</param>
@@ -185,8 +188,45 @@ public sealed class ChannelsLastTransposedConv
         ref float gxr = ref MemoryMarshal.GetReference(gx);
         // gx[n,i,j,:] = Σ_ky Σ_(kx,b) gy[n, s·i+ky, s·j+kx, b] · w[:,b,ky,kx]: for each kernel row,
         // the K·B output gradients are contiguous and so are their weight rows of A.
-        gx.Clear();
         ref float wr = ref _rowsIn[_rowsInAt];
+        int pixels = batch * inSide * inSide;
+        bool wide = Vector512.IsHardwareAccelerated && (a == 16 || a == 32);
+        if (pixels >= Block && (wide || (Vector256.IsHardwareAccelerated && a == 8)))
+        {
+            // Block input pixels at a time share each weight row: one load of it serves Block
+            // multiply-adds. Every pixel's A values stay in registers over all K·K·B terms and are
+            // stored once. The last block is moved back to end at the last pixel, recomputing a
+            // few; they are overwritten with the same values.
+            Span<int> at = stackalloc int[Block];
+            for (int p = 0; p < pixels; p += Block)
+            {
+                int first = Math.Min(p, pixels - Block);
+                for (int r = 0; r < Block; r++)
+                {
+                    int q = first + r, n = q / (inSide * inSide), i = q / inSide % inSide, j = q % inSide;
+                    at[r] = ((((n * outSide) + (s * i)) * outSide) + (s * j)) * b;
+                }
+
+                ref float g = ref MemoryMarshal.GetReference(gy);
+                ref float x = ref Unsafe.Add(ref gxr, first * a);
+                if (a == 16 && wide)
+                {
+                    GatherRows16(ref wr, ref g, at, k, k * b, outSide * b, ref x);
+                }
+                else if (a == 32)
+                {
+                    GatherRows32(ref wr, ref g, at, k, k * b, outSide * b, ref x);
+                }
+                else
+                {
+                    GatherRows8(ref wr, ref g, at, k, k * b, outSide * b, ref x);
+                }
+            }
+
+            return;
+        }
+
+        gx.Clear();
         for (int n = 0; n < batch; n++)
         {
             for (int i = 0; i < inSide; i++)
@@ -308,6 +348,104 @@ public sealed class ChannelsLastTransposedConv
         {
             Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
         }
+    }
+
+    /// <summary>
+    /// The input gradient of <see cref="Block"/> pixels with 16 input channels:
+    /// <c>x[r, 0..16) = Σ_(ky, l) g[at[r] + ky·rowStride + l] · w[(ky·rowLength + l)·16 .. +16)</c>
+    /// for l in [0, rowLength), one Vector512 per pixel.
+    /// </summary>
+    private static void GatherRows16(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0;
+        for (int ky = 0; ky < k; ky++)
+        {
+            ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 16);
+            ref float g0 = ref Unsafe.Add(ref g, at[0] + (ky * rowStride));
+            ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
+            ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
+            ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            for (int l = 0; l < rowLength; l++)
+            {
+                Vector512<float> wl = Vector512.LoadUnsafe(ref wk, (nuint)(l * 16));
+                x0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g0, l)), wl, x0);
+                x1 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g1, l)), wl, x1);
+                x2 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g2, l)), wl, x2);
+                x3 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g3, l)), wl, x3);
+            }
+        }
+
+        x0.StoreUnsafe(ref x);
+        x1.StoreUnsafe(ref x, 16);
+        x2.StoreUnsafe(ref x, 32);
+        x3.StoreUnsafe(ref x, 48);
+    }
+
+    /// <summary>As <see cref="GatherRows16"/> with 32 input channels, two Vector512 per pixel.</summary>
+    private static void GatherRows32(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+        for (int ky = 0; ky < k; ky++)
+        {
+            ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 32);
+            ref float g0 = ref Unsafe.Add(ref g, at[0] + (ky * rowStride));
+            ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
+            ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
+            ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            for (int l = 0; l < rowLength; l++)
+            {
+                Vector512<float> lo = Vector512.LoadUnsafe(ref wk, (nuint)(l * 32));
+                Vector512<float> hi = Vector512.LoadUnsafe(ref wk, (nuint)((l * 32) + 16));
+                Vector512<float> v0 = Vector512.Create(Unsafe.Add(ref g0, l));
+                Vector512<float> v1 = Vector512.Create(Unsafe.Add(ref g1, l));
+                Vector512<float> v2 = Vector512.Create(Unsafe.Add(ref g2, l));
+                Vector512<float> v3 = Vector512.Create(Unsafe.Add(ref g3, l));
+                x0 = Vector512.MultiplyAddEstimate(v0, lo, x0);
+                x1 = Vector512.MultiplyAddEstimate(v0, hi, x1);
+                x2 = Vector512.MultiplyAddEstimate(v1, lo, x2);
+                x3 = Vector512.MultiplyAddEstimate(v1, hi, x3);
+                x4 = Vector512.MultiplyAddEstimate(v2, lo, x4);
+                x5 = Vector512.MultiplyAddEstimate(v2, hi, x5);
+                x6 = Vector512.MultiplyAddEstimate(v3, lo, x6);
+                x7 = Vector512.MultiplyAddEstimate(v3, hi, x7);
+            }
+        }
+
+        x0.StoreUnsafe(ref x);
+        x1.StoreUnsafe(ref x, 16);
+        x2.StoreUnsafe(ref x, 32);
+        x3.StoreUnsafe(ref x, 48);
+        x4.StoreUnsafe(ref x, 64);
+        x5.StoreUnsafe(ref x, 80);
+        x6.StoreUnsafe(ref x, 96);
+        x7.StoreUnsafe(ref x, 112);
+    }
+
+    /// <summary>As <see cref="GatherRows16"/> with 8 input channels, one Vector256 per pixel.</summary>
+    private static void GatherRows8(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        Vector256<float> x0 = Vector256<float>.Zero, x1 = x0, x2 = x0, x3 = x0;
+        for (int ky = 0; ky < k; ky++)
+        {
+            ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 8);
+            ref float g0 = ref Unsafe.Add(ref g, at[0] + (ky * rowStride));
+            ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
+            ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
+            ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            for (int l = 0; l < rowLength; l++)
+            {
+                Vector256<float> wl = Vector256.LoadUnsafe(ref wk, (nuint)(l * 8));
+                x0 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g0, l)), wl, x0);
+                x1 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g1, l)), wl, x1);
+                x2 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g2, l)), wl, x2);
+                x3 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g3, l)), wl, x3);
+            }
+        }
+
+        x0.StoreUnsafe(ref x);
+        x1.StoreUnsafe(ref x, 8);
+        x2.StoreUnsafe(ref x, 16);
+        x3.StoreUnsafe(ref x, 24);
     }
 
     /// <summary><c>y[0..n) += x[0..n)</c>, for the short rows of the few-output-channel forward.</summary>
