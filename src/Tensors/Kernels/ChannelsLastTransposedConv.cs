@@ -117,27 +117,43 @@ public sealed class ChannelsLastTransposedConv
         ref float yr = ref MemoryMarshal.GetReference(y);
         if (b >= 8)
         {
-            for (int p = 0; p < batch * outSide * outSide; p++)
+            for (int o = 0; o < batch * outSide * outSide; o++)
             {
-                _bias.CopyTo(y.Slice(p * b, b));
+                _bias.CopyTo(y.Slice(o * b, b));
             }
 
+            // The K output pixels of a kernel row are contiguous (K·B values), as are each input
+            // channel's weights for them, K·K·B apart.
             ref float wr = ref _overOut[_overOutAt];
-            for (int n = 0; n < batch; n++)
+            int pixels = batch * inSide * inSide, p = 0;
+            if (Vector512.IsHardwareAccelerated)
             {
-                for (int i = 0; i < inSide; i++)
+                // Block input pixels at a time (their A values are contiguous) share each weight
+                // load; their sums are added into the output one after another, so pixels whose
+                // kernels overlap are still added correctly.
+                Span<int> at = stackalloc int[Block];
+                for (; p <= pixels - Block; p += Block)
                 {
-                    for (int j = 0; j < inSide; j++)
+                    for (int r = 0; r < Block; r++)
                     {
-                        int xBase = (((n * inSide) + i) * inSide + j) * a;
-                        for (int ky = 0; ky < k; ky++)
-                        {
-                            // The K output pixels of a kernel row are contiguous (K·B values), as
-                            // are each input channel's weights for them, K·K·B apart.
-                            int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
-                            AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, xBase), a, ref Unsafe.Add(ref yr, yBase), k * b);
-                        }
+                        int q = p + r, n = q / (inSide * inSide), i = q / inSide % inSide, j = q % inSide;
+                        at[r] = ((((n * outSide) + (s * i)) * outSide) + (s * j)) * b;
                     }
+
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        AddProductsBlock(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, ky * outSide * b), at, k * b);
+                    }
+                }
+            }
+
+            for (; p < pixels; p++)
+            {
+                int n = p / (inSide * inSide), i = p / inSide % inSide, j = p % inSide;
+                for (int ky = 0; ky < k; ky++)
+                {
+                    int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
+                    AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, yBase), k * b);
                 }
             }
 
@@ -319,6 +335,87 @@ public sealed class ChannelsLastTransposedConv
 
             Unsafe.Add(ref y, i) = sum;
         }
+    }
+
+    /// <summary>
+    /// <see cref="AddProducts"/> for <see cref="Block"/> vectors x at once (<paramref name="count"/>
+    /// values each, one after another), the r-th added into <c>y[at[r] ..)</c>; each vector of
+    /// weights is loaded once for all of them. Vector512 only.
+    /// </summary>
+    private static void AddProductsBlock(ref float w, int stride, ref float x, int count, ref float y, ReadOnlySpan<int> at, int n)
+    {
+        ref float x0 = ref x;
+        ref float x1 = ref Unsafe.Add(ref x, count);
+        ref float x2 = ref Unsafe.Add(ref x, 2 * count);
+        ref float x3 = ref Unsafe.Add(ref x, 3 * count);
+        int i = 0;
+        for (; i <= n - 32; i += 32)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+            for (int c = 0; c < count; c++)
+            {
+                ref float wc = ref Unsafe.Add(ref w, (c * stride) + i);
+                Vector512<float> lo = Vector512.LoadUnsafe(ref wc);
+                Vector512<float> hi = Vector512.LoadUnsafe(ref wc, 16);
+                Vector512<float> v0 = Vector512.Create(Unsafe.Add(ref x0, c));
+                Vector512<float> v1 = Vector512.Create(Unsafe.Add(ref x1, c));
+                Vector512<float> v2 = Vector512.Create(Unsafe.Add(ref x2, c));
+                Vector512<float> v3 = Vector512.Create(Unsafe.Add(ref x3, c));
+                a0 = Vector512.MultiplyAddEstimate(v0, lo, a0);
+                a1 = Vector512.MultiplyAddEstimate(v0, hi, a1);
+                b0 = Vector512.MultiplyAddEstimate(v1, lo, b0);
+                b1 = Vector512.MultiplyAddEstimate(v1, hi, b1);
+                c0 = Vector512.MultiplyAddEstimate(v2, lo, c0);
+                c1 = Vector512.MultiplyAddEstimate(v2, hi, c1);
+                d0 = Vector512.MultiplyAddEstimate(v3, lo, d0);
+                d1 = Vector512.MultiplyAddEstimate(v3, hi, d1);
+            }
+
+            AddTo(ref Unsafe.Add(ref y, at[0] + i), a0, a1);
+            AddTo(ref Unsafe.Add(ref y, at[1] + i), b0, b1);
+            AddTo(ref Unsafe.Add(ref y, at[2] + i), c0, c1);
+            AddTo(ref Unsafe.Add(ref y, at[3] + i), d0, d1);
+        }
+
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, b0 = a0, c0 = a0, d0 = a0;
+            for (int c = 0; c < count; c++)
+            {
+                Vector512<float> wc = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, (c * stride) + i));
+                a0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x0, c)), wc, a0);
+                b0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x1, c)), wc, b0);
+                c0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x2, c)), wc, c0);
+                d0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x3, c)), wc, d0);
+            }
+
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[0] + i)) + a0).StoreUnsafe(ref y, (nuint)(at[0] + i));
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[1] + i)) + b0).StoreUnsafe(ref y, (nuint)(at[1] + i));
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[2] + i)) + c0).StoreUnsafe(ref y, (nuint)(at[2] + i));
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[3] + i)) + d0).StoreUnsafe(ref y, (nuint)(at[3] + i));
+        }
+
+        for (; i < n; i++)
+        {
+            for (int r = 0; r < Block; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref x, r * count);
+                float sum = 0f;
+                for (int c = 0; c < count; c++)
+                {
+                    sum += Unsafe.Add(ref xr, c) * Unsafe.Add(ref w, (c * stride) + i);
+                }
+
+                Unsafe.Add(ref y, at[r] + i) += sum;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo(ref float y, Vector512<float> lo, Vector512<float> hi)
+    {
+        (Vector512.LoadUnsafe(ref y) + lo).StoreUnsafe(ref y);
+        (Vector512.LoadUnsafe(ref y, 16) + hi).StoreUnsafe(ref y, 16);
     }
 
     /// <summary><c>y[0..n) += alpha · x[0..n)</c>.</summary>
