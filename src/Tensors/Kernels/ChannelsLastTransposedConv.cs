@@ -113,6 +113,7 @@ public sealed class ChannelsLastTransposedConv
         int a = InChannels, b = OutChannels, k = Kernel, s = Stride, outSide = OutSide(inSide);
         Check("x", x.Length, batch * inSide * inSide * a);
         Check("y", y.Length, batch * outSide * outSide * b);
+        int pixels = batch * inSide * inSide;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         if (b >= 8)
@@ -125,19 +126,19 @@ public sealed class ChannelsLastTransposedConv
             // The K output pixels of a kernel row are contiguous (K·B values), as are each input
             // channel's weights for them, K·K·B apart.
             ref float wr = ref _overOut[_overOutAt];
-            int pixels = batch * inSide * inSide, p = 0;
+            int p = 0;
             if (Vector512.IsHardwareAccelerated)
             {
                 // Block input pixels at a time (their A values are contiguous) share each weight
                 // load; their sums are added into the output one after another, so pixels whose
                 // kernels overlap are still added correctly.
                 Span<int> at = stackalloc int[Block];
+                var corners = new Corners(0, inSide, outSide, s, b);
                 for (; p <= pixels - Block; p += Block)
                 {
                     for (int r = 0; r < Block; r++)
                     {
-                        int q = p + r, n = q / (inSide * inSide), i = q / inSide % inSide, j = q % inSide;
-                        at[r] = ((((n * outSide) + (s * i)) * outSide) + (s * j)) * b;
+                        at[r] = corners.Next();
                     }
 
                     for (int ky = 0; ky < k; ky++)
@@ -147,12 +148,13 @@ public sealed class ChannelsLastTransposedConv
                 }
             }
 
+            var tail = new Corners(p, inSide, outSide, s, b);
             for (; p < pixels; p++)
             {
-                int n = p / (inSide * inSide), i = p / inSide % inSide, j = p % inSide;
+                int corner = tail.Next();
                 for (int ky = 0; ky < k; ky++)
                 {
-                    int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
+                    int yBase = corner + (ky * outSide * b);
                     AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, yBase), k * b);
                 }
             }
@@ -164,27 +166,42 @@ public sealed class ChannelsLastTransposedConv
         // Σₐ x[a]·w[a,ky,kx,b], are one matrix-vector product of K·K·B values, which are then
         // added into the K×K output pixels the kernel covers.
         int taps = k * k * b;
-        Span<float> t = taps <= 1024 ? stackalloc float[taps] : new float[taps];
+        Span<float> t = taps * Block <= 1024 ? stackalloc float[taps * Block] : new float[taps * Block];
         ref float tr = ref MemoryMarshal.GetReference(t);
         ref float wo = ref _overOut[_overOutAt];
-        for (int p = 0; p < batch * outSide * outSide; p++)
+        for (int o = 0; o < batch * outSide * outSide; o++)
         {
-            _bias.CopyTo(y.Slice(p * b, b));
+            _bias.CopyTo(y.Slice(o * b, b));
         }
 
-        for (int n = 0; n < batch; n++)
+        Span<int> starts = stackalloc int[Block];
+        for (int r = 0; r < Block; r++)
         {
-            for (int i = 0; i < inSide; i++)
+            starts[r] = r * taps;
+        }
+
+        var walk = new Corners(0, inSide, outSide, s, b);
+        for (int p = 0; p < pixels;)
+        {
+            // Block pixels at a time share the weight loads where Vector512 allows.
+            int m = Vector512.IsHardwareAccelerated && p <= pixels - Block ? Block : 1;
+            t.Clear();
+            if (m == Block)
             {
-                for (int j = 0; j < inSide; j++)
+                AddProductsBlock(ref wo, taps, ref Unsafe.Add(ref xr, p * a), a, ref tr, starts, taps);
+            }
+            else
+            {
+                AddProducts(ref wo, taps, ref Unsafe.Add(ref xr, p * a), a, ref tr, taps);
+            }
+
+            for (int r = 0; r < m; r++, p++)
+            {
+                int corner = walk.Next();
+                for (int ky = 0; ky < k; ky++)
                 {
-                    t.Clear();
-                    AddProducts(ref wo, taps, ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a), a, ref tr, taps);
-                    for (int ky = 0; ky < k; ky++)
-                    {
-                        int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
-                        Add(ref Unsafe.Add(ref tr, ky * k * b), ref Unsafe.Add(ref yr, yBase), k * b);
-                    }
+                    int yBase = corner + (ky * outSide * b);
+                    Add(ref Unsafe.Add(ref tr, (r * taps) + (ky * k * b)), ref Unsafe.Add(ref yr, yBase), k * b);
                 }
             }
         }
@@ -214,13 +231,18 @@ public sealed class ChannelsLastTransposedConv
             // stored once. The last block is moved back to end at the last pixel, recomputing a
             // few; they are overwritten with the same values.
             Span<int> at = stackalloc int[Block];
+            var corners = new Corners(0, inSide, outSide, s, b);
             for (int p = 0; p < pixels; p += Block)
             {
                 int first = Math.Min(p, pixels - Block);
+                if (first < p)
+                {
+                    corners = new Corners(first, inSide, outSide, s, b);
+                }
+
                 for (int r = 0; r < Block; r++)
                 {
-                    int q = first + r, n = q / (inSide * inSide), i = q / inSide % inSide, j = q % inSide;
-                    at[r] = ((((n * outSide) + (s * i)) * outSide) + (s * j)) * b;
+                    at[r] = corners.Next();
                 }
 
                 ref float g = ref MemoryMarshal.GetReference(gy);
@@ -580,6 +602,51 @@ public sealed class ChannelsLastTransposedConv
         nint address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
         start = (int)((64 - (address & 63)) & 63) / sizeof(float);
         return array;
+    }
+
+    /// <summary>
+    /// Walks the input pixels in order from a given one, giving for each the offset of the first
+    /// output value its kernel reaches, <c>(n, s·i, s·j, 0)</c> in <c>[N,OH,OH,B]</c>, without
+    /// dividing per pixel.
+    /// </summary>
+    private struct Corners
+    {
+        private readonly int _inSide, _colStep, _rowStep, _imageStep;
+        private int _j, _i, _col, _row, _image;
+
+        public Corners(int pixel, int inSide, int outSide, int stride, int outChannels)
+        {
+            _inSide = inSide;
+            _colStep = stride * outChannels;
+            _rowStep = stride * outSide * outChannels;
+            _imageStep = outSide * outSide * outChannels;
+            _j = pixel % inSide;
+            _i = pixel / inSide % inSide;
+            _image = pixel / (inSide * inSide) * _imageStep;
+            _col = _j * _colStep;
+            _row = _i * _rowStep;
+        }
+
+        public int Next()
+        {
+            int at = _image + _row + _col;
+            if (++_j < _inSide)
+            {
+                _col += _colStep;
+            }
+            else if (++_i < _inSide)
+            {
+                _j = _col = 0;
+                _row += _rowStep;
+            }
+            else
+            {
+                _j = _col = _i = _row = 0;
+                _image += _imageStep;
+            }
+
+            return at;
+        }
     }
 
     private static void Check(string name, int actual, int expected)
