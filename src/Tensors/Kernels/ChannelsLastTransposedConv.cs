@@ -118,10 +118,7 @@ public sealed class ChannelsLastTransposedConv
         ref float yr = ref MemoryMarshal.GetReference(y);
         if (b >= 8)
         {
-            for (int o = 0; o < batch * outSide * outSide; o++)
-            {
-                _bias.CopyTo(y.Slice(o * b, b));
-            }
+            FillBias(y[..(batch * outSide * outSide * b)]);
 
             // The K output pixels of a kernel row are contiguous (K·B values), as are each input
             // channel's weights for them, K·K·B apart.
@@ -165,45 +162,73 @@ public sealed class ChannelsLastTransposedConv
         // Few output channels: each input pixel's products with every tap of the kernel,
         // Σₐ x[a]·w[a,ky,kx,b], are one matrix-vector product of K·K·B values, which are then
         // added into the K×K output pixels the kernel covers.
-        int taps = k * k * b;
-        Span<float> t = taps * Block <= 1024 ? stackalloc float[taps * Block] : new float[taps * Block];
+        int taps = k * k * b, rowTaps = inSide * taps;
+        Span<float> t = rowTaps <= 2048 ? stackalloc float[rowTaps] : new float[rowTaps];
         ref float tr = ref MemoryMarshal.GetReference(t);
         ref float wo = ref _overOut[_overOutAt];
-        for (int o = 0; o < batch * outSide * outSide; o++)
-        {
-            _bias.CopyTo(y.Slice(o * b, b));
-        }
+        FillBias(y[..(batch * outSide * outSide * b)]);
 
+        // Pixels of one input row less than this far apart reach the same output values.
+        int reach = (k + s - 1) / s;
         Span<int> starts = stackalloc int[Block];
-        for (int r = 0; r < Block; r++)
+        for (int n = 0; n < batch; n++)
         {
-            starts[r] = r * taps;
-        }
-
-        var walk = new Corners(0, inSide, outSide, s, b);
-        for (int p = 0; p < pixels;)
-        {
-            // Block pixels at a time share the weight loads where Vector512 allows.
-            int m = Vector512.IsHardwareAccelerated && p <= pixels - Block ? Block : 1;
-            t.Clear();
-            if (m == Block)
+            for (int i = 0; i < inSide; i++)
             {
-                AddProductsBlock(ref wo, taps, ref Unsafe.Add(ref xr, p * a), a, ref tr, starts, taps);
-            }
-            else
-            {
-                AddProducts(ref wo, taps, ref Unsafe.Add(ref xr, p * a), a, ref tr, taps);
-            }
-
-            for (int r = 0; r < m; r++, p++)
-            {
-                int corner = walk.Next();
-                for (int ky = 0; ky < k; ky++)
+                // The taps of a whole input row first, Block pixels at a time where Vector512
+                // lets them share the weight loads.
+                t.Clear();
+                ref float xRow = ref Unsafe.Add(ref xr, ((n * inSide) + i) * inSide * a);
+                int j = 0;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    int yBase = corner + (ky * outSide * b);
-                    Add(ref Unsafe.Add(ref tr, (r * taps) + (ky * k * b)), ref Unsafe.Add(ref yr, yBase), k * b);
+                    for (; j <= inSide - Block; j += Block)
+                    {
+                        for (int r = 0; r < Block; r++)
+                        {
+                            starts[r] = (j + r) * taps;
+                        }
+
+                        AddProductsBlock(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref tr, starts, taps);
+                    }
+                }
+
+                for (; j < inSide; j++)
+                {
+                    AddProducts(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref Unsafe.Add(ref tr, j * taps), taps);
+                }
+
+                // Then added into the output pixels reach apart in turn, so that no add reads
+                // output values the one before it has just stored, which would wait for that
+                // store to complete.
+                int corner = (((n * outSide) + (s * i)) * outSide) * b;
+                for (int phase = 0; phase < reach; phase++)
+                {
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        for (j = phase; j < inSide; j += reach)
+                        {
+                            Add(ref Unsafe.Add(ref tr, (j * taps) + (ky * k * b)), ref Unsafe.Add(ref yr, corner + (((ky * outSide) + (s * j)) * b)), k * b);
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /// <summary>Every output pixel of <paramref name="y"/> set to the bias, by copies of doubling length.</summary>
+    private void FillBias(Span<float> y)
+    {
+        if (_bias.Length == 1)
+        {
+            y.Fill(_bias[0]);
+            return;
+        }
+
+        _bias.CopyTo(y);
+        for (int done = _bias.Length; done < y.Length; done *= 2)
+        {
+            y[..Math.Min(done, y.Length - done)].CopyTo(y[done..]);
         }
     }
 
