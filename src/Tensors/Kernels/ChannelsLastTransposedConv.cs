@@ -249,23 +249,25 @@ public sealed class ChannelsLastTransposedConv
         ref float wr = ref _rowsIn[_rowsInAt];
         int pixels = batch * inSide * inSide;
         bool wide = Vector512.IsHardwareAccelerated && (a == 16 || a == 32);
-        if (pixels >= Block && (wide || (Vector256.IsHardwareAccelerated && a == 8)))
+        int block = a == 16 ? 2 * Block : Block;
+        if (pixels >= block && (wide || (Vector256.IsHardwareAccelerated && a == 8)))
         {
-            // Block input pixels at a time share each weight row: one load of it serves Block
-            // multiply-adds. Every pixel's A values stay in registers over all K·K·B terms and are
-            // stored once. The last block is moved back to end at the last pixel, recomputing a
-            // few; they are overwritten with the same values.
-            Span<int> at = stackalloc int[Block];
+            // A block of input pixels (eight with 16 channels, one register each; four otherwise)
+            // share each weight row: one load of it serves a multiply-add per pixel. Every pixel's
+            // A values stay in registers over all K·K·B terms and are stored once. The last block
+            // is moved back to end at the last pixel, recomputing a few; they are overwritten with
+            // the same values.
+            Span<int> at = stackalloc int[2 * Block];
             var corners = new Corners(0, inSide, outSide, s, b);
-            for (int p = 0; p < pixels; p += Block)
+            for (int p = 0; p < pixels; p += block)
             {
-                int first = Math.Min(p, pixels - Block);
+                int first = Math.Min(p, pixels - block);
                 if (first < p)
                 {
                     corners = new Corners(first, inSide, outSide, s, b);
                 }
 
-                for (int r = 0; r < Block; r++)
+                for (int r = 0; r < block; r++)
                 {
                     at[r] = corners.Next();
                 }
@@ -495,13 +497,13 @@ public sealed class ChannelsLastTransposedConv
     }
 
     /// <summary>
-    /// The input gradient of <see cref="Block"/> pixels with 16 input channels:
+    /// The input gradient of eight pixels with 16 input channels:
     /// <c>x[r, 0..16) = Σ_(ky, l) g[at[r] + ky·rowStride + l] · w[(ky·rowLength + l)·16 .. +16)</c>
     /// for l in [0, rowLength), one Vector512 per pixel.
     /// </summary>
     private static void GatherRows16(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
     {
-        Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0;
+        Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
         for (int ky = 0; ky < k; ky++)
         {
             ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 16);
@@ -509,6 +511,10 @@ public sealed class ChannelsLastTransposedConv
             ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
             ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
             ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            ref float g4 = ref Unsafe.Add(ref g, at[4] + (ky * rowStride));
+            ref float g5 = ref Unsafe.Add(ref g, at[5] + (ky * rowStride));
+            ref float g6 = ref Unsafe.Add(ref g, at[6] + (ky * rowStride));
+            ref float g7 = ref Unsafe.Add(ref g, at[7] + (ky * rowStride));
             for (int l = 0; l < rowLength; l++)
             {
                 Vector512<float> wl = Vector512.LoadUnsafe(ref wk, (nuint)(l * 16));
@@ -516,6 +522,10 @@ public sealed class ChannelsLastTransposedConv
                 x1 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g1, l)), wl, x1);
                 x2 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g2, l)), wl, x2);
                 x3 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g3, l)), wl, x3);
+                x4 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g4, l)), wl, x4);
+                x5 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g5, l)), wl, x5);
+                x6 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g6, l)), wl, x6);
+                x7 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g7, l)), wl, x7);
             }
         }
 
@@ -523,9 +533,13 @@ public sealed class ChannelsLastTransposedConv
         x1.StoreUnsafe(ref x, 16);
         x2.StoreUnsafe(ref x, 32);
         x3.StoreUnsafe(ref x, 48);
+        x4.StoreUnsafe(ref x, 64);
+        x5.StoreUnsafe(ref x, 80);
+        x6.StoreUnsafe(ref x, 96);
+        x7.StoreUnsafe(ref x, 112);
     }
 
-    /// <summary>As <see cref="GatherRows16"/> with 32 input channels, two Vector512 per pixel.</summary>
+    /// <summary>As <see cref="GatherRows16"/> for <see cref="Block"/> pixels with 32 input channels, two Vector512 per pixel.</summary>
     private static void GatherRows32(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
     {
         Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
@@ -565,7 +579,7 @@ public sealed class ChannelsLastTransposedConv
         x7.StoreUnsafe(ref x, 112);
     }
 
-    /// <summary>As <see cref="GatherRows16"/> with 8 input channels, one Vector256 per pixel.</summary>
+    /// <summary>As <see cref="GatherRows16"/> for <see cref="Block"/> pixels with 8 input channels, one Vector256 per pixel.</summary>
     private static void GatherRows8(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
     {
         Vector256<float> x0 = Vector256<float>.Zero, x1 = x0, x2 = x0, x3 = x0;
