@@ -18,12 +18,15 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <c>gx[n,i,j,a] = Σ_{ky,kx,b} gy[n, s·i+ky, s·j+kx, b] · w[a,b,ky,kx]</c>.
 /// </para>
 /// <para>
-/// The forward's vectors run along the output channels when there are at least 8 (each input
-/// pixel's A values go through the weights into K output rows of K·B contiguous values, held
-/// in registers); with fewer, each input pixel's products with all K·K·B taps are computed as one
-/// vector and then added into the output pixels the kernel covers. The input gradient's run along the input channels: for each
-/// kernel row, K·B contiguous output gradients go through the weights into an input pixel's A
-/// values, held in registers.
+/// The forward's vectors run along the output channels: with at least 8, each input pixel's A
+/// values go through the weights into K output rows of K·B contiguous values; with fewer, each
+/// input pixel's products with all K·K·B taps are computed as one vector, a whole input row at a
+/// time, and then added into the output pixels the kernel covers. The input gradient's run
+/// along the input channels: for each kernel row, K·B contiguous output gradients go through
+/// the weights into an input pixel's A values, held in registers over all kernel rows.
+/// Both are limited by loads rather than multiply-adds, so several input pixels are computed
+/// together, each weight vector loaded once for all of them (four pixels in the forward with
+/// Vector512; four or eight in the input gradient with 8, 16 or 32 input channels).
 /// Vector512, else Vector256, else scalar, with scalar tails.
 /// </para>
 /// </remarks>
