@@ -24,8 +24,8 @@ namespace FoolingCluster.Tensors.Kernels;
 /// time, and then added into the output pixels the kernel covers. The input gradient's run
 /// along the input channels: for each kernel row, K·B contiguous output gradients go through
 /// the weights into an input pixel's A values, held in registers over all kernel rows.
-/// Both are limited by loads rather than multiply-adds, so several input pixels are computed
-/// together, each weight vector loaded once for all of them (four pixels in the forward with
+/// One pixel at a time, every multiply-add would need its own weight load, so several input
+/// pixels are computed together, each weight vector loaded once for all of them (four pixels in the forward with
 /// Vector512; four or eight in the input gradient with 8, 16 or 32 input channels).
 /// Vector512, else Vector256, else scalar, with scalar tails.
 /// </para>
