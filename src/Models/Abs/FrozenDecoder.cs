@@ -23,6 +23,9 @@ internal sealed class FrozenDecoder
     // BatchNorm's default ε, which ClassVae uses.
     private const float BatchNormEps = 1e-5f;
 
+    // Values per slice of the element-wise passes: 16 KiB, well within the first-level cache.
+    private const int Slice = 4096;
+
     private readonly Layer[] _layers;
 
     /// <summary>Folds the decoder of <paramref name="vae"/> as its weights are now.</summary>
@@ -79,13 +82,10 @@ internal sealed class FrozenDecoder
             Span<float> post = workspace.Post[i].AsSpan(0, count * l.OutSize);
             if (i < _layers.Length - 1)
             {
-                // ELU as max(a, 0) + e^min(a, 0) − 1, vectorised; e^min(a, 0) is also its
-                // derivative, so that is what stays in Pre for the backward pass.
-                TensorPrimitives.Max(pre, 0f, post);
-                TensorPrimitives.Min(pre, 0f, pre);
-                TensorPrimitives.Exp(pre, pre);
-                TensorPrimitives.Add(post, pre, post);
-                TensorPrimitives.Add(post, -1f, post);
+                // ELU; e^min(a, 0) is also its derivative, so that is what stays in Pre for the
+                // backward pass. The exponential is Exponential's (relative error below 4e-7),
+                // which costs far less than TensorPrimitives.Exp's, a sixth of inference before.
+                Activation.EluWithDerivative(pre, post);
             }
             else
             {
@@ -121,7 +121,14 @@ internal sealed class FrozenDecoder
             l.Conv.BackwardData(g, count, l.InSide, gIn);
             if (i > 0)
             {
-                TensorPrimitives.Multiply(gIn, workspace.Pre[i - 1].AsSpan(0, gIn.Length), gIn);
+                // In slices: on a whole stage, TensorPrimitives would store around the cache
+                // (non-temporal stores, past 256 KiB), and the next layer reads it straight back.
+                ReadOnlySpan<float> derivative = workspace.Pre[i - 1].AsSpan(0, gIn.Length);
+                for (int at = 0; at < gIn.Length; at += Slice)
+                {
+                    int length = Math.Min(Slice, gIn.Length - at);
+                    TensorPrimitives.Multiply(gIn.Slice(at, length), derivative.Slice(at, length), gIn.Slice(at, length));
+                }
             }
 
             g = gIn;

@@ -64,6 +64,49 @@ public static class Activation
         }
     }
 
+    /// <summary>
+    /// ELU with α = 1 and its derivative in one pass: <c>y[i] = max(a[i], 0) + e^min(a[i], 0) − 1</c>,
+    /// and <paramref name="a"/> overwritten with <c>e^min(a[i], 0)</c>, which is the derivative
+    /// (1 where a &gt; 0). The exponential is <see cref="Exponential"/>'s, which is exactly 1 at 0,
+    /// so positive values pass through unchanged.
+    /// </summary>
+    public static void EluWithDerivative(Span<float> a, Span<float> y)
+    {
+        CheckLengths(a.Length, y.Length, y.Length);
+        int i = 0;
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                Vector512<float> v = Vector512.LoadUnsafe(ref ar, (nuint)i);
+                Vector512<float> e = Exponential.Exp512(Vector512.Min(v, Vector512<float>.Zero));
+                e.StoreUnsafe(ref ar, (nuint)i);
+                (Vector512.Max(v, Vector512<float>.Zero) + e - Vector512<float>.One).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                Vector256<float> v = Vector256.LoadUnsafe(ref ar, (nuint)i);
+                Vector256<float> e = Exponential.Exp256(Vector256.Min(v, Vector256<float>.Zero));
+                e.StoreUnsafe(ref ar, (nuint)i);
+                (Vector256.Max(v, Vector256<float>.Zero) + e - Vector256<float>.One).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            float v = Unsafe.Add(ref ar, i);
+            float e = Exponential.ExpScalar(MathF.Min(v, 0f));
+            Unsafe.Add(ref ar, i) = e;
+            Unsafe.Add(ref yr, i) = MathF.Max(v, 0f) + e - 1f;
+        }
+    }
+
     /// <summary><c>y[i] = x[i] &gt; 0 ? x[i] : other[i]</c> (NaN in x gives other[i]).</summary>
     private static void SelectPositive(ReadOnlySpan<float> x, ReadOnlySpan<float> other, Span<float> y)
     {

@@ -18,21 +18,30 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <c>gx[n,i,j,a] = Σ_{ky,kx,b} gy[n, s·i+ky, s·j+kx, b] · w[a,b,ky,kx]</c>.
 /// </para>
 /// <para>
-/// The forward's vectors run along the output channels when there are at least 8 (each input
-/// pixel's A values go through the weights into K output rows of K·B contiguous values, held
-/// in registers), and along the input channels otherwise (each output value gathers the
-/// products that reach it). The input gradient's run along the input channels: for each
-/// kernel row, K·B contiguous output gradients go through the weights into an input pixel's A
-/// values, held in registers.
+/// The forward's vectors run along the output channels: with at least 8, each input pixel's A
+/// values go through the weights into K output rows of K·B contiguous values; with fewer, each
+/// input pixel's products with all K·K·B taps are computed as one vector, a whole input row at a
+/// time, and then added into the output pixels the kernel covers. The input gradient's run
+/// along the input channels: for each kernel row, K·B contiguous output gradients go through
+/// the weights into an input pixel's A values, held in registers over all kernel rows.
+/// One pixel at a time, every multiply-add would need its own weight load, so several input
+/// pixels are computed together, each weight vector loaded once for all of them (four pixels in the forward with
+/// Vector512; four or eight in the input gradient with 8, 16 or 32 input channels).
 /// Vector512, else Vector256, else scalar, with scalar tails.
 /// </para>
 /// </remarks>
 public sealed class ChannelsLastTransposedConv
 {
+    // Each weight layout starts at a 64-byte boundary of a pinned array (at the index after
+    // its name), so that no vector load of a weight row straddles two cache lines.
     private readonly float[] _overOut; // [A,K,K,B]
     private readonly float[] _overIn;  // [B,K,K,A]
     private readonly float[] _rowsIn;  // [K,K,B,A]
+    private readonly int _overOutAt, _overInAt, _rowsInAt;
     private readonly float[] _bias;    // [B]
+
+    // Input pixels whose gradients are computed together.
+    private const int Block = 4;
 
     /// <summary>Repacks the weights.</summary>
     /// <param name="weight">PyTorch layout <c>[A,B,K,K]</c>.</param>
@@ -62,9 +71,9 @@ public sealed class ChannelsLastTransposedConv
         OutChannels = outChannels;
         Kernel = kernel;
         Stride = stride;
-        _overOut = new float[weight.Length];
-        _overIn = new float[weight.Length];
-        _rowsIn = new float[weight.Length];
+        _overOut = Aligned(weight.Length, out _overOutAt);
+        _overIn = Aligned(weight.Length, out _overInAt);
+        _rowsIn = Aligned(weight.Length, out _rowsInAt);
         for (int a = 0; a < inChannels; a++)
         {
             for (int b = 0; b < outChannels; b++)
@@ -72,9 +81,9 @@ public sealed class ChannelsLastTransposedConv
                 for (int k = 0; k < kk; k++)
                 {
                     float v = weight[(((a * outChannels) + b) * kk) + k];
-                    _overOut[(((a * kk) + k) * outChannels) + b] = v;
-                    _overIn[(((b * kk) + k) * inChannels) + a] = v;
-                    _rowsIn[(((k * outChannels) + b) * inChannels) + a] = v;
+                    _overOut[_overOutAt + (((a * kk) + k) * outChannels) + b] = v;
+                    _overIn[_overInAt + (((b * kk) + k) * inChannels) + a] = v;
+                    _rowsIn[_rowsInAt + (((k * outChannels) + b) * inChannels) + a] = v;
                 }
             }
         }
@@ -107,88 +116,122 @@ public sealed class ChannelsLastTransposedConv
         int a = InChannels, b = OutChannels, k = Kernel, s = Stride, outSide = OutSide(inSide);
         Check("x", x.Length, batch * inSide * inSide * a);
         Check("y", y.Length, batch * outSide * outSide * b);
+        int pixels = batch * inSide * inSide;
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         if (b >= 8)
         {
-            for (int p = 0; p < batch * outSide * outSide; p++)
+            FillBias(y[..(batch * outSide * outSide * b)]);
+
+            // The K output pixels of a kernel row are contiguous (K·B values), as are each input
+            // channel's weights for them, K·K·B apart.
+            ref float wr = ref _overOut[_overOutAt];
+            int p = 0;
+            if (Vector512.IsHardwareAccelerated)
             {
-                _bias.CopyTo(y.Slice(p * b, b));
+                // Block input pixels at a time (their A values are contiguous) share each weight
+                // load; their sums are added into the output one after another, so pixels whose
+                // kernels overlap are still added correctly.
+                Span<int> at = stackalloc int[Block];
+                var corners = new Corners(0, inSide, outSide, s, b);
+                for (; p <= pixels - Block; p += Block)
+                {
+                    for (int r = 0; r < Block; r++)
+                    {
+                        at[r] = corners.Next();
+                    }
+
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        AddProductsBlock(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, ky * outSide * b), at, k * b);
+                    }
+                }
             }
 
-            ref float wr = ref _overOut[0];
-            for (int n = 0; n < batch; n++)
+            var tail = new Corners(p, inSide, outSide, s, b);
+            for (; p < pixels; p++)
             {
-                for (int i = 0; i < inSide; i++)
+                int corner = tail.Next();
+                for (int ky = 0; ky < k; ky++)
                 {
-                    for (int j = 0; j < inSide; j++)
-                    {
-                        int xBase = (((n * inSide) + i) * inSide + j) * a;
-                        for (int ky = 0; ky < k; ky++)
-                        {
-                            // The K output pixels of a kernel row are contiguous (K·B values), as
-                            // are each input channel's weights for them, K·K·B apart.
-                            int yBase = ((((n * outSide) + (s * i) + ky) * outSide) + (s * j)) * b;
-                            AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, xBase), a, ref Unsafe.Add(ref yr, yBase), k * b);
-                        }
-                    }
+                    int yBase = corner + (ky * outSide * b);
+                    AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, yBase), k * b);
                 }
             }
 
             return;
         }
 
-        // Few output channels: each output value gathers the products of the input pixels that
-        // reach it (input row i reaches output row oy through kernel row ky = oy − s·i), with the
-        // vector along the input channels.
-        ref float wt = ref _overIn[0];
+        // Few output channels: each input pixel's products with every tap of the kernel,
+        // Σₐ x[a]·w[a,ky,kx,b], are one matrix-vector product of K·K·B values, which are then
+        // added into the K×K output pixels the kernel covers.
+        int taps = k * k * b, rowTaps = inSide * taps;
+        Span<float> t = rowTaps <= 2048 ? stackalloc float[rowTaps] : new float[rowTaps];
+        ref float tr = ref MemoryMarshal.GetReference(t);
+        ref float wo = ref _overOut[_overOutAt];
+        FillBias(y[..(batch * outSide * outSide * b)]);
+
+        // Pixels of one input row less than this far apart reach the same output values.
+        int reach = (k + s - 1) / s;
+        Span<int> starts = stackalloc int[Block];
         for (int n = 0; n < batch; n++)
         {
-            for (int oy = 0; oy < outSide; oy++)
+            for (int i = 0; i < inSide; i++)
             {
-                for (int ox = 0; ox < outSide; ox++)
+                // The taps of a whole input row first, Block pixels at a time where Vector512
+                // lets them share the weight loads.
+                t.Clear();
+                ref float xRow = ref Unsafe.Add(ref xr, ((n * inSide) + i) * inSide * a);
+                int j = 0;
+                if (Vector512.IsHardwareAccelerated)
                 {
-                    int yBase = (((n * outSide) + oy) * outSide + ox) * b;
-                    for (int c = 0; c < b; c++)
+                    for (; j <= inSide - Block; j += Block)
                     {
-                        Vector512<float> acc = Vector512<float>.Zero;
-                        float sum = _bias[c];
-                        for (int ky = oy % s, i = oy / s; ky < k && i >= 0; ky += s, i--)
+                        for (int r = 0; r < Block; r++)
                         {
-                            if (i >= inSide)
-                            {
-                                continue;
-                            }
-
-                            for (int kx = ox % s, j = ox / s; kx < k && j >= 0; kx += s, j--)
-                            {
-                                if (j >= inSide)
-                                {
-                                    continue;
-                                }
-
-                                ref float xp = ref Unsafe.Add(ref xr, (((n * inSide) + i) * inSide + j) * a);
-                                ref float wp = ref Unsafe.Add(ref wt, (((c * k) + ky) * k + kx) * a);
-                                int q = 0;
-                                if (Vector512.IsHardwareAccelerated)
-                                {
-                                    for (; q <= a - 16; q += 16)
-                                    {
-                                        acc = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref xp, (nuint)q), Vector512.LoadUnsafe(ref wp, (nuint)q), acc);
-                                    }
-                                }
-
-                                for (; q < a; q++)
-                                {
-                                    sum += Unsafe.Add(ref xp, q) * Unsafe.Add(ref wp, q);
-                                }
-                            }
+                            starts[r] = (j + r) * taps;
                         }
 
-                        Unsafe.Add(ref yr, yBase + c) = sum + (Vector512.IsHardwareAccelerated ? Vector512.Sum(acc) : 0f);
+                        AddProductsBlock(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref tr, starts, taps);
+                    }
+                }
+
+                for (; j < inSide; j++)
+                {
+                    AddProducts(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref Unsafe.Add(ref tr, j * taps), taps);
+                }
+
+                // Then added into the output pixels reach apart in turn, so that no add reads
+                // output values the one before it has just stored, which would wait for that
+                // store to complete.
+                int corner = (((n * outSide) + (s * i)) * outSide) * b;
+                for (int phase = 0; phase < reach; phase++)
+                {
+                    for (int ky = 0; ky < k; ky++)
+                    {
+                        for (j = phase; j < inSide; j += reach)
+                        {
+                            Add(ref Unsafe.Add(ref tr, (j * taps) + (ky * k * b)), ref Unsafe.Add(ref yr, corner + (((ky * outSide) + (s * j)) * b)), k * b);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Every output pixel of <paramref name="y"/> set to the bias, by copies of doubling length.</summary>
+    private void FillBias(Span<float> y)
+    {
+        if (_bias.Length == 1)
+        {
+            y.Fill(_bias[0]);
+            return;
+        }
+
+        _bias.CopyTo(y);
+        for (int done = _bias.Length; done < y.Length; done *= 2)
+        {
+            y[..Math.Min(done, y.Length - done)].CopyTo(y[done..]);
         }
     }
 
@@ -206,8 +249,52 @@ public sealed class ChannelsLastTransposedConv
         ref float gxr = ref MemoryMarshal.GetReference(gx);
         // gx[n,i,j,:] = Σ_ky Σ_(kx,b) gy[n, s·i+ky, s·j+kx, b] · w[:,b,ky,kx]: for each kernel row,
         // the K·B output gradients are contiguous and so are their weight rows of A.
+        ref float wr = ref _rowsIn[_rowsInAt];
+        int pixels = batch * inSide * inSide;
+        bool wide = Vector512.IsHardwareAccelerated && (a == 16 || a == 32);
+        int block = a == 16 ? 2 * Block : Block;
+        if (pixels >= block && (wide || (Vector256.IsHardwareAccelerated && a == 8)))
+        {
+            // A block of input pixels (eight with 16 channels, one register each; four otherwise)
+            // share each weight row: one load of it serves a multiply-add per pixel. Every pixel's
+            // A values stay in registers over all K·K·B terms and are stored once. The last block
+            // is moved back to end at the last pixel, recomputing a few; they are overwritten with
+            // the same values.
+            Span<int> at = stackalloc int[2 * Block];
+            var corners = new Corners(0, inSide, outSide, s, b);
+            for (int p = 0; p < pixels; p += block)
+            {
+                int first = Math.Min(p, pixels - block);
+                if (first < p)
+                {
+                    corners = new Corners(first, inSide, outSide, s, b);
+                }
+
+                for (int r = 0; r < block; r++)
+                {
+                    at[r] = corners.Next();
+                }
+
+                ref float g = ref MemoryMarshal.GetReference(gy);
+                ref float x = ref Unsafe.Add(ref gxr, first * a);
+                if (a == 16 && wide)
+                {
+                    GatherRows16(ref wr, ref g, at, k, k * b, outSide * b, ref x);
+                }
+                else if (a == 32)
+                {
+                    GatherRows32(ref wr, ref g, at, k, k * b, outSide * b, ref x);
+                }
+                else
+                {
+                    GatherRows8(ref wr, ref g, at, k, k * b, outSide * b, ref x);
+                }
+            }
+
+            return;
+        }
+
         gx.Clear();
-        ref float wr = ref _rowsIn[0];
         for (int n = 0; n < batch; n++)
         {
             for (int i = 0; i < inSide; i++)
@@ -302,6 +389,87 @@ public sealed class ChannelsLastTransposedConv
         }
     }
 
+    /// <summary>
+    /// <see cref="AddProducts"/> for <see cref="Block"/> vectors x at once (<paramref name="count"/>
+    /// values each, one after another), the r-th added into <c>y[at[r] ..)</c>; each vector of
+    /// weights is loaded once for all of them. Vector512 only.
+    /// </summary>
+    private static void AddProductsBlock(ref float w, int stride, ref float x, int count, ref float y, ReadOnlySpan<int> at, int n)
+    {
+        ref float x0 = ref x;
+        ref float x1 = ref Unsafe.Add(ref x, count);
+        ref float x2 = ref Unsafe.Add(ref x, 2 * count);
+        ref float x3 = ref Unsafe.Add(ref x, 3 * count);
+        int i = 0;
+        for (; i <= n - 32; i += 32)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, b0 = a0, b1 = a0, c0 = a0, c1 = a0, d0 = a0, d1 = a0;
+            for (int c = 0; c < count; c++)
+            {
+                ref float wc = ref Unsafe.Add(ref w, (c * stride) + i);
+                Vector512<float> lo = Vector512.LoadUnsafe(ref wc);
+                Vector512<float> hi = Vector512.LoadUnsafe(ref wc, 16);
+                Vector512<float> v0 = Vector512.Create(Unsafe.Add(ref x0, c));
+                Vector512<float> v1 = Vector512.Create(Unsafe.Add(ref x1, c));
+                Vector512<float> v2 = Vector512.Create(Unsafe.Add(ref x2, c));
+                Vector512<float> v3 = Vector512.Create(Unsafe.Add(ref x3, c));
+                a0 = Vector512.MultiplyAddEstimate(v0, lo, a0);
+                a1 = Vector512.MultiplyAddEstimate(v0, hi, a1);
+                b0 = Vector512.MultiplyAddEstimate(v1, lo, b0);
+                b1 = Vector512.MultiplyAddEstimate(v1, hi, b1);
+                c0 = Vector512.MultiplyAddEstimate(v2, lo, c0);
+                c1 = Vector512.MultiplyAddEstimate(v2, hi, c1);
+                d0 = Vector512.MultiplyAddEstimate(v3, lo, d0);
+                d1 = Vector512.MultiplyAddEstimate(v3, hi, d1);
+            }
+
+            AddTo(ref Unsafe.Add(ref y, at[0] + i), a0, a1);
+            AddTo(ref Unsafe.Add(ref y, at[1] + i), b0, b1);
+            AddTo(ref Unsafe.Add(ref y, at[2] + i), c0, c1);
+            AddTo(ref Unsafe.Add(ref y, at[3] + i), d0, d1);
+        }
+
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, b0 = a0, c0 = a0, d0 = a0;
+            for (int c = 0; c < count; c++)
+            {
+                Vector512<float> wc = Vector512.LoadUnsafe(ref Unsafe.Add(ref w, (c * stride) + i));
+                a0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x0, c)), wc, a0);
+                b0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x1, c)), wc, b0);
+                c0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x2, c)), wc, c0);
+                d0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x3, c)), wc, d0);
+            }
+
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[0] + i)) + a0).StoreUnsafe(ref y, (nuint)(at[0] + i));
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[1] + i)) + b0).StoreUnsafe(ref y, (nuint)(at[1] + i));
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[2] + i)) + c0).StoreUnsafe(ref y, (nuint)(at[2] + i));
+            (Vector512.LoadUnsafe(ref y, (nuint)(at[3] + i)) + d0).StoreUnsafe(ref y, (nuint)(at[3] + i));
+        }
+
+        for (; i < n; i++)
+        {
+            for (int r = 0; r < Block; r++)
+            {
+                ref float xr = ref Unsafe.Add(ref x, r * count);
+                float sum = 0f;
+                for (int c = 0; c < count; c++)
+                {
+                    sum += Unsafe.Add(ref xr, c) * Unsafe.Add(ref w, (c * stride) + i);
+                }
+
+                Unsafe.Add(ref y, at[r] + i) += sum;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddTo(ref float y, Vector512<float> lo, Vector512<float> hi)
+    {
+        (Vector512.LoadUnsafe(ref y) + lo).StoreUnsafe(ref y);
+        (Vector512.LoadUnsafe(ref y, 16) + hi).StoreUnsafe(ref y, 16);
+    }
+
     /// <summary><c>y[0..n) += alpha · x[0..n)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Axpy(float alpha, ref float x, ref float y, int n)
@@ -328,6 +496,198 @@ public sealed class ChannelsLastTransposedConv
         for (; i < n; i++)
         {
             Unsafe.Add(ref y, i) += alpha * Unsafe.Add(ref x, i);
+        }
+    }
+
+    /// <summary>
+    /// The input gradient of eight pixels with 16 input channels:
+    /// <c>x[r, 0..16) = Σ_(ky, l) g[at[r] + ky·rowStride + l] · w[(ky·rowLength + l)·16 .. +16)</c>
+    /// for l in [0, rowLength), one Vector512 per pixel.
+    /// </summary>
+    private static void GatherRows16(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+        for (int ky = 0; ky < k; ky++)
+        {
+            ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 16);
+            ref float g0 = ref Unsafe.Add(ref g, at[0] + (ky * rowStride));
+            ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
+            ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
+            ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            ref float g4 = ref Unsafe.Add(ref g, at[4] + (ky * rowStride));
+            ref float g5 = ref Unsafe.Add(ref g, at[5] + (ky * rowStride));
+            ref float g6 = ref Unsafe.Add(ref g, at[6] + (ky * rowStride));
+            ref float g7 = ref Unsafe.Add(ref g, at[7] + (ky * rowStride));
+            for (int l = 0; l < rowLength; l++)
+            {
+                Vector512<float> wl = Vector512.LoadUnsafe(ref wk, (nuint)(l * 16));
+                x0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g0, l)), wl, x0);
+                x1 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g1, l)), wl, x1);
+                x2 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g2, l)), wl, x2);
+                x3 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g3, l)), wl, x3);
+                x4 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g4, l)), wl, x4);
+                x5 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g5, l)), wl, x5);
+                x6 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g6, l)), wl, x6);
+                x7 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref g7, l)), wl, x7);
+            }
+        }
+
+        x0.StoreUnsafe(ref x);
+        x1.StoreUnsafe(ref x, 16);
+        x2.StoreUnsafe(ref x, 32);
+        x3.StoreUnsafe(ref x, 48);
+        x4.StoreUnsafe(ref x, 64);
+        x5.StoreUnsafe(ref x, 80);
+        x6.StoreUnsafe(ref x, 96);
+        x7.StoreUnsafe(ref x, 112);
+    }
+
+    /// <summary>As <see cref="GatherRows16"/> for <see cref="Block"/> pixels with 32 input channels, two Vector512 per pixel.</summary>
+    private static void GatherRows32(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        Vector512<float> x0 = Vector512<float>.Zero, x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+        for (int ky = 0; ky < k; ky++)
+        {
+            ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 32);
+            ref float g0 = ref Unsafe.Add(ref g, at[0] + (ky * rowStride));
+            ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
+            ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
+            ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            for (int l = 0; l < rowLength; l++)
+            {
+                Vector512<float> lo = Vector512.LoadUnsafe(ref wk, (nuint)(l * 32));
+                Vector512<float> hi = Vector512.LoadUnsafe(ref wk, (nuint)((l * 32) + 16));
+                Vector512<float> v0 = Vector512.Create(Unsafe.Add(ref g0, l));
+                Vector512<float> v1 = Vector512.Create(Unsafe.Add(ref g1, l));
+                Vector512<float> v2 = Vector512.Create(Unsafe.Add(ref g2, l));
+                Vector512<float> v3 = Vector512.Create(Unsafe.Add(ref g3, l));
+                x0 = Vector512.MultiplyAddEstimate(v0, lo, x0);
+                x1 = Vector512.MultiplyAddEstimate(v0, hi, x1);
+                x2 = Vector512.MultiplyAddEstimate(v1, lo, x2);
+                x3 = Vector512.MultiplyAddEstimate(v1, hi, x3);
+                x4 = Vector512.MultiplyAddEstimate(v2, lo, x4);
+                x5 = Vector512.MultiplyAddEstimate(v2, hi, x5);
+                x6 = Vector512.MultiplyAddEstimate(v3, lo, x6);
+                x7 = Vector512.MultiplyAddEstimate(v3, hi, x7);
+            }
+        }
+
+        x0.StoreUnsafe(ref x);
+        x1.StoreUnsafe(ref x, 16);
+        x2.StoreUnsafe(ref x, 32);
+        x3.StoreUnsafe(ref x, 48);
+        x4.StoreUnsafe(ref x, 64);
+        x5.StoreUnsafe(ref x, 80);
+        x6.StoreUnsafe(ref x, 96);
+        x7.StoreUnsafe(ref x, 112);
+    }
+
+    /// <summary>As <see cref="GatherRows16"/> for <see cref="Block"/> pixels with 8 input channels, one Vector256 per pixel.</summary>
+    private static void GatherRows8(ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        Vector256<float> x0 = Vector256<float>.Zero, x1 = x0, x2 = x0, x3 = x0;
+        for (int ky = 0; ky < k; ky++)
+        {
+            ref float wk = ref Unsafe.Add(ref w, ky * rowLength * 8);
+            ref float g0 = ref Unsafe.Add(ref g, at[0] + (ky * rowStride));
+            ref float g1 = ref Unsafe.Add(ref g, at[1] + (ky * rowStride));
+            ref float g2 = ref Unsafe.Add(ref g, at[2] + (ky * rowStride));
+            ref float g3 = ref Unsafe.Add(ref g, at[3] + (ky * rowStride));
+            for (int l = 0; l < rowLength; l++)
+            {
+                Vector256<float> wl = Vector256.LoadUnsafe(ref wk, (nuint)(l * 8));
+                x0 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g0, l)), wl, x0);
+                x1 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g1, l)), wl, x1);
+                x2 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g2, l)), wl, x2);
+                x3 = Vector256.MultiplyAddEstimate(Vector256.Create(Unsafe.Add(ref g3, l)), wl, x3);
+            }
+        }
+
+        x0.StoreUnsafe(ref x);
+        x1.StoreUnsafe(ref x, 8);
+        x2.StoreUnsafe(ref x, 16);
+        x3.StoreUnsafe(ref x, 24);
+    }
+
+    /// <summary><c>y[0..n) += x[0..n)</c>, for the short rows of the few-output-channel forward.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref float x, ref float y, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i <= n - 8; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref x, (nuint)i) + Vector256.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i <= n - 4; i += 4)
+            {
+                (Vector128.LoadUnsafe(ref x, (nuint)i) + Vector128.LoadUnsafe(ref y, (nuint)i)).StoreUnsafe(ref y, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref y, i) += Unsafe.Add(ref x, i);
+        }
+    }
+
+    /// <summary>A pinned array with <paramref name="length"/> values from index <paramref name="start"/>, which is 64-byte aligned.</summary>
+    private static float[] Aligned(int length, out int start)
+    {
+        const int Floats = 64 / sizeof(float);
+        float[] array = GC.AllocateArray<float>(length + Floats - 1, pinned: true);
+        nint address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
+        start = (int)((64 - (address & 63)) & 63) / sizeof(float);
+        return array;
+    }
+
+    /// <summary>
+    /// Walks the input pixels in order from a given one, giving for each the offset of the first
+    /// output value its kernel reaches, <c>(n, s·i, s·j, 0)</c> in <c>[N,OH,OH,B]</c>, without
+    /// dividing per pixel.
+    /// </summary>
+    private struct Corners
+    {
+        private readonly int _inSide, _colStep, _rowStep, _imageStep;
+        private int _j, _i, _col, _row, _image;
+
+        public Corners(int pixel, int inSide, int outSide, int stride, int outChannels)
+        {
+            _inSide = inSide;
+            _colStep = stride * outChannels;
+            _rowStep = stride * outSide * outChannels;
+            _imageStep = outSide * outSide * outChannels;
+            _j = pixel % inSide;
+            _i = pixel / inSide % inSide;
+            _image = pixel / (inSide * inSide) * _imageStep;
+            _col = _j * _colStep;
+            _row = _i * _rowStep;
+        }
+
+        public int Next()
+        {
+            int at = _image + _row + _col;
+            if (++_j < _inSide)
+            {
+                _col += _colStep;
+            }
+            else if (++_i < _inSide)
+            {
+                _j = _col = 0;
+                _row += _rowStep;
+            }
+            else
+            {
+                _j = _col = _i = _row = 0;
+                _image += _imageStep;
+            }
+
+            return at;
         }
     }
 

@@ -84,7 +84,7 @@ public static class Exponential
 
     // Inlined for the reason given in Sine: out of line, the call costs more than the work.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Exp512(Vector512<float> x)
+    internal static Vector512<float> Exp512(Vector512<float> x)
     {
         Vector512<float> nan = Vector512.IsNaN(x);
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(Low)), Vector512.Create(High));
@@ -102,7 +102,7 @@ public static class Exponential
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Exp256(Vector256<float> x)
+    internal static Vector256<float> Exp256(Vector256<float> x)
     {
         Vector256<float> nan = Vector256.IsNaN(x);
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(Low)), Vector256.Create(High));

@@ -19,6 +19,20 @@ public class ChannelsLastTransposedConvTests
         { 1, 5, 24, 3, 1, 2 },
         { 2, 33, 7, 4, 2, 3 },
         { 1, 20, 40, 1, 2, 3 },
+
+        // The blocked paths: input gradients of 8, 16 and 32 channels four pixels at a time (with
+        // a last block moved back over pixels already done), the forward four pixels at a time
+        // with every width of row and a tail of pixels, and few output channels by whole rows.
+        { 5, 8, 3, 3, 2, 1 },
+        { 1, 16, 5, 3, 2, 3 },
+        { 3, 32, 7, 2, 3, 2 },
+        { 2, 16, 16, 5, 2, 3 },
+        { 1, 8, 9, 3, 1, 5 },
+        { 1, 12, 40, 3, 2, 5 },
+        { 2, 32, 16, 5, 2, 4 },
+        { 32, 8, 32, 4, 1, 1 },
+        { 1, 3, 7, 7, 1, 6 },
+        { 1, 16, 2, 4, 1, 7 },
     };
 
     [Theory]

@@ -32,6 +32,33 @@ public class EluKernelTests
     }
 
     [Fact]
+    public void Elu_with_its_derivative_matches_the_definition_for_every_length_and_passes_positives_through()
+    {
+        var rng = new Random(4);
+        for (int length = 0; length <= 600; length += length < 260 ? 1 : 113)
+        {
+            float[] x = Enumerable.Range(0, length).Select(_ => (rng.NextSingle() - 0.5f) * 8f).ToArray();
+            float[] a = [.. x];
+            var y = new float[length];
+            Activation.EluWithDerivative(a, y);
+            for (int i = 0; i < length; i++)
+            {
+                double slope = Math.Exp(Math.Min(x[i], 0f));
+                Assert.True(Math.Abs(slope - a[i]) <= 4e-7 * slope, $"length {length}, element {i}: e^min({x[i]}, 0) = {slope}, got {a[i]}");
+                if (x[i] > 0)
+                {
+                    Assert.Equal(x[i], y[i]);
+                    Assert.Equal(1f, a[i]);
+                }
+                else
+                {
+                    Assert.True(Math.Abs((slope - 1) - y[i]) <= 1e-6 * (1 + Math.Abs(slope - 1)), $"length {length}, element {i}: elu({x[i]}) = {slope - 1}, got {y[i]}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Elu_works_in_place_and_keeps_nan()
     {
         float[] x = [-1f, 0f, 2f, float.NaN, -30f];
