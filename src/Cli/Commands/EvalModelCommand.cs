@@ -30,7 +30,7 @@ internal static class EvalModelCommand
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
             EvaluationResult result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes);
             TextWriter output = parse.InvocationConfiguration.Output;
-            output.WriteLine(Report(loaded, result));
+            output.WriteLine(Report(loaded, result, [.. test.Labels.Select(l => (int)l)]));
             return FoolingApp.Success;
         });
         return command;
@@ -43,7 +43,7 @@ internal static class EvalModelCommand
         : training.Method;
 
     /// <summary>Accuracy, the sidecar's recorded accuracy beside it, and the confusion matrix.</summary>
-    internal static string Report(LoadedModel loaded, EvaluationResult result)
+    internal static string Report(LoadedModel loaded, EvaluationResult result, int[] labels)
     {
         var text = new StringBuilder();
         CultureInfo inv = CultureInfo.InvariantCulture;
@@ -60,6 +60,12 @@ internal static class EvalModelCommand
         }
 
         int k = result.Confusion.GetLength(0);
+        text.AppendLine(ConfidenceLine(result, labels, null, "confidence on the correctly classified images"));
+        for (int c = 0; c < k; c++)
+        {
+            text.AppendLine(ConfidenceLine(result, labels, c, string.Create(inv, $"  class {c}")));
+        }
+
         text.AppendLine("confusion matrix (rows: true class, columns: predicted class):");
         text.Append("      ");
         for (int j = 0; j < k; j++)
@@ -80,5 +86,18 @@ internal static class EvalModelCommand
         }
 
         return text.ToString();
+    }
+
+    /// <summary>Median and largest softmax confidence of the correctly classified images (of one true class, or all).</summary>
+    private static string ConfidenceLine(EvaluationResult result, int[] labels, int? trueClass, string label)
+    {
+        float[] confidences = result.CorrectConfidences(labels, trueClass);
+        if (confidences.Length == 0)
+        {
+            return $"{label}: none";
+        }
+
+        Array.Sort(confidences);
+        return string.Create(CultureInfo.InvariantCulture, $"{label}: median {confidences[confidences.Length / 2]:P3}, largest {confidences[^1]:P4} ({confidences.Length} images)");
     }
 }

@@ -13,6 +13,16 @@ public sealed record EvaluationResult(int Count, int Correct, int[,] Confusion)
 {
     /// <summary>Fraction correct in [0,1].</summary>
     public double Accuracy => Count == 0 ? 0 : (double)Correct / Count;
+
+    /// <summary>Per image, the softmax probability of the class it was given.</summary>
+    public float[] Confidences { get; init; } = [];
+
+    /// <summary>Per image, whether it was classified correctly.</summary>
+    public bool[] IsCorrect { get; init; } = [];
+
+    /// <summary>Confidences of the correctly classified images of one true class, or of all classes for null.</summary>
+    public float[] CorrectConfidences(int[] labels, int? trueClass = null) =>
+        [.. Confidences.Where((_, i) => IsCorrect[i] && (trueClass is null || labels[i] == trueClass))];
 }
 
 /// <summary>Runs a classifier over a dataset on the inference path (no tape, pooled buffers).</summary>
@@ -28,6 +38,8 @@ public static class Evaluation
         bool wasTraining = model.Training;
         model.Eval();
         var confusion = new int[classes, classes];
+        var confidences = new float[data.Count];
+        var isCorrect = new bool[data.Count];
         int correct = 0;
         try
         {
@@ -41,11 +53,14 @@ public static class Evaluation
                 int k = logits.Shape[1];
                 for (int i = 0; i < b; i++)
                 {
-                    int predicted = ArgMax(logits.Span.Slice(i * k, k));
+                    ReadOnlySpan<float> z = logits.Span.Slice(i * k, k);
+                    int predicted = ArgMax(z);
                     int truth = data.Labels[start + i];
                     confusion[truth, predicted]++;
+                    confidences[start + i] = TopProbability(z, predicted);
                     if (predicted == truth)
                     {
+                        isCorrect[start + i] = true;
                         correct++;
                     }
                 }
@@ -56,7 +71,19 @@ public static class Evaluation
             model.Train(wasTraining);
         }
 
-        return new EvaluationResult(data.Count, correct, confusion);
+        return new EvaluationResult(data.Count, correct, confusion) { Confidences = confidences, IsCorrect = isCorrect };
+    }
+
+    /// <summary>The softmax probability of class <paramref name="top"/>, the largest logit: <c>1 / Σⱼ e^(zⱼ − z_top)</c>, in double.</summary>
+    private static float TopProbability(ReadOnlySpan<float> z, int top)
+    {
+        double sum = 0;
+        foreach (float v in z)
+        {
+            sum += Math.Exp((double)v - z[top]);
+        }
+
+        return (float)(1 / sum);
     }
 
     /// <summary>Index of the largest value (the first on ties, or the first NaN if there is one).</summary>

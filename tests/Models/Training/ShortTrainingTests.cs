@@ -33,6 +33,21 @@ public class ShortTrainingTests
         Assert.Equal(2000, result.Count);
         Assert.True(result.Accuracy > 0.95, $"held-out accuracy {result.Accuracy:P2}");
         Assert.True(history[1].Loss < history[0].Loss, "loss fell from epoch 1 to epoch 2");
+
+        // Each image's confidence is the softmax probability of its predicted class, recomputed here.
+        net.Eval();
+        Tensor logits = net.Forward(Tensor.FromArray(heldOut.Images.AsSpan(0, 20 * 784), 20, 1, 28, 28));
+        for (int i = 0; i < 20; i++)
+        {
+            double[] z = [.. logits.Span.Slice(i * 10, 10).ToArray().Select(v => (double)v)];
+            double top = z.Max();
+            Assert.Equal(1 / z.Sum(v => Math.Exp(v - top)), result.Confidences[i], 5);
+            Assert.Equal(Array.IndexOf(z, top) == heldOut.Labels[i], result.IsCorrect[i]);
+        }
+
+        int[] labels = [.. heldOut.Labels.Select(l => (int)l)];
+        Assert.Equal(result.Correct, result.CorrectConfidences(labels).Length);
+        Assert.Equal(result.Confusion[3, 3], result.CorrectConfidences(labels, 3).Length);
     }
 
     [Fact]
