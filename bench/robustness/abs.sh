@@ -14,13 +14,7 @@ cd "$(dirname "$0")/../.."
 n="${1:-1000}"
 shift || true
 abs="${ABS_MODEL:-reference/abs.safetensors}"
-./scripts/setup.sh
-./scripts/build.sh
-if [[ ! -f models/lenet.safetensors ]]; then
-  ./fooling train --config config/train-lenet.json --out models/lenet.safetensors
-fi
-runs="$(mktemp -d)"
-trap 'rm -rf "$runs"' EXIT
+source bench/robustness/prepare.sh
 evaluate() { ./fooling eval-robustness --n "$n" --runs "$runs" "$@"; }
 evaluate --model models/lenet.safetensors "$@"
 evaluate --model models/lenet.safetensors --binarize "$@"

@@ -6,13 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 n="${1:-1000}"
-./scripts/setup.sh
-./scripts/build.sh
-if [[ ! -f models/lenet.safetensors ]]; then
-  ./fooling train --config config/train-lenet.json --out models/lenet.safetensors
-fi
-runs="$(mktemp -d)"
-trap 'rm -rf "$runs"' EXIT
+source bench/robustness/prepare.sh
 ./fooling eval-robustness --model models/lenet.safetensors --n "$n" --runs "$runs"
 folder="$(ls -d "$runs"/*/)"
 {
