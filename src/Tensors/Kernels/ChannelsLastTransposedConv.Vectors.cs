@@ -159,6 +159,52 @@ public sealed partial class ChannelsLastTransposedConv
         }
     }
 
+    /// <summary>
+    /// <see cref="AddProductsBlock"/> for one vector x, with the very same arithmetic per value
+    /// (sums from zero over c in order, then added to y), so that a pixel's result does not
+    /// depend on whether it fell in a block: an image gives the same output in any batch.
+    /// Vector512 only.
+    /// </summary>
+    private static void AddProductsOne(ref float w, int stride, ref float x, int count, ref float y, int n)
+    {
+        int i = 0;
+        for (; i <= n - 32; i += 32)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0;
+            for (int c = 0; c < count; c++)
+            {
+                ref float wc = ref Unsafe.Add(ref w, (c * stride) + i);
+                Vector512<float> v = Vector512.Create(Unsafe.Add(ref x, c));
+                a0 = Vector512.MultiplyAddEstimate(v, Vector512.LoadUnsafe(ref wc), a0);
+                a1 = Vector512.MultiplyAddEstimate(v, Vector512.LoadUnsafe(ref wc, 16), a1);
+            }
+
+            AddTo(ref Unsafe.Add(ref y, i), a0, a1);
+        }
+
+        for (; i <= n - 16; i += 16)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero;
+            for (int c = 0; c < count; c++)
+            {
+                a0 = Vector512.MultiplyAddEstimate(Vector512.Create(Unsafe.Add(ref x, c)), Vector512.LoadUnsafe(ref Unsafe.Add(ref w, (c * stride) + i)), a0);
+            }
+
+            (Vector512.LoadUnsafe(ref y, (nuint)i) + a0).StoreUnsafe(ref y, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            float sum = 0f;
+            for (int c = 0; c < count; c++)
+            {
+                sum += Unsafe.Add(ref x, c) * Unsafe.Add(ref w, (c * stride) + i);
+            }
+
+            Unsafe.Add(ref y, i) += sum;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddTo(ref float y, Vector512<float> lo, Vector512<float> hi)
     {

@@ -148,6 +148,8 @@ public sealed partial class ChannelsLastTransposedConv
                 }
             }
 
+            // The pixels left over take the blocks' arithmetic one at a time, so which pixels
+            // are left over (which depends on the batch) changes no result.
             var tail = new Corners(p, inSide, outSide, s, b);
             for (; p < pixels; p++)
             {
@@ -155,7 +157,14 @@ public sealed partial class ChannelsLastTransposedConv
                 for (int ky = 0; ky < k; ky++)
                 {
                     int yBase = corner + (ky * outSide * b);
-                    AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, yBase), k * b);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        AddProductsOne(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, yBase), k * b);
+                    }
+                    else
+                    {
+                        AddProducts(ref Unsafe.Add(ref wr, ky * k * b), k * k * b, ref Unsafe.Add(ref xr, p * a), a, ref Unsafe.Add(ref yr, yBase), k * b);
+                    }
                 }
             }
 
@@ -198,7 +207,14 @@ public sealed partial class ChannelsLastTransposedConv
 
                 for (; j < inSide; j++)
                 {
-                    AddProducts(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref Unsafe.Add(ref tr, j * taps), taps);
+                    if (Vector512.IsHardwareAccelerated)
+                    {
+                        AddProductsOne(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref Unsafe.Add(ref tr, j * taps), taps);
+                    }
+                    else
+                    {
+                        AddProducts(ref wo, taps, ref Unsafe.Add(ref xRow, j * a), a, ref Unsafe.Add(ref tr, j * taps), taps);
+                    }
                 }
 
                 // Then added into the output pixels reach apart in turn, so that no add reads
@@ -253,6 +269,38 @@ public sealed partial class ChannelsLastTransposedConv
         int pixels = batch * inSide * inSide;
         bool wide = Vector512.IsHardwareAccelerated && (a == 16 || a == 32);
         int block = a == 16 ? 2 * Block : Block;
+        if (pixels > 0 && pixels < block && (wide || (Vector256.IsHardwareAccelerated && a == 8)))
+        {
+            // Fewer pixels than a block (a small batch of a 1×1 input): the block is filled up
+            // with copies of the last pixel and computed into scratch, so these pixels get the
+            // blocks' arithmetic too and an image's gradient does not depend on its batch.
+            Span<int> padded = stackalloc int[2 * Block];
+            var walk = new Corners(0, inSide, outSide, s, b);
+            for (int r = 0; r < block; r++)
+            {
+                padded[r] = r < pixels ? walk.Next() : padded[r - 1];
+            }
+
+            Span<float> scratch = stackalloc float[2 * Block * 32];
+            ref float g0 = ref MemoryMarshal.GetReference(gy);
+            ref float sr = ref MemoryMarshal.GetReference(scratch);
+            if (a == 16 && wide)
+            {
+                GatherRows16(ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
+            }
+            else if (a == 32)
+            {
+                GatherRows32(ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
+            }
+            else
+            {
+                GatherRows8(ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
+            }
+
+            scratch[..(pixels * a)].CopyTo(gx);
+            return;
+        }
+
         if (pixels >= block && (wide || (Vector256.IsHardwareAccelerated && a == 8)))
         {
             // A block of input pixels (eight with 16 channels, one register each; four otherwise)

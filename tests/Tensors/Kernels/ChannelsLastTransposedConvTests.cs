@@ -57,6 +57,41 @@ public class ChannelsLastTransposedConvTests
         AssertClose(NaiveBackward(gy, weight, batch, a, b, k, s, side), gx);
     }
 
+    /// <summary>
+    /// An image's output and input gradient are the same bits whatever else shares its batch:
+    /// blocks of pixels run across image boundaries, and a pixel left over, or a batch smaller
+    /// than a block, must get the blocks' arithmetic. (ABS inference and a sharded evaluation
+    /// rely on it: an image classified in a slice of three is classified as in the whole set.)
+    /// </summary>
+    [Theory]
+    [InlineData(8, 32, 4, 1, 1)]
+    [InlineData(32, 16, 5, 2, 4)]
+    [InlineData(16, 16, 5, 2, 11)]
+    [InlineData(16, 1, 4, 1, 25)]
+    [InlineData(12, 40, 3, 2, 5)]
+    public void An_image_gives_the_same_bits_in_any_batch(int a, int b, int k, int s, int side)
+    {
+        var rng = new Random((a * 100) + (b * 10) + k);
+        var conv = new ChannelsLastTransposedConv(Values(rng, a * b * k * k), Values(rng, b), a, b, k, s);
+        int outSide = conv.OutSide(side), inSize = side * side * a, outSize = outSide * outSide * b;
+        const int Largest = 9;
+        float[] x = Values(rng, Largest * inSize);
+        float[] gy = Values(rng, Largest * outSize);
+        var alone = new float[outSize];
+        var aloneGradient = new float[inSize];
+        conv.Forward(x.AsSpan(0, inSize), 1, side, alone);
+        conv.BackwardData(gy.AsSpan(0, outSize), 1, side, aloneGradient);
+        for (int batch = 2; batch <= Largest; batch++)
+        {
+            var y = new float[batch * outSize];
+            var gx = new float[batch * inSize];
+            conv.Forward(x.AsSpan(0, batch * inSize), batch, side, y);
+            conv.BackwardData(gy.AsSpan(0, batch * outSize), batch, side, gx);
+            Assert.True(alone.AsSpan().SequenceEqual(y.AsSpan(0, outSize)), $"forward of image 0 in a batch of {batch}");
+            Assert.True(aloneGradient.AsSpan().SequenceEqual(gx.AsSpan(0, inSize)), $"input gradient of image 0 in a batch of {batch}");
+        }
+    }
+
     [Fact]
     public void Mismatched_sizes_name_the_buffer()
     {
