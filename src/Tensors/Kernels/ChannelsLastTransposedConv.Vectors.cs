@@ -241,6 +241,23 @@ public sealed partial class ChannelsLastTransposedConv
         }
     }
 
+    /// <summary>The input gradient of a block of pixels with <paramref name="a"/> = 8, 16 or 32 input channels (16 and 32 need Vector512).</summary>
+    private static void GatherRows(int a, ref float w, ref float g, ReadOnlySpan<int> at, int k, int rowLength, int rowStride, ref float x)
+    {
+        switch (a)
+        {
+            case 16:
+                GatherRows16(ref w, ref g, at, k, rowLength, rowStride, ref x);
+                break;
+            case 32:
+                GatherRows32(ref w, ref g, at, k, rowLength, rowStride, ref x);
+                break;
+            default:
+                GatherRows8(ref w, ref g, at, k, rowLength, rowStride, ref x);
+                break;
+        }
+    }
+
     /// <summary>
     /// The input gradient of eight pixels with 16 input channels:
     /// <c>x[r, 0..16) = Σ_(ky, l) g[at[r] + ky·rowStride + l] · w[(ky·rowLength + l)·16 .. +16)</c>

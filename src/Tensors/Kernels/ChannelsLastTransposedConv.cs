@@ -284,18 +284,7 @@ public sealed partial class ChannelsLastTransposedConv
             Span<float> scratch = stackalloc float[2 * Block * 32];
             ref float g0 = ref MemoryMarshal.GetReference(gy);
             ref float sr = ref MemoryMarshal.GetReference(scratch);
-            if (a == 16 && wide)
-            {
-                GatherRows16(ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
-            }
-            else if (a == 32)
-            {
-                GatherRows32(ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
-            }
-            else
-            {
-                GatherRows8(ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
-            }
+            GatherRows(a, ref wr, ref g0, padded, k, k * b, outSide * b, ref sr);
 
             scratch[..(pixels * a)].CopyTo(gx);
             return;
@@ -325,18 +314,7 @@ public sealed partial class ChannelsLastTransposedConv
 
                 ref float g = ref MemoryMarshal.GetReference(gy);
                 ref float x = ref Unsafe.Add(ref gxr, first * a);
-                if (a == 16 && wide)
-                {
-                    GatherRows16(ref wr, ref g, at, k, k * b, outSide * b, ref x);
-                }
-                else if (a == 32)
-                {
-                    GatherRows32(ref wr, ref g, at, k, k * b, outSide * b, ref x);
-                }
-                else
-                {
-                    GatherRows8(ref wr, ref g, at, k, k * b, outSide * b, ref x);
-                }
+                GatherRows(a, ref wr, ref g, at, k, k * b, outSide * b, ref x);
             }
 
             return;
