@@ -35,7 +35,11 @@ public sealed record ShardAccepted<TResult>(int Job, int Done, int Total, string
 /// <param name="log">Told about refused results and resent jobs; null for silence.</param>
 public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, string kind, Action<string>? log = null)
 {
-    /// <summary>How long a job may stay out before it is sent again.</summary>
+    /// <summary>
+    /// How long a job may stay out at least before it is sent again; once results come back, at
+    /// least three times the longest any accepted job was out, so jobs that are merely slow (ABS
+    /// attacks take minutes an image) are not computed twice.
+    /// </summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Results refused so far.</summary>
@@ -69,6 +73,7 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
 
         var results = new TResult?[count];
         var sentAt = new DateTime[count];
+        TimeSpan slowest = TimeSpan.Zero;
         int done = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         for (int j = 0; j < count; j++)
@@ -107,6 +112,8 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
                             {
                                 results[j] = result;
                                 now = ++done;
+                                TimeSpan took = DateTime.UtcNow - sentAt[j];
+                                slowest = took > slowest ? took : slowest;
                             }
 
                             accepted?.Invoke(new ShardAccepted<TResult>(j, now, count, answer.WorkerId, result));
@@ -140,9 +147,11 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
                 for (int j = 0; j < count; j++)
                 {
                     bool late;
+                    TimeSpan patience;
                     lock (gate)
                     {
-                        late = results[j] is null && DateTime.UtcNow - sentAt[j] > ResendAfter;
+                        patience = TimeSpan.FromTicks(Math.Max(ResendAfter.Ticks, 3 * slowest.Ticks));
+                        late = results[j] is null && DateTime.UtcNow - sentAt[j] > patience;
                         if (late)
                         {
                             sentAt[j] = DateTime.UtcNow;
@@ -151,7 +160,7 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
 
                     if (late)
                     {
-                        log?.Invoke($"{kind} {j} has been out for over {ResendAfter.TotalMinutes:G3} min; sending it again");
+                        log?.Invoke($"{kind} {j} has been out for over {patience.TotalMinutes:G3} min; sending it again");
                         await transport.PublishJobAsync(jobs[j], stop.Token).ConfigureAwait(false);
                     }
                 }
