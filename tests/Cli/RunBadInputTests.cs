@@ -107,6 +107,16 @@ public class RunBadInputTests
     }
 
     [Fact]
+    public void Missing_abs_model_names_the_abs_train_command()
+    {
+        using var scratch = new TempDirectory();
+        string model = scratch.File("models/abs.json");
+        string err = RefusedArgs(scratch, "run", Config(scratch, """{ "encoding": "cppn" }"""), "--model", model);
+        Assert.Contains(model, err);
+        Assert.Contains("fooling abs train", err);
+    }
+
+    [Fact]
     public void Negative_generations_on_the_command_line_is_refused()
     {
         using var scratch = new TempDirectory();

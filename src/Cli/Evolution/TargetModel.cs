@@ -18,7 +18,13 @@ internal static class TargetModel
     {
         if (AbsCheckpoint.IsAbsPath(weights))
         {
-            // Loading says what is missing; an ABS model is trained by its own command, not a training config.
+            // An ABS model is trained by its own command, not a training config; checked here,
+            // before a run folder is made for it.
+            if (!Directory.Exists(weights) && !File.Exists(weights))
+            {
+                throw new InvalidInputException($"ABS model {weights} does not exist; train one with `./fooling abs train --out FOLDER`");
+            }
+
             return true;
         }
 
