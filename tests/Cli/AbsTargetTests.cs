@@ -9,6 +9,11 @@ namespace FoolingCluster.Cli.Tests;
 /// ABS wherever a model is taken: packed into one file, searched against (with the run folder
 /// keeping it packed, so the run resumes), and evaluated as binary ABS from the packed file.
 /// </summary>
+/// <remarks>
+/// With the run tests, not beside them: <c>--threads</c> sets the process-wide kernel thread
+/// count, and a network trained by another test meanwhile on another count gets other weights.
+/// </remarks>
+[Collection(RunTestGroup.Name)]
 public class AbsTargetTests
 {
     [Fact]
