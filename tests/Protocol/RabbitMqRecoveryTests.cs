@@ -41,12 +41,26 @@ public sealed class RabbitMqRecoveryTests(RabbitMqBroker broker, ITestOutputHelp
         output.WriteLine($"broker back after {outage.Elapsed.TotalSeconds:0.0} s");
 
         await publishing.WaitAsync(Recovery);
+        // Delivery is at least once: an acknowledgement the broker had not yet recorded when it
+        // stopped brings the message before the outage back, which a consumer drops as seen.
         IDelivery<JobMessage> job = await jobs.NextAsync(Recovery);
+        while (job.Message.Equals(TransportTestSupport.Job(1)))
+        {
+            await job.AckAsync();
+            job = await jobs.NextAsync(Recovery);
+        }
+
         Assert.Equal(TransportTestSupport.Job(2), job.Message);
         await job.AckAsync();
 
         await worker.PublishAsync(TransportTestSupport.Result(2, "w"), CancellationToken.None).AsTask().WaitAsync(Recovery);
         IDelivery<WorkerMessage> result = await results.NextAsync(Recovery);
+        while (result.Message.Equals(TransportTestSupport.Result(1, "w")))
+        {
+            await result.AckAsync();
+            result = await results.NextAsync(Recovery);
+        }
+
         Assert.Equal(TransportTestSupport.Result(2, "w"), result.Message);
         await result.AckAsync();
 
