@@ -30,6 +30,11 @@ internal static class ExportCommand
             SavedRun saved = SavedRun.Load(parse.GetValue(run)!);
             ExportSummary summary = FoolingDatasetExport.Export(saved, parse.GetValue(output)!, threshold, parse.GetValue(overwrite));
             TextWriter console = parse.InvocationConfiguration.Output;
+            foreach (string line in summary.Skipped)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"warning: {line}");
+            }
+
             console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {summary.Images} images ({summary.FromElites} elites, {summary.Images - summary.FromElites} more at or above {threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"}) to {summary.Folder}"));
             console.WriteLine($"  {FoolingDatasetExport.ImagesFile(saved.Shape)}, {FoolingDatasetExport.LabelsFile}, {FoolingDatasetExport.TableFile}, png/");
             console.WriteLine("  images per fooled class: " + string.Join("  ", summary.PerClass.Select((c, k) => $"{k}:{c}")));

@@ -88,7 +88,7 @@ public sealed class RetrainLoop(RetrainConfig config, EvolutionConfig search, Tr
             }
 
             int?[] reached = [.. Enumerable.Range(0, classes).Select(c => history.FirstOrDefault(h => h.CellConfidences[c] >= 0.9999f)?.Generation)];
-            IReadOnlyList<FoundImage> found = FoundImageLog.Read(Path.Combine(run.Folder, RunFiles.Found), shape);
+            IReadOnlyList<FoundImage> found = FoundImageLog.Read(Path.Combine(run.Folder, RunFiles.Found), shape, log);
             int usable = found.Count(f => f.Confidence >= config.MinConfidence);
             if (k < last)
             {

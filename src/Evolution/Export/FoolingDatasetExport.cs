@@ -14,14 +14,16 @@ namespace FoolingCluster.Evolution.Export;
 /// <param name="Images">Distinct images written.</param>
 /// <param name="FromElites">Of those, elites of the archive.</param>
 /// <param name="PerClass">Images per fooled class, <c>[K]</c>.</param>
-public sealed record ExportSummary(string Folder, int Images, int FromElites, int[] PerClass);
+/// <param name="Skipped">One line per thing left out because it was damaged (a torn or damaged tail of <c>found.bin</c>, records of impossible classes); empty when all was intact.</param>
+public sealed record ExportSummary(string Folder, int Images, int FromElites, int[] PerClass, IReadOnlyList<string> Skipped);
 
 /// <summary>
 /// Writes a run's fooling images as a dataset for retraining and outside tools, in MNIST's
 /// own format: <c>images-idx3-ubyte</c> (<c>[N,H,W]</c> bytes; <c>images-idx4-ubyte</c>,
 /// <c>[N,C,H,W]</c>, for colour), <c>labels-idx1-ubyte</c> (the class each image fools),
 /// <c>images.csv</c> (label, confidence, generation, source, PNG name) and <c>png/</c> with
-/// one 8-bit PNG per image. Images are deduplicated by their bytes.
+/// one 8-bit PNG per image. Images are deduplicated by their bytes. The folder is written under
+/// a temporary name beside it and renamed when complete, so a failed export leaves no half-written one.
 /// </summary>
 public static class FoolingDatasetExport
 {
@@ -42,6 +44,7 @@ public static class FoolingDatasetExport
         ImageShape shape = run.Shape;
         var images = new List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var skipped = new List<string>();
         foreach (EliteImage elite in run.Elites)
         {
             byte[] pixels = elite.Image.Select(PixelQuantizer.ToByte).ToArray();
@@ -62,7 +65,15 @@ public static class FoolingDatasetExport
             string found = Path.Combine(run.Folder, RunFiles.Found);
             if (File.Exists(found))
             {
-                foreach (FoundImage f in FoundImageLog.Read(found, shape).Where(f => f.Confidence >= threshold))
+                IReadOnlyList<FoundImage> records = FoundImageLog.Read(found, shape, skipped.Add);
+                int classes = run.Model.Sidecar.RealClasses;
+                int foreign = records.Count(f => f.Label >= classes);
+                if (foreign > 0)
+                {
+                    skipped.Add(string.Create(CultureInfo.InvariantCulture, $"{found}: skipped {foreign:N0} records of a class outside the model's {classes}"));
+                }
+
+                foreach (FoundImage f in records.Where(f => f.Confidence >= threshold && f.Label < classes))
                 {
                     if (seen.Add(Key(f.Pixels)))
                     {
@@ -72,12 +83,37 @@ public static class FoolingDatasetExport
             }
         }
 
-        PrepareFolder(outFolder, overwrite);
-        Directory.CreateDirectory(Path.Combine(outFolder, "png"));
+        CheckFolder(outFolder, overwrite);
+        string partial = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outFolder))!, $".{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outFolder)))}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            int[] perClass = Write(partial, images, shape, run.Model.Sidecar.RealClasses);
+            if (Directory.Exists(outFolder))
+            {
+                Directory.Delete(outFolder, recursive: true);
+            }
+
+            Directory.Move(partial, outFolder);
+            return new ExportSummary(Path.GetFullPath(outFolder), images.Count, fromElites, perClass, skipped);
+        }
+        finally
+        {
+            if (Directory.Exists(partial))
+            {
+                Directory.Delete(partial, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Writes the dataset into the new folder <paramref name="folder"/>.</summary>
+    /// <returns>Images per class, <c>[K]</c>.</returns>
+    private static int[] Write(string folder, List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)> images, ImageShape shape, int classes)
+    {
+        Directory.CreateDirectory(Path.Combine(folder, "png"));
         var allPixels = new byte[images.Count * shape.Size];
         var labels = new byte[images.Count];
         var table = new StringBuilder("index,label,confidence,generation,source,png\n");
-        int[] perClass = new int[run.Model.Sidecar.RealClasses];
+        int[] perClass = new int[classes];
         for (int i = 0; i < images.Count; i++)
         {
             (byte[] pixels, int label, float confidence, int generation, string source) = images[i];
@@ -85,30 +121,26 @@ public static class FoolingDatasetExport
             labels[i] = checked((byte)label);
             perClass[label]++;
             string png = $"png/{i:D6}-class{label}.png";
-            WritePng(Path.Combine(outFolder, png), pixels, shape);
+            WritePng(Path.Combine(folder, png), pixels, shape);
             table.Append(CultureInfo.InvariantCulture, $"{i},{label},{confidence:R},{generation},{source},{png}\n");
         }
 
         int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
-        IdxWriter.Write(Path.Combine(outFolder, ImagesFile(shape)), allPixels, dims);
-        IdxWriter.Write(Path.Combine(outFolder, LabelsFile), labels, images.Count);
-        File.WriteAllText(Path.Combine(outFolder, TableFile), table.ToString());
-        return new ExportSummary(Path.GetFullPath(outFolder), images.Count, fromElites, perClass);
+        IdxWriter.Write(Path.Combine(folder, ImagesFile(shape)), allPixels, dims);
+        IdxWriter.Write(Path.Combine(folder, LabelsFile), labels, images.Count);
+        File.WriteAllText(Path.Combine(folder, TableFile), table.ToString());
+        return perClass;
     }
 
-    private static void PrepareFolder(string folder, bool overwrite)
+    /// <summary>Refuses a non-empty output folder unless it may be replaced.</summary>
+    private static void CheckFolder(string folder, bool overwrite)
     {
-        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        if (!overwrite && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
         {
-            if (!overwrite)
-            {
-                throw new InvalidInputException($"{folder} is not empty; choose another --out or pass --overwrite");
-            }
-
-            Directory.Delete(folder, recursive: true);
+            throw new InvalidInputException($"{folder} is not empty; choose another --out or pass --overwrite");
         }
 
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
     }
 
     /// <summary>Planar <c>[C,H,W]</c> bytes to a PNG (interleaved for colour).</summary>

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Randomness;
@@ -12,15 +11,13 @@ namespace FoolingCluster.Evolution.Runs;
 
 /// <summary>
 /// <c>journal.bin</c>: every generation's archive changes, appended and flushed to disk as it
-/// completes, between snapshots. A record is a little-endian uint32 length, the CRC-32 of the
-/// payload, then the payload (a protobuf <c>JournalRecordMessage</c>). A record torn by a crash
-/// fails its length or checksum and ends the replay; the snapshot plus the records before it
-/// give the archive as of the last generation that was journaled.
+/// completes, between snapshots. Records are <see cref="FramedRecords"/> (length, CRC-32, then a
+/// protobuf <c>JournalRecordMessage</c>). A record torn by a crash or damaged on disk ends the
+/// replay, which says so; the snapshot plus the records before it give the archive as of the
+/// last generation that was journaled intact.
 /// </summary>
 public sealed class ArchiveJournal : IDisposable
 {
-    private const int HeaderBytes = 8;
-
     /// <summary>Largest record accepted when replaying (a generation of large elites is far smaller).</summary>
     private const int MaxRecordBytes = 64 << 20;
 
@@ -53,12 +50,7 @@ public sealed class ArchiveJournal : IDisposable
         };
         record.RandomState.AddRange(scheduler.Random.State);
         record.Changed.AddRange(changed.Select(e => ArchiveSnapshot.ToMessage(e, encoding)));
-        byte[] payload = record.ToByteArray();
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, (uint)payload.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], Crc32.Compute(payload));
-        _stream.Write(header);
-        _stream.Write(payload);
+        FramedRecords.Write(_stream, record.ToByteArray());
         _stream.Flush(flushToDisk: true);
     }
 
@@ -75,11 +67,12 @@ public sealed class ArchiveJournal : IDisposable
 
     /// <summary>
     /// Applies the records of the journal at <paramref name="path"/> that come after
-    /// <paramref name="restored"/>'s generation; cuts off a torn or corrupt tail.
+    /// <paramref name="restored"/>'s generation, and cuts off a torn or damaged tail after
+    /// telling <paramref name="warn"/> which record it starts at and how many were kept.
     /// </summary>
-    /// <returns>The search state after the last good record, and how many records were applied.</returns>
-    /// <exception cref="DataFormatException">A record belongs to another run or holds invalid elites.</exception>
-    public static (RestoredSearch<TGenome> Search, int Applied) Replay<TGenome>(string path, RestoredSearch<TGenome> restored, IEncoding<TGenome> encoding)
+    /// <returns>The search state after the last intact record, and how many records were applied.</returns>
+    /// <exception cref="DataFormatException">An intact record belongs to another run or holds invalid elites.</exception>
+    public static (RestoredSearch<TGenome> Search, int Applied) Replay<TGenome>(string path, RestoredSearch<TGenome> restored, IEncoding<TGenome> encoding, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(restored);
         if (!File.Exists(path))
@@ -88,37 +81,25 @@ public sealed class ArchiveJournal : IDisposable
         }
 
         int applied = 0;
-        long good = 0;
+        RecordDamage? damage;
+        long intact;
         RestoredSearch<TGenome> current = restored;
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
-            var header = new byte[HeaderBytes];
-            while (stream.ReadAtLeast(header, HeaderBytes, throwOnEndOfStream: false) == HeaderBytes)
+            var reader = new FramedRecordReader(stream, path, start: 0, minPayload: 1, MaxRecordBytes);
+            while (reader.Next() is byte[] payload)
             {
-                uint length = BinaryPrimitives.ReadUInt32LittleEndian(header);
-                uint crc = BinaryPrimitives.ReadUInt32LittleEndian(header.AsSpan(4));
-                if (length > MaxRecordBytes)
-                {
-                    break;
-                }
-
-                var payload = new byte[length];
-                if (stream.ReadAtLeast(payload, payload.Length, throwOnEndOfStream: false) != payload.Length || Crc32.Compute(payload) != crc)
-                {
-                    break;
-                }
-
                 JournalRecordMessage record;
                 try
                 {
                     record = JournalRecordMessage.Parser.ParseFrom(payload);
                 }
-                catch (InvalidProtocolBufferException)
+                catch (InvalidProtocolBufferException ex)
                 {
+                    reader.Reject($"not a journal record: {ex.Message}");
                     break;
                 }
 
-                good = stream.Position;
                 if (record.NextGeneration <= current.NextGeneration)
                 {
                     continue;
@@ -127,11 +108,18 @@ public sealed class ArchiveJournal : IDisposable
                 current = Apply(current, record, encoding, path);
                 applied++;
             }
+
+            damage = reader.Damage;
+            intact = reader.IntactLength;
         }
 
-        using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        if (damage is not null)
         {
-            truncate.SetLength(good);
+            warn?.Invoke(damage.Torn
+                ? $"{damage}; resuming after generation {current.NextGeneration - 1}"
+                : $"{damage}; the generations in the dropped records are lost, so the search resumes after generation {current.NextGeneration - 1}");
+            using var truncate = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+            truncate.SetLength(intact);
         }
 
         return (current, applied);

@@ -1,22 +1,23 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Security.Cryptography;
 using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Evolution.Runs;
 
 /// <summary>
 /// <c>found.bin</c>: an append-only log of every distinct image whose top probability reached
-/// the record threshold, for export as a retraining set. Layout: the magic "FCFOUND1", then
-/// int32 C, H, W (little-endian), then records of int32 label, float32 confidence, int32
-/// generation and C·H·W bytes. A record torn by a crash is cut off when the log is reopened.
+/// the record threshold, for export as a retraining set; <see cref="FoundImageFormat"/> gives
+/// its bytes. Every record carries its length and checksum, so a record torn by a crash or
+/// damaged on disk is found, reported and, when the log is reopened for appending, cut off.
 /// </summary>
 public sealed class FoundImageLog : IDisposable
 {
-    private static readonly byte[] s_magic = "FCFOUND1"u8.ToArray();
-    private const int HeaderSize = 8 + 12;
-    private const int RecordHeader = 12;
+    /// <summary>Suffix of the file that keeps the bytes cut off a damaged log, for whoever wants to look at them.</summary>
+    public const string DamagedSuffix = ".damaged";
 
     private readonly FileStream _stream;
     private readonly HashSet<UInt128> _seen = [];
@@ -31,42 +32,53 @@ public sealed class FoundImageLog : IDisposable
     /// <summary>Distinct images recorded.</summary>
     public int Count => _seen.Count;
 
-    /// <summary>Opens (or creates) the log at <paramref name="path"/> for appending.</summary>
+    /// <summary>
+    /// Opens (or creates) the log at <paramref name="path"/> for appending. A log of the earlier
+    /// format is first rewritten with checksums; a torn or damaged tail is cut off (a damaged
+    /// one kept beside it in <c>found.bin.damaged</c>) after telling <paramref name="warn"/>.
+    /// </summary>
     /// <exception cref="DataFormatException">The file exists but is not a found-image log of this shape.</exception>
-    public static FoundImageLog Open(string path, ImageShape shape)
+    public static FoundImageLog Open(string path, ImageShape shape, Action<string>? warn = null)
     {
         var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var log = new FoundImageLog(stream, shape);
         try
         {
             // A file shorter than its header was cut off before its first record: start afresh.
-            if (stream.Length < HeaderSize)
+            if (stream.Length < FoundImageFormat.HeaderBytes)
             {
                 stream.SetLength(0);
-                Span<byte> header = stackalloc byte[HeaderSize];
-                WriteHeader(header, shape);
-                stream.Write(header);
+                FoundImageFormat.WriteHeader(stream, shape);
                 stream.Flush();
+                return new FoundImageLog(stream, shape);
             }
-            else
-            {
-                long valid = HeaderSize;
-                foreach (FoundImage image in ReadAll(path, stream, shape, r => valid = r))
-                {
-                    log._seen.Add(Key(image.Pixels));
-                }
 
-                stream.SetLength(valid);
-                stream.Seek(0, SeekOrigin.End);
+            if (new FoundImageScan(stream, path, shape).Legacy)
+            {
+                stream.Dispose();
+                Upgrade(path, shape, warn);
+                stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
             }
+
+            var log = new FoundImageLog(stream, shape);
+            var scan = new FoundImageScan(stream, path, shape);
+            foreach (FoundImage image in scan.Images())
+            {
+                log._seen.Add(Key(image.Pixels));
+            }
+
+            if (scan.Damage is RecordDamage damage)
+            {
+                warn?.Invoke(CutOff(stream, path, damage));
+            }
+
+            stream.Seek(0, SeekOrigin.End);
+            return log;
         }
         catch
         {
             stream.Dispose();
             throw;
         }
-
-        return log;
     }
 
     /// <summary>Appends the image unless an identical one is already recorded.</summary>
@@ -88,22 +100,6 @@ public sealed class FoundImageLog : IDisposable
         return Append(pixels, label, confidence, generation);
     }
 
-    private bool Append(byte[] pixels, int label, float confidence, int generation)
-    {
-        if (!_seen.Add(Key(pixels)))
-        {
-            return false;
-        }
-
-        Span<byte> head = stackalloc byte[RecordHeader];
-        BinaryPrimitives.WriteInt32LittleEndian(head, label);
-        BinaryPrimitives.WriteSingleLittleEndian(head[4..], confidence);
-        BinaryPrimitives.WriteInt32LittleEndian(head[8..], generation);
-        _stream.Write(head);
-        _stream.Write(pixels);
-        return true;
-    }
-
     /// <summary>Appends an already 8-bit image unless an identical one is recorded.</summary>
     /// <returns>Whether it was new.</returns>
     public bool Add(FoundImage image)
@@ -123,52 +119,85 @@ public sealed class FoundImageLog : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _stream.Dispose();
 
-    /// <summary>Reads every complete record of the log at <paramref name="path"/>.</summary>
+    /// <summary>
+    /// Reads every intact record of the log at <paramref name="path"/>: those before the first
+    /// torn or damaged one, which <paramref name="warn"/> is told about. The file is not changed.
+    /// </summary>
     /// <exception cref="DataFormatException">Not a found-image log, or of another shape than <paramref name="shape"/>.</exception>
-    public static IReadOnlyList<FoundImage> Read(string path, ImageShape shape)
+    public static IReadOnlyList<FoundImage> Read(string path, ImageShape shape, Action<string>? warn = null)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        return ReadAll(path, stream, shape, _ => { }).ToList();
+        var scan = new FoundImageScan(stream, path, shape);
+        List<FoundImage> images = [.. scan.Images()];
+        if (scan.Damage is RecordDamage damage)
+        {
+            warn?.Invoke(damage.ToString());
+        }
+
+        return images;
     }
 
-    private static IEnumerable<FoundImage> ReadAll(string path, FileStream stream, ImageShape shape, Action<long> validLength)
+    private bool Append(byte[] pixels, int label, float confidence, int generation)
     {
-        stream.Seek(0, SeekOrigin.Begin);
-        var header = new byte[HeaderSize];
-        if (stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !header.AsSpan(0, 8).SequenceEqual(s_magic))
+        if (!_seen.Add(Key(pixels)))
         {
-            throw new DataFormatException(path, "not a found-image log (bad magic or header)");
+            return false;
         }
 
-        var fileShape = new ImageShape(
-            BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)),
-            BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)),
-            BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(16)));
-        if (fileShape != shape)
-        {
-            throw new DataFormatException(path, $"holds {fileShape} images, expected {shape}");
-        }
-
-        var record = new byte[RecordHeader + shape.Size];
-        long position = HeaderSize;
-        while (stream.ReadAtLeast(record, record.Length, throwOnEndOfStream: false) == record.Length)
-        {
-            position += record.Length;
-            validLength(position);
-            yield return new FoundImage(
-                BinaryPrimitives.ReadInt32LittleEndian(record),
-                BinaryPrimitives.ReadSingleLittleEndian(record.AsSpan(4)),
-                BinaryPrimitives.ReadInt32LittleEndian(record.AsSpan(8)),
-                record.AsSpan(RecordHeader).ToArray());
-        }
+        FramedRecords.Write(_stream, FoundImageFormat.Encode(label, confidence, generation, pixels));
+        return true;
     }
 
-    private static void WriteHeader(Span<byte> header, ImageShape shape)
+    /// <summary>Rewrites a log of the earlier format with checksums, keeping its intact records.</summary>
+    private static void Upgrade(string path, ImageShape shape, Action<string>? warn)
     {
-        s_magic.CopyTo(header);
-        BinaryPrimitives.WriteInt32LittleEndian(header[8..], shape.Channels);
-        BinaryPrimitives.WriteInt32LittleEndian(header[12..], shape.Height);
-        BinaryPrimitives.WriteInt32LittleEndian(header[16..], shape.Width);
+        using AtomicFile upgraded = AtomicFile.Create(path);
+        FoundImageFormat.WriteHeader(upgraded.Stream, shape);
+        using (var old = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        {
+            var scan = new FoundImageScan(old, path, shape);
+            foreach (FoundImage image in scan.Images())
+            {
+                FramedRecords.Write(upgraded.Stream, FoundImageFormat.Encode(image.Label, image.Confidence, image.Generation, image.Pixels));
+            }
+
+            if (scan.Damage is RecordDamage damage)
+            {
+                warn?.Invoke(CutOff(old, path, damage));
+            }
+
+            warn?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{path}: written before found-image records carried checksums; rewrote its {scan.Count:N0} records with them"));
+        }
+
+        upgraded.Commit();
+    }
+
+    /// <summary>
+    /// Cuts a damaged tail off an open log (keeping its bytes beside it unless it is merely torn)
+    /// so new records append cleanly; a stream opened only for reading is left as it is.
+    /// </summary>
+    /// <returns>The line to report.</returns>
+    private static string CutOff(FileStream stream, string path, RecordDamage damage)
+    {
+        string kept = "";
+        if (!damage.Torn)
+        {
+            string aside = path + DamagedSuffix;
+            using (var tail = new FileStream(aside, FileMode.Create, FileAccess.Write))
+            {
+                stream.Position = damage.Offset;
+                stream.CopyTo(tail);
+            }
+
+            kept = $" (its bytes are kept in {aside})";
+        }
+
+        if (stream.CanWrite)
+        {
+            stream.SetLength(damage.Offset);
+        }
+
+        return $"{damage}{kept}; cut it off so new records append cleanly";
     }
 
     private static UInt128 Key(ReadOnlySpan<byte> pixels)

@@ -32,7 +32,7 @@ public sealed class SearchRun<TGenome> : IDisposable
     private readonly List<GenerationRecord> _history;
     private double _searchSeconds;
 
-    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds)
+    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds, Action<string>? warn)
     {
         _folder = folder;
         RunId = runId;
@@ -43,7 +43,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         Scheduler = scheduler;
         _history = history;
         _searchSeconds = searchSeconds;
-        _found = FoundImageLog.Open(Path.Combine(folder, RunFiles.Found), encoding.Shape);
+        _found = FoundImageLog.Open(Path.Combine(folder, RunFiles.Found), encoding.Shape, warn);
         _journal = ArchiveJournal.Open(Path.Combine(folder, RunFiles.Journal));
     }
 
@@ -84,11 +84,15 @@ public sealed class SearchRun<TGenome> : IDisposable
         File.Delete(Path.Combine(folder, RunFiles.History));
         File.Delete(Path.Combine(folder, RunFiles.Found));
         File.Delete(Path.Combine(folder, RunFiles.Journal));
-        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0) { OutputsWriter = outputsWriter };
+        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0, warn: null) { OutputsWriter = outputsWriter };
     }
 
-    /// <summary>Continues the search saved in <paramref name="folder"/> from its last snapshot.</summary>
-    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Action<SearchRun<TGenome>, string>? outputsWriter = null)
+    /// <summary>
+    /// Continues the search saved in <paramref name="folder"/> from its last snapshot and journal.
+    /// A torn or damaged tail of <c>journal.bin</c> or <c>found.bin</c> is cut off, the intact
+    /// records before it kept, after telling <paramref name="warn"/>.
+    /// </summary>
+    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Action<SearchRun<TGenome>, string>? outputsWriter = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -100,12 +104,12 @@ public sealed class SearchRun<TGenome> : IDisposable
         RestoredSearch<TGenome> restored = !File.Exists(snapshot) && File.Exists(journal) && new FileInfo(journal).Length > 0
             ? new RestoredSearch<TGenome>(Path.GetFileName(Path.GetFullPath(folder)), new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
             : ArchiveSnapshot.Load(snapshot, encoding, cells);
-        (restored, _) = ArchiveJournal.Replay(journal, restored, encoding);
+        (restored, _) = ArchiveJournal.Replay(journal, restored, encoding, warn);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
         HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations);
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
-        return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds) { OutputsWriter = outputsWriter };
+        return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, warn) { OutputsWriter = outputsWriter };
     }
 
     /// <summary>Called on the search's thread after every generation, once its record is written.</summary>
