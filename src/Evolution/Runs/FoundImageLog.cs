@@ -68,7 +68,8 @@ public sealed class FoundImageLog : IDisposable
 
             if (scan.Damage is RecordDamage damage)
             {
-                warn?.Invoke(CutOff(stream, path, damage));
+                string cut = CutOff(stream, path, damage);
+                warn?.Invoke(cut);
             }
 
             stream.Seek(0, SeekOrigin.End);
@@ -163,7 +164,8 @@ public sealed class FoundImageLog : IDisposable
 
             if (scan.Damage is RecordDamage damage)
             {
-                warn?.Invoke(CutOff(old, path, damage));
+                string cut = CutOff(old, path, damage);
+                warn?.Invoke(cut);
             }
 
             warn?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{path}: written before found-image records carried checksums; rewrote its {scan.Count:N0} records with them"));

@@ -113,8 +113,31 @@ public sealed class FramedRecordReader
 
     private byte[]? Stop(string problem, bool torn)
     {
+        // A file system may leave zeros where a crash cut a write short: that is a torn tail too.
+        if (!torn && RestIsZeros())
+        {
+            problem = "the rest of the file is zeros";
+            torn = true;
+        }
+
         Damage = new RecordDamage(_path, Count + 1, _position, problem, torn);
         return null;
+    }
+
+    private bool RestIsZeros()
+    {
+        _stream.Position = _position;
+        var chunk = new byte[1 << 16];
+        int read;
+        while ((read = _stream.Read(chunk)) > 0)
+        {
+            if (chunk.AsSpan(0, read).ContainsAnyExcept((byte)0))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string Text(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

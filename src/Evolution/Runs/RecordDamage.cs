@@ -19,8 +19,10 @@ public sealed record RecordDamage(string Path, int Record, long Offset, string P
     /// <summary>Records before the bad one, all intact.</summary>
     public int Kept => Record - 1;
 
+    private string Records => Kept == 1 ? "record" : "records";
+
     /// <summary>One line for a warning: the file, the record and byte, the problem, and what is kept.</summary>
     public override string ToString() => Torn
-        ? string.Create(CultureInfo.InvariantCulture, $"{Path}: record {Record:N0} at byte {Offset:N0} is incomplete ({Problem}), as a write cut short by a crash leaves it; kept the {Kept:N0} records before it")
-        : string.Create(CultureInfo.InvariantCulture, $"{Path}: record {Record:N0} at byte {Offset:N0} is damaged ({Problem}); kept {Kept:N0} records, dropped the rest");
+        ? string.Create(CultureInfo.InvariantCulture, $"{Path}: record {Record:N0} at byte {Offset:N0} is incomplete ({Problem}), as a write cut short by a crash leaves it; kept the {Kept:N0} {Records} before it")
+        : string.Create(CultureInfo.InvariantCulture, $"{Path}: record {Record:N0} at byte {Offset:N0} is damaged ({Problem}); kept {Kept:N0} {Records}, dropped the rest");
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
@@ -48,11 +49,15 @@ public sealed class ArchiveJournalTests : IDisposable
             stream.SetLength(full - 7);
         }
 
-        (RestoredSearch<DirectGenome> replayed, int applied) = ArchiveJournal.Replay(journal, ArchiveSnapshot.Load(snapshot, _direct, Classes), _direct);
+        var warnings = new List<string>();
+        (RestoredSearch<DirectGenome> replayed, int applied) = ArchiveJournal.Replay(journal, ArchiveSnapshot.Load(snapshot, _direct, Classes), _direct, warnings.Add);
 
         Assert.Equal(3, applied);
         Assert.Equal(4, replayed.NextGeneration);
         Assert.True(new FileInfo(journal).Length < full - 7, "the torn record was not cut off");
+        string warning = Assert.Single(warnings);
+        Assert.Contains($"{journal}: record 4 at byte {new FileInfo(journal).Length.ToString("N0", CultureInfo.InvariantCulture)} is incomplete", warning, StringComparison.Ordinal);
+        Assert.Contains("resuming after generation 3", warning, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -68,6 +73,27 @@ public sealed class ArchiveJournalTests : IDisposable
 
         Assert.Equal(3, applied);
         Assert.Equal(3, replayed.NextGeneration);
+    }
+
+    [Fact]
+    public void A_damaged_middle_record_is_reported_with_the_records_kept_and_cut_off_with_everything_after_it()
+    {
+        (_, _, string journal) = RunWithJournal(snapshotAfter: 0, generations: 4);
+        byte[] bytes = File.ReadAllBytes(journal);
+        int second = FramedRecords.HeaderBytes + (int)BitConverter.ToUInt32(bytes, 0);
+        bytes[second + FramedRecords.HeaderBytes + 3] ^= 0x40;
+        File.WriteAllBytes(journal, bytes);
+        var warnings = new List<string>();
+
+        var empty = new RestoredSearch<DirectGenome>("run", new EliteArchive<DirectGenome>(Classes), new DeterministicRandom(1), 0, 0);
+        (RestoredSearch<DirectGenome> replayed, int applied) = ArchiveJournal.Replay(journal, empty, _direct, warnings.Add);
+
+        Assert.Equal(1, applied);
+        Assert.Equal(1, replayed.NextGeneration);
+        string warning = Assert.Single(warnings);
+        Assert.Contains($"{journal}: record 2 at byte {second.ToString("N0", CultureInfo.InvariantCulture)} is damaged (checksum mismatch); kept 1 record, dropped the rest", warning, StringComparison.Ordinal);
+        Assert.Contains("resumes after generation 0", warning, StringComparison.Ordinal);
+        Assert.Equal(second, new FileInfo(journal).Length);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ public sealed class FoundImageLogTests : IDisposable
 {
     private const int HeaderSize = 20;
     private static readonly ImageShape s_shape = new(3, 2, 3);
-    private static readonly int s_recordSize = 12 + s_shape.Size;
+    private static readonly int s_recordSize = 8 + 12 + s_shape.Size;
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -27,7 +27,7 @@ public sealed class FoundImageLogTests : IDisposable
 
         byte[] bytes = File.ReadAllBytes(LogPath);
         Assert.Equal(HeaderSize, bytes.Length);
-        Assert.Equal("FCFOUND1"u8.ToArray(), bytes[..8]);
+        Assert.Equal("FCFOUND2"u8.ToArray(), bytes[..8]);
         Assert.Equal([3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0], bytes[8..]);
         Assert.Empty(FoundImageLog.Read(LogPath, s_shape));
     }
@@ -185,6 +185,142 @@ public sealed class FoundImageLogTests : IDisposable
         Assert.Contains("[3,2,3]", ex.Message, StringComparison.Ordinal);
         Assert.Equal(length, new FileInfo(LogPath).Length);
         Assert.Throws<DataFormatException>(() => FoundImageLog.Read(LogPath, new ImageShape(3, 3, 2)));
+    }
+
+    [Theory]
+    [InlineData(8, "checksum mismatch")]
+    [InlineData(8 + 4, "checksum mismatch")]
+    [InlineData(8 + 12 + 5, "checksum mismatch")]
+    [InlineData(4, "checksum mismatch")]
+    [InlineData(1, "length")]
+    public void A_flipped_byte_in_a_middle_record_keeps_the_records_before_it_and_says_which_was_dropped(int byteInRecord, string problem)
+    {
+        WriteLog(5);
+        FlipByte(HeaderSize + (2 * s_recordSize) + byteInRecord);
+        var warnings = new List<string>();
+
+        IReadOnlyList<FoundImage> found = FoundImageLog.Read(LogPath, s_shape, warnings.Add);
+
+        Assert.Equal([0, 1], found.Select(f => f.Label));
+        string warning = Assert.Single(warnings);
+        Assert.Contains(LogPath, warning, StringComparison.Ordinal);
+        Assert.Contains($"record 3 at byte {HeaderSize + (2 * s_recordSize)} is damaged ({problem}", warning, StringComparison.Ordinal);
+        Assert.Contains("kept 2 records, dropped the rest", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reopening_a_damaged_log_cuts_the_damaged_tail_off_keeps_its_bytes_aside_and_appends_cleanly()
+    {
+        WriteLog(5);
+        long damagedAt = HeaderSize + (2 * s_recordSize);
+        byte[] tail = File.ReadAllBytes(LogPath)[(int)damagedAt..];
+        FlipByte(damagedAt + 30);
+        var warnings = new List<string>();
+
+        using (FoundImageLog log = FoundImageLog.Open(LogPath, s_shape, warnings.Add))
+        {
+            Assert.Equal(2, log.Count);
+            Assert.Equal(damagedAt, new FileInfo(LogPath).Length);
+            Assert.True(log.Add(Image(9), 9, 0.9999f, 9));
+        }
+
+        string warning = Assert.Single(warnings);
+        Assert.Contains("kept 2 records", warning, StringComparison.Ordinal);
+        Assert.Contains(LogPath + FoundImageLog.DamagedSuffix, warning, StringComparison.Ordinal);
+        tail[30] ^= 0x10;
+        Assert.Equal(tail, File.ReadAllBytes(LogPath + FoundImageLog.DamagedSuffix));
+        warnings.Clear();
+        Assert.Equal([0, 1, 9], FoundImageLog.Read(LogPath, s_shape, warnings.Add).Select(f => f.Label));
+        Assert.Empty(warnings);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(8 + 3)]
+    [InlineData(8 + 12 + 7)]
+    public void A_log_cut_mid_record_keeps_what_came_before_says_so_once_and_is_cut_quietly_on_reopen(int bytesOfLastRecord)
+    {
+        WriteLog(3);
+        long intact = HeaderSize + (2 * s_recordSize);
+        using (var stream = new FileStream(LogPath, FileMode.Open))
+        {
+            stream.SetLength(intact + bytesOfLastRecord);
+        }
+
+        var warnings = new List<string>();
+        Assert.Equal(2, FoundImageLog.Read(LogPath, s_shape, warnings.Add).Count);
+        Assert.Contains($"record 3 at byte {intact} is incomplete", Assert.Single(warnings), StringComparison.Ordinal);
+
+        warnings.Clear();
+        using (FoundImageLog log = FoundImageLog.Open(LogPath, s_shape, warnings.Add))
+        {
+            Assert.Equal(2, log.Count);
+        }
+
+        Assert.Contains("kept the 2 records before it", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.Equal(intact, new FileInfo(LogPath).Length);
+        Assert.False(File.Exists(LogPath + FoundImageLog.DamagedSuffix), "a merely torn record was kept aside as damage");
+    }
+
+    [Fact]
+    public void A_log_of_the_earlier_format_is_read_and_rewritten_with_checksums_when_reopened()
+    {
+        byte[] legacy = [.. "FCFOUND1"u8.ToArray(), 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, .. LegacyRecord(4, 0), .. LegacyRecord(6, 1), .. LegacyRecord(8, 2)[..10]];
+        File.WriteAllBytes(LogPath, legacy);
+        var warnings = new List<string>();
+
+        Assert.Equal([4, 6], FoundImageLog.Read(LogPath, s_shape, warnings.Add).Select(f => f.Label));
+        Assert.Contains("record 3", Assert.Single(warnings), StringComparison.Ordinal);
+
+        warnings.Clear();
+        using (FoundImageLog log = FoundImageLog.Open(LogPath, s_shape, warnings.Add))
+        {
+            Assert.Equal(2, log.Count);
+            Assert.True(log.Add(Image(2), 8, 0.9999f, 2));
+        }
+
+        Assert.Contains(warnings, w => w.Contains("rewrote its 2 records with them", StringComparison.Ordinal));
+        Assert.Equal("FCFOUND2"u8.ToArray(), File.ReadAllBytes(LogPath)[..8]);
+        warnings.Clear();
+        IReadOnlyList<FoundImage> found = FoundImageLog.Read(LogPath, s_shape, warnings.Add);
+        Assert.Equal([4, 6, 8], found.Select(f => f.Label));
+        Assert.Equal(Image(1).Select(v => (byte)Math.Round(v * 255)), found[1].Pixels);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void A_record_of_the_earlier_format_with_impossible_values_ends_the_intact_part()
+    {
+        byte[] bad = LegacyRecord(4, 1);
+        bad[3] = 0x80;
+        File.WriteAllBytes(LogPath, [.. "FCFOUND1"u8.ToArray(), 3, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, .. LegacyRecord(4, 0), .. bad, .. LegacyRecord(5, 2)]);
+        var warnings = new List<string>();
+
+        Assert.Single(FoundImageLog.Read(LogPath, s_shape, warnings.Add));
+        Assert.Contains("record 2 at byte 50 is damaged (impossible values", Assert.Single(warnings), StringComparison.Ordinal);
+    }
+
+    private void WriteLog(int records)
+    {
+        using FoundImageLog log = FoundImageLog.Open(LogPath, s_shape);
+        for (int i = 0; i < records; i++)
+        {
+            Assert.True(log.Add(Image(i), i, 0.9999f, i));
+        }
+    }
+
+    private void FlipByte(long offset)
+    {
+        byte[] bytes = File.ReadAllBytes(LogPath);
+        bytes[offset] ^= 0x10;
+        File.WriteAllBytes(LogPath, bytes);
+    }
+
+    /// <summary>A record as logs before checksums wrote it: label, confidence, generation, pixels.</summary>
+    private static byte[] LegacyRecord(int label, int seed)
+    {
+        byte[] pixels = [.. Image(seed).Select(v => (byte)Math.Round(v * 255))];
+        return [.. BitConverter.GetBytes(label), .. BitConverter.GetBytes(0.9999f), .. BitConverter.GetBytes(seed), .. pixels];
     }
 
     /// <summary>A distinct 8-bit-exact image per <paramref name="seed"/>.</summary>
