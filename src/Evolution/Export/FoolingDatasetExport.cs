@@ -70,7 +70,7 @@ public static class FoolingDatasetExport
                 int foreign = records.Count(f => f.Label >= classes);
                 if (foreign > 0)
                 {
-                    skipped.Add(string.Create(CultureInfo.InvariantCulture, $"{found}: skipped {foreign:N0} records of a class outside the model's {classes}"));
+                    skipped.Add(string.Create(CultureInfo.InvariantCulture, $"{found}: {foreign:N0} of its records name a class the model does not have (it has {classes}); skipped them"));
                 }
 
                 foreach (FoundImage f in records.Where(f => f.Confidence >= threshold && f.Label < classes))
