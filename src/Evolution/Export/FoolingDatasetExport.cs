@@ -6,6 +6,7 @@ using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Evolution.Export;
 
@@ -35,10 +36,11 @@ public static class FoolingDatasetExport
     public static string ImagesFile(ImageShape shape) => shape.Channels == 1 ? "images-idx3-ubyte" : "images-idx4-ubyte";
 
     /// <summary>Exports the elites of <paramref name="run"/> and, if <paramref name="allAbove"/> is set, every recorded image at or above it.</summary>
-    /// <exception cref="InvalidInputException">The threshold is below what the run recorded, or the output folder is not empty.</exception>
+    /// <exception cref="InvalidInputException">The threshold is below what the run recorded, or the output folder may not be written (see <see cref="ExportFolder.Check"/>).</exception>
     public static ExportSummary Export(SavedRun run, string outFolder, float? allAbove, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ExportFolder.Check(outFolder, run.Folder, overwrite);
         ImageShape shape = run.Shape;
         var images = new List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -72,7 +74,7 @@ public static class FoolingDatasetExport
             }
         }
 
-        PrepareFolder(outFolder, overwrite);
+        ExportFolder.Replace(outFolder, run.Folder);
         Directory.CreateDirectory(Path.Combine(outFolder, "png"));
         var allPixels = new byte[images.Count * shape.Size];
         var labels = new byte[images.Count];
@@ -92,23 +94,8 @@ public static class FoolingDatasetExport
         int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
         IdxWriter.Write(Path.Combine(outFolder, ImagesFile(shape)), allPixels, dims);
         IdxWriter.Write(Path.Combine(outFolder, LabelsFile), labels, images.Count);
-        File.WriteAllText(Path.Combine(outFolder, TableFile), table.ToString());
+        AtomicFile.WriteAllText(Path.Combine(outFolder, TableFile), table.ToString());
         return new ExportSummary(Path.GetFullPath(outFolder), images.Count, fromElites, perClass);
-    }
-
-    private static void PrepareFolder(string folder, bool overwrite)
-    {
-        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
-        {
-            if (!overwrite)
-            {
-                throw new InvalidInputException($"{folder} is not empty; choose another --out or pass --overwrite");
-            }
-
-            Directory.Delete(folder, recursive: true);
-        }
-
-        Directory.CreateDirectory(folder);
     }
 
     /// <summary>Planar <c>[C,H,W]</c> bytes to a PNG (interleaved for colour).</summary>
