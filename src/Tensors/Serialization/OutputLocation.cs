@@ -102,6 +102,6 @@ public static class OutputLocation
             }
         }
 
-        RequireWritableFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, option);
+        RequireWritableFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{option} {path}: its folder");
     }
 }
