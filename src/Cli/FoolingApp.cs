@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FoolingCluster.Cli.Commands;
+using FoolingCluster.Cli.Output;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli;
@@ -54,19 +55,31 @@ public static class FoolingApp
             return BadInput;
         }
 
+        List<string> madeRunFolders = NewRunFolders.Record();
         try
         {
             return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
         }
         catch (Exception ex) when (UserError(ex) is InvalidInputException user)
         {
+            NewRunFolders.RemoveUnstarted(madeRunFolders);
             stderr.WriteLine($"error: {user.Message}");
+            return BadInput;
+        }
+        catch (Exception ex) when (FileSystemError.Find(ex) is Exception io)
+        {
+            NewRunFolders.RemoveUnstarted(madeRunFolders);
+            stderr.WriteLine(FileSystemError.Describe(io));
             return BadInput;
         }
         catch (OperationCanceledException)
         {
             stderr.WriteLine("stopped.");
             return Failure;
+        }
+        finally
+        {
+            NewRunFolders.Stop();
         }
     }
 

@@ -10,6 +10,7 @@ using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -27,6 +28,7 @@ internal static class AbsCommand
         var beta = new Option<float>("--beta") { Description = "weight of the KL term of the ELBO", DefaultValueFactory = _ => defaults.Beta };
         var subset = new Option<int>("--train-subset") { Description = "train on the first N training images only (0: all)" };
         var resume = new Option<bool>("--resume") { Description = "continue training the VAEs already in --out (a finished model or an interrupted run's checkpoints) for --epochs more" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "train afresh into a non-empty --out, replacing the VAEs and sidecars there" };
         var sequential = new Option<bool>("--sequential") { Description = "train the VAEs one after another with multithreaded kernels instead of one per core" };
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with the log", DefaultValueFactory = _ => "runs" };
@@ -35,7 +37,7 @@ internal static class AbsCommand
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
         var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores with a checkpoint per epoch, or one class per worker with --broker.")
         {
-            output, epochs, seed, batchSize, lr, beta, subset, resume, sequential, data, runs, threads, broker, prefix,
+            output, epochs, seed, batchSize, lr, beta, subset, resume, overwrite, sequential, data, runs, threads, broker, prefix,
         };
         train.SetAction(async (parse, cancel) =>
         {
@@ -53,6 +55,12 @@ internal static class AbsCommand
                 Data = parse.GetValue(data)!,
             };
             cfg.Validate("command line");
+            if (!parse.GetValue(resume))
+            {
+                // Trained VAEs are hours of work: a fresh training never replaces them unasked.
+                OutputLocation.RequireFreshFolder(cfg.Out, "--out", parse.GetValue(overwrite));
+            }
+
             RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
             if (cluster is null)
             {
@@ -102,10 +110,11 @@ internal static class AbsCommand
     /// </summary>
     private static (ImageDataset Train, ClassVae[]? Start, int EarlierEpochs, double EarlierSeconds, RunFolder Run) Begin(AbsTrainingConfig cfg, string runsRoot, TextWriter console, bool resume)
     {
+        OutputLocation.RequireWritableFolder(cfg.Out, "--out");
         ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
         (ClassVae[]? start, int earlierEpochs, double earlierSeconds) = resume ? AbsCheckpoint.LoadVaes(cfg.Out) : (null, 0, 0);
         RunFolder run = RunFolder.Create(runsRoot, "train", "abs", console);
-        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
+        AtomicFile.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
         if (start is not null)
         {
             run.Log.Information("continuing the VAEs in {Out:l}, trained for {Earlier} epochs so far", cfg.Out, earlierEpochs);
@@ -181,7 +190,7 @@ internal static class AbsCommand
             table.AppendLine(workers is null ? line : $"{line},{workers[r.Digit]}");
         }
 
-        File.WriteAllText(run.File("vaes.csv"), table.ToString());
+        AtomicFile.WriteAllText(run.File("vaes.csv"), table.ToString());
         run.Log.Information("trained the 10 VAEs in {Seconds:F1} s; saved {Out:l} ({Sidecar:l} for ABS, {Binary:l} for binary ABS); evaluate with `./fooling eval-model --model {Out:l} --n 500`",
             seconds, cfg.Out, AbsCheckpoint.SidecarName, AbsCheckpoint.BinarySidecarName, cfg.Out);
     }

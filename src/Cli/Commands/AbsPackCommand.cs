@@ -2,6 +2,7 @@ using System.CommandLine;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -15,7 +16,8 @@ internal static class AbsPackCommand
     {
         var model = new Option<string>("--model") { Description = "the ABS model: its folder (plain ABS) or one of its sidecars (models/abs/abs-binary.json for binary ABS)", Required = true };
         var output = new Option<string>("--out") { Description = "the weights file to write (.safetensors); its sidecar goes beside it", Required = true };
-        var pack = new Command("pack", "Write an ABS model as one .safetensors file with its .json sidecar, e.g. to copy it to another machine.") { model, output };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace an existing --out file and its sidecar" };
+        var pack = new Command("pack", "Write an ABS model as one .safetensors file with its .json sidecar, e.g. to copy it to another machine.") { model, output, overwrite };
         pack.SetAction(parse =>
         {
             string from = parse.GetValue(model)!, to = parse.GetValue(output)!;
@@ -29,6 +31,7 @@ internal static class AbsPackCommand
                 throw new InvalidInputException($"--out {to} must end in .safetensors (its sidecar is written as {Path.ChangeExtension(to, ".json")})");
             }
 
+            OutputLocation.RequireNewFile(to, "--out", parse.GetValue(overwrite), ModelCheckpoint.SidecarPath(to));
             LoadedModel packed = AbsCheckpoint.Pack(from, to);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"wrote {to} and {ModelCheckpoint.SidecarPath(to)}: {(packed.Sidecar.Abs!.Binary ? "binary ABS" : "ABS")}, {new FileInfo(to).Length / 1024:N0} KiB; use it as --model {to}");

@@ -6,6 +6,7 @@ using FoolingCluster.Cli.Output;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -27,10 +28,11 @@ internal static class AttackCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var output = new Option<string>("--out") { Description = "folder for adversarial-images.idx3, original-images.idx3, labels.idx1, grid.png and summary.md", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of randomised attacks (pgd's random start, noise, Boundary, Pointwise)", DefaultValueFactory = _ => 0 };
+        var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier attack there" };
         var threads = CommonOptions.Threads();
         var command = new Command("attack", "Attack a saved classifier on MNIST test images with one gradient, minimisation or decision-based attack; writes the adversarials, a grid and a summary.")
         {
-            model, attack, norm, eps, steps, target, n, data, output, seed, threads,
+            model, attack, norm, eps, steps, target, n, data, output, overwrite, seed, threads,
         };
         command.SetAction(parse =>
         {
@@ -50,10 +52,11 @@ internal static class AttackCommand
             }
 
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
+            string folder = parse.GetValue(output)!;
+            OutputLocation.RequireFreshFolder(folder, "--out", parse.GetValue(overwrite));
             string commandLine = CommonOptions.CommandLine(parse);
             var run = new AttackRun(loaded, test, chosen, targetClass, commandLine);
             AttackRunResult result = run.Execute();
-            string folder = parse.GetValue(output)!;
             AttackFolder.Write(folder, result);
 
             TextWriter console = parse.InvocationConfiguration.Output;

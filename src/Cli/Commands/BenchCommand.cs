@@ -9,6 +9,7 @@ using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Tensors.NN;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -24,6 +25,7 @@ internal static class BenchCommand
         var engine = new Command("engine", "LeNet forward, training and input-gradient images/s, a training epoch, GEMM GFLOP/s.") { output, quick, compare, threads };
         engine.SetAction(parse =>
         {
+            CheckReport(parse.GetValue(output)!);
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             string? comparePath = parse.GetValue(compare);
             IReadOnlyDictionary<string, double>? reference = comparePath is null ? null : ReferenceFigures.Read(comparePath);
@@ -31,14 +33,9 @@ internal static class BenchCommand
             console.WriteLine($"machine: {MachineInfo.Describe()}");
             IReadOnlyList<Figure> figures = EngineBenchmark.Run(f => console.WriteLine(f.ToString()), parse.GetValue(quick));
             string path = parse.GetValue(output)!;
-            string? dir = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (dir is not null)
-            {
-                Directory.CreateDirectory(dir);
-            }
 
             string command = "fooling bench engine" + (parse.GetValue(quick) ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "") + (comparePath is null ? "" : $" --compare {comparePath}");
-            File.WriteAllText(path, EngineBenchmark.Markdown(figures, command, reference, "PyTorch 1.13 (same machine)"));
+            AtomicFile.WriteAllText(path, EngineBenchmark.Markdown(figures, command, reference, "PyTorch 1.13 (same machine)"));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
@@ -54,6 +51,7 @@ internal static class BenchCommand
         var command = new Command("evolution", "Search evaluations/s per encoding beside the classifier's forward-only images/s; whole 200-generation searches against a trained LeNet.") { output, quick, model, threads };
         command.SetAction(parse =>
         {
+            CheckReport(parse.GetValue(output)!);
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
             bool isQuick = parse.GetValue(quick);
@@ -81,10 +79,9 @@ internal static class BenchCommand
             }
 
             string path = parse.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             string commandLine = "fooling bench evolution" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "");
             string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
-            File.WriteAllText(path, EvolutionBenchmark.Markdown(figures, searches, commandLine, target));
+            AtomicFile.WriteAllText(path, EvolutionBenchmark.Markdown(figures, searches, commandLine, target));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
@@ -102,6 +99,7 @@ internal static class BenchCommand
         var command = new Command("attacks", "PGD step images/s by batch; FGSM and PGD-40 accuracy and PGD-40 images/s over the MNIST test set.") { output, quick, model, data, compare, threads };
         command.SetAction(parse =>
         {
+            CheckReport(parse.GetValue(output)!);
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
             bool isQuick = parse.GetValue(quick);
@@ -123,10 +121,9 @@ internal static class BenchCommand
             }
 
             string path = parse.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             string commandLine = "fooling bench attacks" + (isQuick ? " --quick" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "") + (comparePath is null ? "" : $" --compare {comparePath}");
             string target = trained ? $"{modelPath} (trained LeNet)" : "untrained LeNet";
-            File.WriteAllText(path, AttackBenchmark.Markdown(figures, commandLine, target, reference));
+            AtomicFile.WriteAllText(path, AttackBenchmark.Markdown(figures, commandLine, target, reference));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
@@ -144,6 +141,7 @@ internal static class BenchCommand
         var command = new Command("abs", "ABS inference time and clean accuracy on the first N test images (plain, binary, prior samples only), and an epoch of VAE training one per core vs one at a time.") { output, model, n, noTraining, data, threads };
         command.SetAction(parse =>
         {
+            CheckReport(parse.GetValue(output)!);
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
             int count = parse.GetValue(n);
@@ -177,9 +175,8 @@ internal static class BenchCommand
             }
 
             string path = parse.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             string commandLine = "fooling bench abs" + (count != 1000 ? $" --n {count}" : "") + (parse.GetValue(noTraining) ? " --no-training" : "") + (parse.GetValue(threads) is int t ? $" --threads {t}" : "");
-            File.WriteAllText(path, AbsBenchmark.Markdown(figures, commandLine, $"{modelPath} ({loaded.Sidecar.Training?.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} epochs)"));
+            AtomicFile.WriteAllText(path, AbsBenchmark.Markdown(figures, commandLine, $"{modelPath} ({loaded.Sidecar.Training?.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} epochs)"));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
@@ -194,16 +191,22 @@ internal static class BenchCommand
         var command = new Command("cluster", "The coordinator's ceiling: children handed out and merged per second when workers answer at once.") { output, quick, threads };
         command.SetAction(parse =>
         {
+            CheckReport(parse.GetValue(output)!);
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
             console.WriteLine($"machine: {MachineInfo.Describe()}");
             IReadOnlyList<Figure> figures = ClusterBenchmark.CoordinatorCeiling(Architecture.Create("lenet", seed: 1), f => console.WriteLine(f.ToString()), parse.GetValue(quick));
             string path = parse.GetValue(output)!;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllText(path, ClusterBenchmark.Markdown(figures, "fooling bench cluster" + (parse.GetValue(quick) ? " --quick" : "")));
+            AtomicFile.WriteAllText(path, ClusterBenchmark.Markdown(figures, "fooling bench cluster" + (parse.GetValue(quick) ? " --quick" : "")));
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         });
         return command;
     }
+
+    /// <summary>
+    /// Checks before measuring that the report can be written. A benchmark report is a
+    /// measurement meant to be taken again, so an existing one is replaced without asking.
+    /// </summary>
+    private static void CheckReport(string path) => OutputLocation.RequireNewFile(path, "--out", overwrite: true);
 }

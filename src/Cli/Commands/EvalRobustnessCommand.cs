@@ -17,6 +17,7 @@ using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -28,7 +29,7 @@ namespace FoolingCluster.Cli.Commands;
 internal static class EvalRobustnessCommand
 {
     /// <summary>The one-file copy of an ABS model that a sharded evaluation serves its workers, in the run folder.</summary>
-    private const string PackedAbsFile = "abs.safetensors";
+    internal const string PackedAbsFile = "abs.safetensors";
 
     public static Command Build()
     {
@@ -127,7 +128,7 @@ internal static class EvalRobustnessCommand
 
             var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, gradients);
             Write(folder, result, info, test);
-            File.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, gradients).ToJson());
+            AtomicFile.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, gradients).ToJson());
             console.WriteLine(SummaryLines(result));
             console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
             return FoolingApp.Success;
@@ -171,9 +172,9 @@ internal static class EvalRobustnessCommand
     /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>
     internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images)
     {
-        File.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, PublishedRobustness.All));
-        File.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result));
-        File.WriteAllText(folder.File("robustness.svg"), RobustnessReport.Svg(result));
+        AtomicFile.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, PublishedRobustness.All));
+        AtomicFile.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result));
+        AtomicFile.WriteAllText(folder.File("robustness.svg"), RobustnessReport.Svg(result));
         PngWriter.Write(folder.File("robustness.png"), RobustnessReport.Picture(result, images.Images, (images.Channels, images.Height, images.Width)));
     }
 

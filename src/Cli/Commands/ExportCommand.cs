@@ -14,7 +14,7 @@ internal static class ExportCommand
         var run = new Argument<string>("run") { Description = "run folder of `fooling run` (runs/<id>)" };
         var output = new Option<string>("--out") { Description = "folder to write, e.g. data/fooling/<name>", Required = true };
         var allAbove = new Option<float?>("--all-above") { Description = "also every distinct image seen during the run at or above this confidence (not below the run's recordThreshold)" };
-        var overwrite = new Option<bool>("--overwrite") { Description = "replace a non-empty output folder" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace an earlier export in --out (a folder written by `fooling export`; any other non-empty folder, and the run itself, are refused)" };
         var command = new Command("export", "Write a run's elites (and optionally every recorded image above a confidence) as idx files, a CSV and PNGs, deduplicated.")
         {
             run, output, allAbove, overwrite,
@@ -35,11 +35,16 @@ internal static class ExportCommand
                 parse.InvocationConfiguration.Error.WriteLine($"warning: {line}");
             }
 
-            console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"wrote {summary.Images} images ({summary.FromElites} elites, {summary.Images - summary.FromElites} more at or above {threshold?.ToString(CultureInfo.InvariantCulture) ?? "-"}) to {summary.Folder}"));
+            console.WriteLine(WroteLine(summary, threshold));
             console.WriteLine($"  {FoolingDatasetExport.ImagesFile(saved.Shape)}, {FoolingDatasetExport.LabelsFile}, {FoolingDatasetExport.TableFile}, png/");
             console.WriteLine("  images per fooled class: " + string.Join("  ", summary.PerClass.Select((c, k) => $"{k}:{c}")));
             return FoolingApp.Success;
         });
         return command;
     }
+
+    /// <summary>What was written: the elites alone, or the elites and the recorded images above the threshold.</summary>
+    internal static string WroteLine(ExportSummary summary, float? threshold) => threshold is float t
+        ? string.Create(CultureInfo.InvariantCulture, $"wrote {summary.Images} images ({summary.FromElites} elites and {summary.Images - summary.FromElites} more recorded at or above {t}) to {summary.Folder}")
+        : $"wrote {summary.Images} images (the run's elites, without duplicates) to {summary.Folder}";
 }

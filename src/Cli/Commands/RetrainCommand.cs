@@ -9,6 +9,7 @@ using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -85,7 +86,7 @@ internal static class RetrainCommand
             }
 
             loop.Validate("--iterations/--generations");
-            File.WriteAllText(run.File(ConfigCopy), StrictJson.Serialize(loop));
+            AtomicFile.WriteAllText(run.File(ConfigCopy), StrictJson.Serialize(loop));
             run.Log.Information("retraining loop in {Run:l}: {Iterations} rounds", run.Path, loop.Iterations);
             var searcher = new CommandLineSearch(mode, console);
             var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -109,9 +110,9 @@ internal static class RetrainCommand
                 $"machine: {MachineInfo.Describe()}",
                 string.Create(CultureInfo.InvariantCulture, $"finished: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; this sitting took {clock.Elapsed.TotalMinutes:F1} min"),
             ];
-            File.WriteAllText(run.File("retrain.md"), RetrainReport.Markdown(rows, loop, header));
-            File.WriteAllText(run.File("retrain.csv"), RetrainReport.Csv(rows));
-            File.WriteAllText(run.File("retrain.svg"), RetrainReport.Svg(rows));
+            AtomicFile.WriteAllText(run.File("retrain.md"), RetrainReport.Markdown(rows, loop, header));
+            AtomicFile.WriteAllText(run.File("retrain.csv"), RetrainReport.Csv(rows));
+            AtomicFile.WriteAllText(run.File("retrain.svg"), RetrainReport.Svg(rows));
             run.Log.Information("wrote retrain.md, retrain.csv and retrain.svg in {Run:l}; each network's folder holds its weights, its search (elites.png, report.html) and its fooling images", run.Path);
             return Task.FromResult(FoolingApp.Success);
         });
@@ -127,8 +128,8 @@ internal static class RetrainCommand
         TrainingConfig training = StrictJson.Read<TrainingConfig>(loop.Training);
         training.Validate(loop.Training);
         var folder = RunFolder.Create(runsRoot, "retrain", search.Encoding, console);
-        File.WriteAllText(folder.File(SearchCopy), StrictJson.Serialize(search));
-        File.WriteAllText(folder.File(TrainingCopy), StrictJson.Serialize(training));
+        AtomicFile.WriteAllText(folder.File(SearchCopy), StrictJson.Serialize(search));
+        AtomicFile.WriteAllText(folder.File(TrainingCopy), StrictJson.Serialize(training));
         return (loop, search, training, folder);
     }
 

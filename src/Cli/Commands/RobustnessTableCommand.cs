@@ -1,6 +1,6 @@
 using System.CommandLine;
 using FoolingCluster.Attacks.Reporting;
-using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -14,22 +14,23 @@ internal static class RobustnessTableCommand
     {
         var runs = new Argument<string[]>("runs") { Description = "run folders of `fooling eval-robustness` (runs/<id>), one row each", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string?>("--out") { Description = "also write the table to this markdown file" };
-        var command = new Command("robustness-table", "Put several robustness evaluations side by side with the published figures of Schott et al. (2019).") { runs, output };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace an existing --out file" };
+        var command = new Command("robustness-table", "Put several robustness evaluations side by side with the published figures of Schott et al. (2019).") { runs, output, overwrite };
         command.SetAction(parse =>
         {
             string[] folders = parse.GetValue(runs)!;
+            string? path = parse.GetValue(output);
+            if (path is not null)
+            {
+                OutputLocation.RequireNewFile(path, "--out", parse.GetValue(overwrite));
+            }
+
             var measured = folders.Select(f => (RobustnessSummary.Read(f), Path.GetFileName(Path.TrimEndingDirectorySeparator(f)))).ToArray();
             string table = RobustnessReport.CombinedMarkdown(measured, PublishedRobustness.All);
             parse.InvocationConfiguration.Output.Write(table);
-            if (parse.GetValue(output) is string path)
+            if (path is not null)
             {
-                string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-                if (directory is not null && !Directory.Exists(directory))
-                {
-                    throw new InvalidInputException($"--out: the folder {directory} does not exist");
-                }
-
-                File.WriteAllText(path, table);
+                AtomicFile.WriteAllText(path, table);
             }
 
             return FoolingApp.Success;

@@ -14,6 +14,7 @@ using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Protocol.Transport.RabbitMq;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 using Google.Protobuf;
 
 namespace FoolingCluster.Cli.Commands;
@@ -155,7 +156,7 @@ internal static class RunCommand
     {
         (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model);
         TargetModel.CopyInto(cfg.Model, run.Path, ModelCopy);
-        File.WriteAllText(run.File(RunFiles.Config), StrictJson.Serialize(cfg));
+        AtomicFile.WriteAllText(run.File(RunFiles.Config), StrictJson.Serialize(cfg));
         string description = TargetModel.Describe(cfg.Model, loaded.Sidecar);
         run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
             cfg.Encoding, description, cfg.Generations, cfg.BatchSize, cfg.InitialPopulation, cfg.Seed, Engine.Threads, run.Path);
@@ -179,7 +180,7 @@ internal static class RunCommand
             }
 
             cfg = cfg with { Generations = g };
-            File.WriteAllText(configPath, StrictJson.Serialize(cfg));
+            AtomicFile.WriteAllText(configPath, StrictJson.Serialize(cfg));
         }
 
         cfg.Validate(configPath);

@@ -10,6 +10,7 @@ using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.NN;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -27,6 +28,7 @@ internal static class TrainCommand
         var subset = new Option<int?>("--train-subset") { Description = "train on the first N images only" };
         var data = new Option<string?>("--data") { Description = "folder with the MNIST idx files (default data/mnist)" };
         var output = new Option<string?>("--out") { Description = "weights file to write (.safetensors); the sidecar .json goes next to it" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "replace an existing --out weights file and its sidecar" };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with log and history", DefaultValueFactory = _ => "runs" };
         var threads = CommonOptions.Threads();
         var adversarial = new Option<string?>("--adversarial") { Description = $"adversarial training: {string.Join(", ", AdversarialSettings.Methods)} (fgsm: Goodfellow et al. 2015, α = 0.5; pgd: Madry et al. 2018, random start, α = 0)" };
@@ -37,7 +39,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train a classifier on MNIST with live progress; saves weights (safetensors) and a JSON sidecar.")
         {
-            config, model, epochs, seed, batchSize, lr, subset, data, output, runs, threads,
+            config, model, epochs, seed, batchSize, lr, subset, data, output, overwrite, runs, threads,
             adversarial, eps, alpha, attackSteps, attackStepSize,
         };
         command.SetAction((parse, cancel) =>
@@ -65,17 +67,19 @@ internal static class TrainCommand
             }
 
             cfg.Validate(configPath ?? "command line");
-            return Task.FromResult(Run(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel));
+            return Task.FromResult(Run(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(overwrite)));
         });
         return command;
     }
 
-    internal static int Run(TrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel)
+    /// <summary>Trains the classifier <paramref name="cfg"/> describes into <see cref="TrainingConfig.Out"/>, refusing to replace a model there unless <paramref name="overwrite"/>.</summary>
+    internal static int Run(TrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel, bool overwrite = false)
     {
+        OutputLocation.RequireNewFile(cfg.Out, "--out", overwrite, ModelCheckpoint.SidecarPath(cfg.Out));
         ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
         ImageDataset test = MnistDataset.Load(cfg.Data, MnistSplit.Test);
         using RunFolder run = RunFolder.Create(runsRoot, "train", cfg.Model, console);
-        File.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
+        AtomicFile.WriteAllText(run.File("config.json"), StrictJson.Serialize(cfg));
         run.Log.Information("training {Model:l} on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, {Threads} threads); run folder {Run:l}",
             cfg.Model, train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, Engine.Threads, run.Path);
         if (cfg.Adversarial.IsAdversarial)
@@ -131,7 +135,7 @@ internal static class TrainCommand
             csv.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{r.Epoch},{r.Loss:G6},{r.TrainAccuracy:G6},{r.TestAccuracy:G6},{r.RobustAccuracy:G6},{r.Seconds:F2},{r.ImagesPerSecond:F0}"));
         }
 
-        File.WriteAllText(path, csv.ToString());
+        AtomicFile.WriteAllText(path, csv.ToString());
     }
 
     /// <summary>Passes step reports to the status line and logs each finished epoch.</summary>

@@ -6,6 +6,7 @@ using FoolingCluster.Cli.Output;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -38,10 +39,11 @@ internal static class TransferAttackCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var output = new Option<string>("--out") { Description = "folder for transfer-matrix.md, transfer-matrix.csv and the adversarials crafted on each model", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of pgd's random start", DefaultValueFactory = _ => 0 };
+        var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier transfer matrix there" };
         var threads = CommonOptions.Threads();
         var command = new Command("transfer-attack", "Craft adversarials on each of several saved classifiers and measure every classifier's accuracy on them: a transfer matrix (Szegedy et al. 2014, Table 2).")
         {
-            models, attack, norm, eps, steps, n, slice, data, output, seed, threads,
+            models, attack, norm, eps, steps, n, slice, data, output, overwrite, seed, threads,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -79,6 +81,7 @@ internal static class TransferAttackCommand
                 throw new InvalidInputException($"--n {count} asks for more images than the {test.Count:N0} in {parse.GetValue(data)}");
             }
 
+            OutputLocation.RequireFreshFolder(parse.GetValue(output)!, "--out", parse.GetValue(overwrite));
             string commandLine = "fooling " + string.Join(" ", parse.Tokens.Select(token => Quote(token.Value)));
             var run = new TransferAttackRun(loaded, names, test, () => AttackCatalog.Create(attackName, normName, stepCount, pgdSeed), epsilon, sliceSize, commandLine);
             return Task.FromResult(Execute(run, parse.GetValue(output)!, parse.InvocationConfiguration.Output, cancel));

@@ -6,6 +6,7 @@ using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Export;
 using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;
 
@@ -28,7 +29,7 @@ internal static class TransferCommand
                 string table = Table(saved, other, loaded.Sidecar.Architecture, rows);
                 console.Write(table);
                 string csv = Path.Combine(saved.Folder, $"transfer-{Path.GetFileNameWithoutExtension(other)}.csv");
-                File.WriteAllText(csv, Csv(rows));
+                AtomicFile.WriteAllText(csv, Csv(rows));
                 console.WriteLine($"  (also in {csv})");
             }
 

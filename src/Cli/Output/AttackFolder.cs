@@ -4,6 +4,7 @@ using FoolingCluster.Attacks.Reporting;
 using FoolingCluster.Cli.Commands;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Output;
 
@@ -32,7 +33,7 @@ internal static class AttackFolder
         IdxWriter.Write(Path.Combine(folder, Originals), data.Images, dims);
         IdxWriter.Write(Path.Combine(folder, Labels), data.Labels, data.Count);
         PngWriter.Write(Path.Combine(folder, Grid), ImageGrid.Compose(GridTiles(result), GridColumns, scale: 3, padding: 6, textScale: 1));
-        File.WriteAllText(Path.Combine(folder, Summary), SummaryMarkdown(result));
+        AtomicFile.WriteAllText(Path.Combine(folder, Summary), SummaryMarkdown(result));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using FoolingCluster.Tensors.Serialization;
 using Serilog;
 using Serilog.Core;
 
@@ -17,6 +18,9 @@ internal sealed class RunFolder : IDisposable
         Console = console;
     }
 
+    /// <summary>File name of the log in each run folder.</summary>
+    public const string LogFile = "log.txt";
+
     /// <summary>Where live status lines go.</summary>
     public TextWriter Console { get; }
 
@@ -29,9 +33,14 @@ internal sealed class RunFolder : IDisposable
     /// <summary>The run id (the folder's name).</summary>
     public string Id => System.IO.Path.GetFileName(Path);
 
-    /// <summary>Creates a fresh folder under <paramref name="runsRoot"/> and opens its log.</summary>
+    /// <summary>
+    /// Creates a fresh folder under <paramref name="runsRoot"/> and opens its log. Should the
+    /// command fail before its work starts, <see cref="NewRunFolders"/> removes the folder again.
+    /// </summary>
+    /// <exception cref="Tensors.InvalidInputException"><paramref name="runsRoot"/> is a file, lies under one, or cannot be written.</exception>
     public static RunFolder Create(string runsRoot, string kind, string name, TextWriter console)
     {
+        OutputLocation.RequireWritableFolder(runsRoot, "--runs");
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string baseName = $"{stamp}-{kind}-{name}";
         string path = System.IO.Path.GetFullPath(System.IO.Path.Combine(runsRoot, baseName));
@@ -41,6 +50,7 @@ internal sealed class RunFolder : IDisposable
         }
 
         Directory.CreateDirectory(path);
+        NewRunFolders.Add(path);
         return Open(path, console);
     }
 
@@ -51,7 +61,7 @@ internal sealed class RunFolder : IDisposable
         Logger log = new LoggerConfiguration()
             .MinimumLevel.Debug()
             .WriteTo.Sink(new TextWriterSink(console, Serilog.Events.LogEventLevel.Information))
-            .WriteTo.File(System.IO.Path.Combine(path, "log.txt"), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
+            .WriteTo.File(System.IO.Path.Combine(path, LogFile), outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}", formatProvider: CultureInfo.InvariantCulture)
             .CreateLogger();
         return new RunFolder(path, log, console);
     }

@@ -4,6 +4,7 @@ using FoolingCluster.Attacks.Transfer;
 using FoolingCluster.Cli.Commands;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Output;
 
@@ -35,8 +36,8 @@ internal static class TransferMatrixFolder
 
         IdxWriter.Write(Path.Combine(folder, Originals), data.Images, dims);
         IdxWriter.Write(Path.Combine(folder, Labels), data.Labels, data.Count);
-        File.WriteAllText(Path.Combine(folder, Csv), TransferMatrixText.Csv(matrix));
-        File.WriteAllText(Path.Combine(folder, Markdown), Report(run, matrix));
+        AtomicFile.WriteAllText(Path.Combine(folder, Csv), TransferMatrixText.Csv(matrix));
+        AtomicFile.WriteAllText(Path.Combine(folder, Markdown), Report(run, matrix));
     }
 
     internal static string Report(TransferAttackRun run, TransferMatrix matrix)

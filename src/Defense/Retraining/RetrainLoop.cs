@@ -12,6 +12,7 @@ using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Autograd;
 using FoolingCluster.Tensors.NN;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Defense.Retraining;
 
@@ -213,9 +214,7 @@ public sealed class RetrainLoop(RetrainConfig config, EvolutionConfig search, Tr
 
     private static void WriteMetrics(string path, NetworkMetrics metrics)
     {
-        string temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(metrics, s_json));
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(metrics, s_json));
     }
 
     /// <summary>A log line at the end of each training epoch.</summary>

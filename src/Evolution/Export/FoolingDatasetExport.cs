@@ -6,6 +6,7 @@ using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Evolution.Export;
 
@@ -37,10 +38,11 @@ public static class FoolingDatasetExport
     public static string ImagesFile(ImageShape shape) => shape.Channels == 1 ? "images-idx3-ubyte" : "images-idx4-ubyte";
 
     /// <summary>Exports the elites of <paramref name="run"/> and, if <paramref name="allAbove"/> is set, every recorded image at or above it.</summary>
-    /// <exception cref="InvalidInputException">The threshold is below what the run recorded, or the output folder is not empty.</exception>
+    /// <exception cref="InvalidInputException">The threshold is below what the run recorded, or the output folder may not be written (see <see cref="ExportFolder.Check"/>).</exception>
     public static ExportSummary Export(SavedRun run, string outFolder, float? allAbove, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(run);
+        ExportFolder.Check(outFolder, run.Folder, overwrite);
         ImageShape shape = run.Shape;
         var images = new List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -83,17 +85,11 @@ public static class FoolingDatasetExport
             }
         }
 
-        CheckFolder(outFolder, overwrite);
-        string partial = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(outFolder))!, $".{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outFolder)))}.{Guid.NewGuid():N}.partial");
+        string partial = ExportFolder.Partial(outFolder);
         try
         {
             int[] perClass = Write(partial, images, shape, run.Model.Sidecar.RealClasses);
-            if (Directory.Exists(outFolder))
-            {
-                Directory.Delete(outFolder, recursive: true);
-            }
-
-            Directory.Move(partial, outFolder);
+            ExportFolder.Replace(outFolder, partial, run.Folder);
             return new ExportSummary(Path.GetFullPath(outFolder), images.Count, fromElites, perClass, skipped);
         }
         finally
@@ -128,19 +124,8 @@ public static class FoolingDatasetExport
         int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
         IdxWriter.Write(Path.Combine(folder, ImagesFile(shape)), allPixels, dims);
         IdxWriter.Write(Path.Combine(folder, LabelsFile), labels, images.Count);
-        File.WriteAllText(Path.Combine(folder, TableFile), table.ToString());
+        AtomicFile.WriteAllText(Path.Combine(folder, TableFile), table.ToString());
         return perClass;
-    }
-
-    /// <summary>Refuses a non-empty output folder unless it may be replaced.</summary>
-    private static void CheckFolder(string folder, bool overwrite)
-    {
-        if (!overwrite && Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
-        {
-            throw new InvalidInputException($"{folder} is not empty; choose another --out or pass --overwrite");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
     }
 
     /// <summary>Planar <c>[C,H,W]</c> bytes to a PNG (interleaved for colour).</summary>

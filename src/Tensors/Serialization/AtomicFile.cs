@@ -30,6 +30,23 @@ public sealed class AtomicFile : IDisposable
         return new AtomicFile(destination, temporary, stream);
     }
 
+    /// <summary>Writes <paramref name="text"/> (UTF-8) to <paramref name="path"/> atomically: readers see the old file or the whole new one, never a part.</summary>
+    public static void WriteAllText(string path, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        WriteAllBytes(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text));
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (see <see cref="WriteAllText"/>), creating its folder if needed.</summary>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        using AtomicFile file = Create(path);
+        file.Stream.Write(bytes);
+        file.Commit();
+    }
+
     /// <summary>Flushes, closes and renames the file over the destination.</summary>
     public void Commit()
     {
