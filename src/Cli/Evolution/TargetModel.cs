@@ -15,7 +15,8 @@ internal static class TargetModel
     /// <summary>
     /// Trains the model at <paramref name="weights"/> with <paramref name="trainConfig"/> unless it
     /// exists, provided it is the configuration's own target <paramref name="configured"/>: any
-    /// other missing path (a mistyped <c>--model</c>) is refused rather than trained into.
+    /// other missing path (a mistyped <c>--model</c>) is refused rather than trained into. Then
+    /// loads it once, so that a model that cannot run is refused before a run folder is made.
     /// </summary>
     /// <param name="weights">The target the search will use.</param>
     /// <param name="configured">The target the configuration file names.</param>
@@ -24,7 +25,19 @@ internal static class TargetModel
     /// <param name="console">Receives training progress.</param>
     /// <param name="cancel">Stops training.</param>
     /// <returns>False if training was stopped.</returns>
+    /// <exception cref="InvalidInputException">The model is missing and may not be trained, or it cannot run (<see cref="ModelCheck"/>); said before a run folder is made for it.</exception>
     public static bool EnsureTrained(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
+    {
+        if (!TrainIfMissing(weights, configured, trainConfig, runsRoot, console, cancel))
+        {
+            return false;
+        }
+
+        ModelCheckpoint.Load(weights);
+        return true;
+    }
+
+    private static bool TrainIfMissing(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
     {
         if (AbsCheckpoint.IsAbsPath(weights))
         {
