@@ -102,6 +102,7 @@ internal static class RunCommand
             }
 
             EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath!);
+            string configured = cfg.Model;
             cfg = cfg with
             {
                 Generations = generationsOverride ?? cfg.Generations,
@@ -110,7 +111,7 @@ internal static class RunCommand
                 Model = parse.GetValue(model) ?? cfg.Model,
             };
             cfg.Validate(configPath!);
-            return Task.FromResult(Start(cfg, parse.GetValue(runs)!, mode, console, cancel));
+            return Task.FromResult(Start(cfg, configured, parse.GetValue(runs)!, mode, console, cancel));
         });
         return command;
     }
@@ -134,11 +135,11 @@ internal static class RunCommand
         return options;
     }
 
-    private static int Start(EvolutionConfig cfg, string runsRoot, RunMode mode, TextWriter console, CancellationToken cancel)
+    private static int Start(EvolutionConfig cfg, string configured, string runsRoot, RunMode mode, TextWriter console, CancellationToken cancel)
     {
         using (var ctrlC = new CtrlCHandler(cancel))
         {
-            if (!TargetModel.EnsureTrained(cfg.Model, cfg.TrainConfig, runsRoot, console, ctrlC.Token))
+            if (!TargetModel.EnsureTrained(cfg.Model, configured, cfg.TrainConfig, runsRoot, console, ctrlC.Token))
             {
                 return FoolingApp.Failure;
             }

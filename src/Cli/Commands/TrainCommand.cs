@@ -114,6 +114,11 @@ internal static class TrainCommand
                 : $"stopped before training finished; the last finished epoch is saved as {lastCheckpoint}");
             return FoolingApp.Failure;
         }
+        catch (TrainingDivergedException ex)
+        {
+            progress.Finish();
+            throw new InvalidInputException($"{ex.Message}; nothing was saved as {cfg.Out}" + (lastCheckpoint is null ? string.Empty : $" (the last finished epoch is {lastCheckpoint})"), ex);
+        }
 
         progress.Finish();
         WriteHistory(run.File("history.csv"), history);

@@ -12,9 +12,32 @@ namespace FoolingCluster.Cli.Evolution;
 /// <summary>The classifier a search fools: loaded from its checkpoint, trained first if the configuration allows.</summary>
 internal static class TargetModel
 {
-    /// <summary>Trains the model at <paramref name="weights"/> with <paramref name="trainConfig"/> unless it exists.</summary>
+    /// <summary>
+    /// Trains the model at <paramref name="weights"/> with <paramref name="trainConfig"/> unless it
+    /// exists, provided it is the configuration's own target <paramref name="configured"/>: any
+    /// other missing path (a mistyped <c>--model</c>) is refused rather than trained into. Then
+    /// loads it once, so that a model that cannot run is refused before a run folder is made.
+    /// </summary>
+    /// <param name="weights">The target the search will use.</param>
+    /// <param name="configured">The target the configuration file names.</param>
+    /// <param name="trainConfig">How the configuration says to train its target; "" for never.</param>
+    /// <param name="runsRoot">Where the training run's folder goes.</param>
+    /// <param name="console">Receives training progress.</param>
+    /// <param name="cancel">Stops training.</param>
     /// <returns>False if training was stopped.</returns>
-    public static bool EnsureTrained(string weights, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
+    /// <exception cref="InvalidInputException">The model is missing and may not be trained, or it cannot run (<see cref="ModelCheck"/>); said before a run folder is made for it.</exception>
+    public static bool EnsureTrained(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
+    {
+        if (!TrainIfMissing(weights, configured, trainConfig, runsRoot, console, cancel))
+        {
+            return false;
+        }
+
+        ModelCheckpoint.Load(weights);
+        return true;
+    }
+
+    private static bool TrainIfMissing(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
     {
         if (AbsCheckpoint.IsAbsPath(weights))
         {
@@ -33,6 +56,11 @@ internal static class TargetModel
             return true;
         }
 
+        if (!SamePath(weights, configured))
+        {
+            throw new InvalidInputException($"model file {weights} does not exist; train one with `./fooling train --out {weights}` (only the configuration's own target, {configured}, is trained when missing)");
+        }
+
         if (string.IsNullOrWhiteSpace(trainConfig))
         {
             throw new InvalidInputException($"target model {weights} does not exist and the configuration names no trainConfig; train one with `./fooling train --out {weights}`");
@@ -43,6 +71,9 @@ internal static class TargetModel
         console.WriteLine($"target model {weights} does not exist yet; training it first with {trainConfig}");
         return TrainCommand.Run(cfg, runsRoot, console, cancel) == FoolingApp.Success;
     }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
     /// <summary>Loads the checkpoint as a classifier.</summary>
     public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights) => ClassifierCheckpoint.Load(weights);

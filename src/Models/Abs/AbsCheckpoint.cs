@@ -212,8 +212,8 @@ public static class AbsCheckpoint
     /// <c>vae_9.</c>, with that sidecar beside it: the form a search's run folder keeps and
     /// workers fetch by hash, like any other model. <see cref="ModelCheckpoint.Load"/> reads it.
     /// </summary>
-    /// <exception cref="InvalidInputException">The ABS model is missing or damaged.</exception>
-    public static LoadedModel Pack(string absPath, string weightsPath) => Pack(Load(absPath), weightsPath);
+    /// <exception cref="InvalidInputException">The ABS model is missing, damaged or cannot run (<see cref="ModelCheck"/>).</exception>
+    public static LoadedModel Pack(string absPath, string weightsPath) => Pack(ModelCheckpoint.Load(absPath), weightsPath);
 
     /// <summary>Writes a loaded ABS model, with the settings it has now, as one weights file (<see cref="Pack(string, string)"/>).</summary>
     public static LoadedModel Pack(LoadedModel loaded, string weightsPath)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Optim;
 
@@ -29,6 +30,7 @@ public static class AbsTrainer
     /// <param name="cancel">Stops between steps.</param>
     /// <returns>The trained VAEs in evaluation mode and what each came to.</returns>
     /// <exception cref="InvalidInputException">Some class has no training images.</exception>
+    /// <exception cref="TrainingDivergedException">A VAE's loss or weights became NaN or infinite.</exception>
     public static (ClassVae[] Vaes, ClassVaeRecord[] Records) Train(
         AbsTrainingConfig config, ImageDataset train, Action<int, int, ClassVae>? epochDone = null,
         IProgress<AbsTrainingProgress>? progress = null, IReadOnlyList<ClassVae>? start = null, CancellationToken cancel = default)
@@ -65,6 +67,11 @@ public static class AbsTrainer
         try
         {
             Parallel.For(0, AbsModel.Classes, new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = cancel }, TrainOne);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is TrainingDivergedException) is { } diverged)
+        {
+            // Several VAEs may diverge at once; one message says what to change.
+            throw new TrainingDivergedException(diverged.Message);
         }
         finally
         {
@@ -121,6 +128,7 @@ public static class AbsTrainer
                     vae.ZeroGrad();
                     l.Backward();
                     optimizer.Step();
+                    TrainingDivergedException.ThrowIfNotFinite(l[0], epoch, step + 1, config.LearningRate);
                     lossSum += l[0] * batch.Count;
                     recSum += r * batch.Count;
                     klSum += k * batch.Count;
@@ -136,6 +144,7 @@ public static class AbsTrainer
             }
 
             (loss, rec, kl) = (lossSum / Math.Max(1, seen), recSum / Math.Max(1, seen), klSum / Math.Max(1, seen));
+            TrainingDivergedException.ThrowIfNotFinite(vae.StateDict().Values, epoch, config.LearningRate);
             vae.Eval();
             epochDone?.Invoke(digit, epoch, vae);
             vae.Train();

@@ -91,8 +91,19 @@ public static class ModelCheckpoint
     /// <c>.json</c> sidecar, is an ABS model (<see cref="AbsCheckpoint"/>), and so is a weights
     /// file whose sidecar says <c>abs</c> (<see cref="AbsCheckpoint.Pack(string, string)"/>).
     /// </summary>
-    /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor.</exception>
+    /// <remarks>
+    /// Every model is run once on a small test batch before it is returned (<see cref="ModelCheck"/>),
+    /// so a model that cannot classify is refused by the command that loads it, not mid-run.
+    /// </remarks>
+    /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor, or a model that cannot run.</exception>
     public static LoadedModel Load(string weightsPath)
+    {
+        LoadedModel loaded = LoadUnchecked(weightsPath);
+        ModelCheck.Verify(loaded);
+        return loaded;
+    }
+
+    private static LoadedModel LoadUnchecked(string weightsPath)
     {
         if (AbsCheckpoint.IsAbsPath(weightsPath))
         {

@@ -20,6 +20,7 @@ public static class Trainer
     /// <param name="progress">Receives reports about every half second and at each epoch's end.</param>
     /// <param name="hooks">The step's objective, a robustness measure and an end-of-epoch callback; null for standard training.</param>
     /// <param name="cancel">Stops between steps; the model keeps what it has learned.</param>
+    /// <exception cref="TrainingDivergedException">The loss or the weights became NaN or infinite; training stopped there.</exception>
     public static IReadOnlyList<EpochRecord> Train(
         Module model, TrainingConfig config, ImageDataset train, ImageDataset? test,
         IProgress<TrainingProgress>? progress = null, TrainingHooks? hooks = null, CancellationToken cancel = default)
@@ -41,6 +42,9 @@ public static class Trainer
                 cancel.ThrowIfCancellationRequested();
                 optimizer.LearningRate = config.LearningRateAt(iteration);
                 (float loss, int right) = hooks.Step.Step(model, optimizer, batch.Images, batch.Labels);
+
+                // Once the loss is NaN or infinite every later step is too; stop at once.
+                TrainingDivergedException.ThrowIfNotFinite(loss, epoch, step + 1, config.LearningRate);
                 lossSum += loss * batch.Count;
                 correct += right;
 
@@ -54,6 +58,8 @@ public static class Trainer
                 }
             }
 
+            // The epoch's last step may have broken the weights after its loss was measured.
+            TrainingDivergedException.ThrowIfNotFinite(model.StateDict().Values, epoch, config.LearningRate);
             double seconds = clock.Elapsed.TotalSeconds;
             double? testAccuracy = test is null ? null : Evaluation.Evaluate(model, test).Accuracy;
             double? robustAccuracy = hooks.RobustAccuracy?.Invoke(model);
