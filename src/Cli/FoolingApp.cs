@@ -20,6 +20,9 @@ public static class FoolingApp
     /// <summary>Exit code of a job stopped by Ctrl-C after saving what it had (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 
+    /// <summary>Exit code of a job stopped by SIGTERM after saving what it had (128 + SIGTERM).</summary>
+    public const int Terminated = 143;
+
     /// <summary>Exit code for bad input: options, config keys, data files, shapes.</summary>
     public const int BadInput = 2;
 
@@ -58,7 +61,8 @@ public static class FoolingApp
         List<string> madeRunFolders = NewRunFolders.Record();
         try
         {
-            return parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            int exit = parse.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+            return exit == Interrupted ? StopSignal.ExitCode : exit;
         }
         catch (Exception ex) when (UserError(ex) is InvalidInputException user)
         {
@@ -75,7 +79,7 @@ public static class FoolingApp
         catch (OperationCanceledException)
         {
             stderr.WriteLine("stopped.");
-            return Failure;
+            return StopSignal.Received ? StopSignal.ExitCode : Failure;
         }
         finally
         {
@@ -87,6 +91,7 @@ public static class FoolingApp
     private static InvalidInputException? UserError(Exception ex) => ex switch
     {
         InvalidInputException user => user,
+        FoolingCluster.Protocol.Transport.RabbitMq.BrokerUnavailableException unreachable => new InvalidInputException(unreachable.Message),
         AggregateException agg when agg.InnerExceptions.Count == 1 => UserError(agg.InnerExceptions[0]),
         System.Reflection.TargetInvocationException { InnerException: { } inner } => UserError(inner),
         _ => null,

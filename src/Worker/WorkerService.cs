@@ -61,6 +61,14 @@ public sealed class WorkerService(IWorkerTransport transport, JobExecutor execut
             // A robustness slice counts one evaluation per image attacked, a VAE job one per image trained on per epoch.
             Interlocked.Add(ref _evaluations, result.Result?.Evaluations ?? job.Robustness?.Labels.Count ?? ((long?)job.VaeTraining?.Count * job.VaeTraining?.Epochs) ?? 0);
         }
+        catch (Exception ex) when (cancel.IsCancellationRequested && ex is not InvalidInputException)
+        {
+            // Stopping mid-job: hand the job back at once, so another worker runs it without
+            // waiting for this connection to close; a result already published only arrives twice.
+            log?.Invoke($"worker {executor.WorkerId}: stopping; job {job.JobId} goes back to the queue for another worker");
+            await delivery.RejectAsync(requeue: true).ConfigureAwait(false);
+            throw new OperationCanceledException($"job {job.JobId} abandoned", ex, cancel);
+        }
         catch (InvalidInputException ex)
         {
             // A job that cannot be run here will not run anywhere: drop it rather than loop.

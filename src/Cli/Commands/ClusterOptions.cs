@@ -6,6 +6,26 @@ namespace FoolingCluster.Cli.Commands;
 /// <summary>The broker and model-download addresses of the commands that hand work to workers.</summary>
 internal static class ClusterOptions
 {
+    /// <summary>Environment variable that sets how many seconds a first connection to the broker is retried (default 30).</summary>
+    public const string ConnectSecondsVariable = "FOOLING_BROKER_CONNECT_SECONDS";
+
+    /// <summary>How long to keep trying an unreachable broker before giving up: <see cref="ConnectSecondsVariable"/>, or 30 s.</summary>
+    public static TimeSpan ConnectTimeout()
+    {
+        string? text = Environment.GetEnvironmentVariable(ConnectSecondsVariable);
+        if (string.IsNullOrEmpty(text))
+        {
+            return TimeSpan.FromSeconds(30);
+        }
+
+        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0) || seconds > 86_400)
+        {
+            throw new InvalidInputException($"{ConnectSecondsVariable} must be a number of seconds in (0, 86400] (got '{text}')");
+        }
+
+        return TimeSpan.FromSeconds(seconds);
+    }
+
     public static RabbitMqOptions Broker(string address, string prefix)
     {
         if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("amqp" or "amqps"))
@@ -13,7 +33,7 @@ internal static class ClusterOptions
             throw new InvalidInputException($"--broker must be an amqp:// or amqps:// address (got '{address}')");
         }
 
-        return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}" };
+        return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}", ConnectTimeout = ConnectTimeout() };
     }
 
     /// <summary>The command that starts a worker for this broker, for log lines that tell the user what to run.</summary>

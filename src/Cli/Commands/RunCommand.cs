@@ -276,7 +276,14 @@ internal static class RunCommand
         LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount);
         if (outcome.Stopped)
         {
-            run.Log.Warning("stopped after generation {Generation}; everything so far is saved. Continue with: ./fooling {Command:l} --resume {Run:l}", outcome.LastGeneration, mode.Name, run.Path);
+            if (outcome.LastGeneration < 0)
+            {
+                run.Log.Warning("stopped before the first generation was merged; nothing was lost. Start again with: ./fooling {Command:l} --resume {Run:l}", mode.Name, run.Path);
+            }
+            else
+            {
+                run.Log.Warning("stopped after generation {Generation}; everything so far is saved. Continue with: ./fooling {Command:l} --resume {Run:l}", outcome.LastGeneration, mode.Name, run.Path);
+            }
             return FoolingApp.Interrupted;
         }
 

@@ -112,7 +112,7 @@ internal static class TrainCommand
             run.Log.Warning(lastCheckpoint is null
                 ? "stopped before the first epoch finished; nothing was saved"
                 : $"stopped before training finished; the last finished epoch is saved as {lastCheckpoint}");
-            return FoolingApp.Failure;
+            return FoolingApp.Interrupted;
         }
         catch (TrainingDivergedException ex)
         {

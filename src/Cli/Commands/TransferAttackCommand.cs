@@ -104,7 +104,7 @@ internal static class TransferAttackCommand
         {
             progress.Finish();
             console.WriteLine("stopped before the matrix was complete; nothing was written");
-            return FoolingApp.Failure;
+            return FoolingApp.Interrupted;
         }
 
         progress.Finish();

@@ -23,7 +23,7 @@ internal static class WorkerCommand
         var id = new Option<string?>("--id") { Description = "worker id shown on the dashboard (default: host name and process id)" };
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the coordinator", DefaultValueFactory = _ => "fooling." };
         var threads = CommonOptions.Threads();
-        var command = new Command("worker", "Evaluate jobs for a coordinator over RabbitMQ until stopped (Ctrl-C, or stop from the dashboard).")
+        var command = new Command("worker", "Evaluate jobs for a coordinator over RabbitMQ until stopped (Ctrl-C or SIGTERM: exit 130 or 143, its unfinished job going back to the queue; or stop from the dashboard: exit 0).")
         {
             broker, coordinator, cache, id, prefix, threads,
         };
@@ -36,7 +36,7 @@ internal static class WorkerCommand
             string workerId = parse.GetValue(id) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
             void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
 
-            var options = new RabbitMqOptions { Uri = brokerUri, Prefix = parse.GetValue(prefix)!, ConnectionName = $"worker {workerId}", Log = Log, Dropped = Log };
+            var options = new RabbitMqOptions { Uri = brokerUri, Prefix = parse.GetValue(prefix)!, ConnectionName = $"worker {workerId}", ConnectTimeout = ClusterOptions.ConnectTimeout(), Log = Log, Dropped = Log };
             using var ctrlC = new CtrlCHandler(cancel);
             Log($"worker {workerId}: connecting to {AddressText.Redacted(brokerUri)} with {Engine.Threads} threads");
             await using RabbitMqWorkerTransport transport = await RabbitMqWorkerTransport.ConnectAsync(options, workerId, ctrlC.Token).ConfigureAwait(false);
@@ -45,8 +45,9 @@ internal static class WorkerCommand
             var service = new WorkerService(transport, new JobExecutor(workerId, models), TimeSpan.FromSeconds(2), Log);
             Log($"worker {workerId}: waiting for jobs");
             await service.RunAsync(ctrlC.Token).ConfigureAwait(false);
-            Log($"worker {workerId}: stopped after {service.Evaluations:N0} evaluations ({service.Rejected} jobs rejected)");
-            return FoolingApp.Success;
+            bool signalled = ctrlC.Token.IsCancellationRequested;
+            Log($"worker {workerId}: stopped{(signalled ? " by a signal" : "")} after {service.Evaluations:N0} evaluations ({service.Rejected} jobs rejected)");
+            return signalled ? FoolingApp.Interrupted : FoolingApp.Success;
         });
         return command;
     }

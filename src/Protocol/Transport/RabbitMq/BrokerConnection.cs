@@ -40,7 +40,8 @@ internal sealed class BrokerConnection : IAsyncDisposable
 
     public RabbitMqOptions Options => _options;
 
-    /// <summary>Connects (retrying while the broker is unreachable) and declares the queues and the exchange.</summary>
+    /// <summary>Connects (retrying while the broker is unreachable, for <see cref="RabbitMqOptions.ConnectTimeout"/>) and declares the queues and the exchange.</summary>
+    /// <exception cref="BrokerUnavailableException">The broker was not reached in time, or refused the connection.</exception>
     public static async Task<BrokerConnection> OpenAsync(RabbitMqOptions options, string role, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -53,8 +54,8 @@ internal sealed class BrokerConnection : IAsyncDisposable
             NetworkRecoveryInterval = options.NetworkRecoveryInterval,
             MaxInboundMessageBodySize = MaxInboundMessageBodySize,
         };
-        ResiliencePipeline retry = RetryPolicy.Create(options, $"connecting to {options.Uri.Host}:{options.Uri.Port}");
-        IConnection connection = await retry.ExecuteAsync(
+        IConnection connection = await FirstConnection.OpenAsync(
+            options,
             async ct =>
             {
                 IConnection opened = await factory.CreateConnectionAsync(ct).ConfigureAwait(false);

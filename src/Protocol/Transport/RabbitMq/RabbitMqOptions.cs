@@ -30,7 +30,14 @@ public sealed record RabbitMqOptions
     /// <summary>Longest delay between two attempts.</summary>
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long connecting, or one publish, keeps retrying before giving up; <see cref="Timeout.InfiniteTimeSpan"/> for as long as the caller's token allows.</summary>
+    /// <summary>
+    /// How long the first connection attempt keeps retrying an unreachable broker before giving up with
+    /// <see cref="BrokerUnavailableException"/>; <see cref="Timeout.InfiniteTimeSpan"/> for as long as the
+    /// caller's token allows. A connection lost later is recovered without this limit.
+    /// </summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one publish or subscription keeps retrying before giving up; <see cref="Timeout.InfiniteTimeSpan"/> for as long as the caller's token allows.</summary>
     public TimeSpan RetryTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Called with a reason whenever a received message is dropped (too large, does not parse).</summary>

@@ -41,7 +41,7 @@ internal static class RetryPolicy
     }
 
     /// <summary>Failures a broker restart or a network blip cause; anything else (a returned message, bad credentials) is the caller's.</summary>
-    private static bool IsTransient(Exception ex, CancellationToken cancel) => ex switch
+    internal static bool IsTransient(Exception ex, CancellationToken cancel) => ex switch
     {
         PublishException publish => !publish.IsReturn,
         BrokerUnreachableException unreachable => unreachable.InnerException is not AuthenticationFailureException,

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Xunit;
+
+namespace FoolingCluster.Cli.Tests;
+
+/// <summary>
+/// The built <c>fooling</c> (the fooling.dll copied next to the test assembly) as a child process:
+/// its output collected, signals sent to it with kill(1), and killed with its children when the
+/// test is done, whatever happened.
+/// </summary>
+internal sealed class FoolingProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private FoolingProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Everything written to stdout and stderr so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts <c>fooling <paramref name="args"/></c> with SIGINT at its default (a background shell may have it ignored).</summary>
+    public static FoolingProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        string dll = Path.Combine(AppContext.BaseDirectory, "fooling.dll");
+        Assert.True(File.Exists(dll), $"the built command is not next to the test assembly ({dll})");
+        var start = new ProcessStartInfo { FileName = "env", RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        start.ArgumentList.Add("--default-signal=INT,TERM");
+        start.ArgumentList.Add(DotnetHost());
+        start.ArgumentList.Add(dll);
+        foreach (string arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach ((string name, string value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return new FoolingProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start fooling"));
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (INT, TERM) with kill(1).</summary>
+    public void Signal(string signal)
+    {
+        using Process kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        Assert.True(kill.ExitCode == 0, $"kill -{signal} {_process.Id} failed with {kill.ExitCode}");
+    }
+
+    /// <summary>Waits for the exit, failing the test (with the output so far) after <paramref name="timeout"/>.</summary>
+    public int WaitForExit(TimeSpan timeout, string what)
+    {
+        if (!_process.WaitForExit(timeout))
+        {
+            Assert.Fail($"{what}: no exit within {timeout.TotalSeconds:0} s; output so far:\n{Output}");
+        }
+
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, failing if the process exits first or the time runs out.</summary>
+    public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.False(_process.HasExited, $"exited with {(_process.HasExited ? _process.ExitCode : 0)} before {what}; output:\n{Output}");
+            Assert.True(clock.Elapsed < timeout, $"not {what} within {timeout.TotalSeconds:0} s; output:\n{Output}");
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private static string DotnetHost() =>
+        Environment.ProcessPath is string self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}
