@@ -1,0 +1,14 @@
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Models.Import.Onnx;
+
+/// <summary>
+/// An ONNX file cannot be imported: it is not a readable model, it describes an input the
+/// product cannot feed, or it uses an op or attribute the importer does not support. The
+/// message starts with the file's path and, for a node, names the node and its op type.
+/// </summary>
+public sealed class OnnxFormatException(string path, string problem, Exception? inner = null) : InvalidInputException($"{path}: {problem}", inner)
+{
+    /// <summary>The file at fault.</summary>
+    public string Path { get; } = path;
+}
