@@ -77,6 +77,7 @@ public sealed class ModuleAttackModel : IAttackModel
             Tensor x = Slice(images, start, b, size);
             x.RequiresGrad = true;
             Tensor logits = _module.Forward(x);
+            RequireGradientPath(logits, x);
             Tensor seed = CrossEntropyGradient(logits, labels.Slice(start, b));
             Tape.Grad(logits, x, seed).Span.CopyTo(gradient.Span.Slice(start * size, b * size));
         }
@@ -140,6 +141,20 @@ public sealed class ModuleAttackModel : IAttackModel
         }
 
         return seed;
+    }
+
+    /// <summary>
+    /// Refuses a module whose logits are not recorded on the tape from its input (ABS classifies by
+    /// optimisation outside the tape): the tape would report a zero gradient, which an attack
+    /// would take for a flat loss and the report for robustness.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The logits do not depend on the images on the tape.</exception>
+    internal static void RequireGradientPath(Tensor logits, Tensor images)
+    {
+        if (!Tape.DependsOn(logits, images))
+        {
+            throw new InvalidInputException("this model computes its output without recording gradients (as ABS does), so it has no exact input gradient; attack it with gradients estimated from probes");
+        }
     }
 
     private static int CheckImages(Tensor images)

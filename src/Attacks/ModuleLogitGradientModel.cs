@@ -63,6 +63,7 @@ public sealed class ModuleLogitGradientModel : ILogitGradientModel
                 throw new ShapeMismatchException($"the model's logits must be [{b},K]; got {Tensor.ShapeString(z.Shape)}");
             }
 
+            ModuleAttackModel.RequireGradientPath(z, x);
             int k = z.Shape[1];
             Tensor[] sliceSeeds = seeds(z, start);
             if (gradients is not null && sliceSeeds.Length != gradients.Length)

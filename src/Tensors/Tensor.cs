@@ -106,7 +106,7 @@ public sealed class Tensor : IDisposable
         Tensor t = Empty(shape);
         if (values.Length != t.Size)
         {
-            throw new ShapeMismatchException($"FromArray: {values.Length} values cannot fill shape {ShapeString(shape)} ({t.Size} elements)");
+            throw new ShapeMismatchException($"{values.Length} values cannot fill a tensor of shape {ShapeString(shape)} ({t.Size} elements)");
         }
 
         values.CopyTo(t.Span);
@@ -122,7 +122,7 @@ public sealed class Tensor : IDisposable
         int[] copy = (int[])shape.Clone();
         if (data.Length < ShapeSize(copy))
         {
-            throw new ShapeMismatchException($"Wrap: array of {data.Length} cannot back shape {ShapeString(copy)}");
+            throw new ShapeMismatchException($"{data.Length} values cannot fill a tensor of shape {ShapeString(copy)}");
         }
 
         return new Tensor(copy, data, pooled: false);

@@ -84,9 +84,9 @@ public class AdversarialTrainCommandTests
 
     [Theory]
     [InlineData("unknown --adversarial method 'madry'; valid: none, fgsm, pgd", "--adversarial", "madry", "--eps", "0.3")]
-    [InlineData("--eps must be in (0,1]", "--adversarial", "fgsm", "--eps", "0")]
-    [InlineData("--eps must be in (0,1]", "--adversarial", "pgd", "--eps", "-0.1")]
-    [InlineData("--eps must be in (0,1]", "--adversarial", "pgd", "--eps", "1.5")]
+    [InlineData("--eps must be in (0, 1]", "--adversarial", "fgsm", "--eps", "0")]
+    [InlineData("--eps must be in (0, 1]", "--adversarial", "pgd", "--eps", "-0.1")]
+    [InlineData("--eps must be in (0, 1]", "--adversarial", "pgd", "--eps", "1.5")]
     [InlineData("need --adversarial fgsm|pgd", "--eps", "0.3")]
     [InlineData("need --adversarial fgsm|pgd", "--adversarial", "none", "--eps", "0.3")]
     [InlineData("--adversarial pgd needs --eps", "--adversarial", "pgd")]

@@ -64,7 +64,7 @@ public sealed class LatentDescent : IMinimizingAttack
     public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion)
     {
         var abs = model as AbsAttackModel
-            ?? throw new InvalidInputException($"latent-descent attacks ABS through its reconstructions and works on ABS models only, not on {model?.GetType().Name}");
+            ?? throw new InvalidInputException("latent-descent attacks ABS through its class reconstructions and works on ABS models only, and this model is not one; attack it with the gradient attacks, pointwise or boundary");
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(criterion);
         int[] labels = TrueClasses(criterion);

@@ -51,7 +51,7 @@ public abstract class Criterion
         int[] predictions = Predictions(logits);
         if (predictions.Length != Count)
         {
-            throw new ShapeMismatchException($"{GetType().Name} judges {Count} samples but the logits have {predictions.Length} rows");
+            throw new ShapeMismatchException($"the criterion judges {Count} samples but the logits have {predictions.Length} rows");
         }
 
         return predictions;

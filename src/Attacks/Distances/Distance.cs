@@ -69,6 +69,17 @@ public abstract class Distance
         return clipped;
     }
 
+    /// <summary>
+    /// The largest distance between two samples of <paramref name="values"/> values each in [0,1]:
+    /// no radius beyond it constrains anything (<see cref="Radius.Check"/>).
+    /// </summary>
+    /// <param name="values">Values per sample, C·H·W.</param>
+    public abstract double Largest(int values);
+
+    /// <summary>Why <see cref="Largest"/> is what it is, in a few words for a message.</summary>
+    /// <param name="values">Values per sample, C·H·W.</param>
+    public abstract string WhyLargest(int values);
+
     /// <summary>The norm of one sample's perturbation.</summary>
     public abstract double Norm(ReadOnlySpan<float> perturbation);
 

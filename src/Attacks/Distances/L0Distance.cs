@@ -11,6 +11,13 @@ public sealed class L0Distance : Distance
     public override string Name => "L0";
 
     /// <inheritdoc/>
+    public override double Largest(int values) => values;
+
+    /// <inheritdoc/>
+    public override string WhyLargest(int values) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"an image has {values} pixels to change");
+
+    /// <inheritdoc/>
     public override double Norm(ReadOnlySpan<float> perturbation)
     {
         int changed = 0;

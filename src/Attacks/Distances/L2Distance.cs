@@ -13,6 +13,13 @@ public sealed class L2Distance : Distance
     public override string Name => "L2";
 
     /// <inheritdoc/>
+    public override double Largest(int values) => Math.Sqrt(values);
+
+    /// <inheritdoc/>
+    public override string WhyLargest(int values) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"two images of {values} pixels in [0,1] are at most √{values} = {Math.Sqrt(values):0.###} apart");
+
+    /// <inheritdoc/>
     public override double Norm(ReadOnlySpan<float> perturbation)
     {
         double sum = 0;

@@ -13,6 +13,12 @@ public sealed class LinfDistance : Distance
     public override string Name => "L∞";
 
     /// <inheritdoc/>
+    public override double Largest(int values) => 1;
+
+    /// <inheritdoc/>
+    public override string WhyLargest(int values) => "pixels lie in [0,1], so none can change by more than 1";
+
+    /// <inheritdoc/>
     public override double Norm(ReadOnlySpan<float> perturbation) =>
         perturbation.IsEmpty ? 0 : Math.Abs(TensorPrimitives.MaxMagnitude(perturbation));
 

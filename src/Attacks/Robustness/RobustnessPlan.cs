@@ -200,7 +200,7 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
     }
 
     /// <summary>Probes per gradient estimate for ABS, which has no exact gradient, where the plan names none.</summary>
-    public const int DefaultAbsProbes = 100;
+    public const int DefaultAbsProbes = AttackTargets.DefaultAbsProbes;
 
     /// <summary>
     /// A loaded model as this plan attacks it, the same on the coordinator and on every worker:
@@ -211,9 +211,8 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
     public IAttackModel Target(Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return model is AbsModel abs
-            ? new AbsAttackModel(abs, GradientProbes > 0 ? GradientProbes : DefaultAbsProbes, Seed)
-            : new ModuleLogitGradientModel(model);
+        // A network's probes are applied by Attacked, so that the referee classifies with the model itself.
+        return AttackTargets.For(model, model is AbsModel ? GradientProbes : 0, Seed);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using FoolingCluster.Attacks.Distances;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Tensors;
 
@@ -15,9 +16,10 @@ internal static class AdversarialOptions
             throw new InvalidInputException($"unknown --adversarial method '{method}'; valid: {string.Join(", ", AdversarialSettings.Methods)}");
         }
 
-        if (eps is float e && !(e > 0f && e <= 1f))
+        if (eps is float e)
         {
-            throw new InvalidInputException($"--eps must be in (0,1], pixels lie in [0,1] (got {e.ToString(System.Globalization.CultureInfo.InvariantCulture)})");
+            // Training attacks are L∞, whose bound does not depend on the image size.
+            Radius.Check("--eps", e, Distance.Linf, values: 1);
         }
 
         if (alpha is float a && !(a >= 0f && a <= 1f))

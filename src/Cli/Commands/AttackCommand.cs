@@ -29,10 +29,11 @@ internal static class AttackCommand
         var output = new Option<string>("--out") { Description = "folder for adversarial-images.idx3, original-images.idx3, labels.idx1, grid.png and summary.md", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of randomised attacks (pgd's random start, noise, Boundary, Pointwise)", DefaultValueFactory = _ => 0 };
         var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier attack there" };
+        var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
         var command = new Command("attack", "Attack a saved classifier on MNIST test images with one gradient, minimisation or decision-based attack; writes the adversarials, a grid and a summary.")
         {
-            model, attack, norm, eps, steps, target, n, data, output, overwrite, seed, threads,
+            model, attack, norm, eps, steps, target, n, data, output, overwrite, seed, probes, threads,
         };
         command.SetAction(parse =>
         {
@@ -43,7 +44,11 @@ internal static class AttackCommand
                 throw new InvalidInputException($"--n must be at least 1 (got {limit})");
             }
 
-            ChosenAttack chosen = ChosenAttack.Create(parse.GetValue(attack)!, parse.GetValue(norm), parse.GetValue(eps), parse.GetValue(steps), parse.GetValue(seed));
+            int probeCount = GradientOptions.Read(parse, probes);
+
+            // The command attacks MNIST test images, [1,28,28], which bound ε under L2 and L0.
+            int values = MnistDataset.Side * MnistDataset.Side;
+            ChosenAttack chosen = ChosenAttack.Create(parse.GetValue(attack)!, parse.GetValue(norm), parse.GetValue(eps), parse.GetValue(steps), parse.GetValue(seed), values);
             LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
             int? targetClass = parse.GetValue(target);
             if (targetClass is int t && (t < 0 || t >= loaded.Sidecar.Classes))
@@ -55,11 +60,16 @@ internal static class AttackCommand
             string folder = parse.GetValue(output)!;
             OutputLocation.RequireFreshFolder(folder, "--out", parse.GetValue(overwrite));
             string commandLine = CommonOptions.CommandLine(parse);
-            var run = new AttackRun(loaded, test, chosen, targetClass, commandLine);
+            var run = new AttackRun(loaded, test, chosen, targetClass, commandLine, probeCount, parse.GetValue(seed));
+            TextWriter console = parse.InvocationConfiguration.Output;
+            if (AttackTargets.GradientNote(loaded.Model, probeCount) is string note && AttackCatalog.UsesGradients(parse.GetValue(attack)!))
+            {
+                console.WriteLine(note);
+            }
+
             AttackRunResult result = run.Execute();
             AttackFolder.Write(folder, result);
 
-            TextWriter console = parse.InvocationConfiguration.Output;
             AttackStatistics s = result.Statistics;
             CultureInfo inv = CultureInfo.InvariantCulture;
             string radius = chosen.Epsilon is float epsilon ? string.Create(inv, $", ε = {epsilon:G4}") : "";

@@ -41,9 +41,10 @@ internal sealed class ChosenAttack
 
     public IMinimizingAttack? Minimizing { get; }
 
-    /// <summary>Builds the named attack, checking that ε is given exactly when the attack takes one.</summary>
-    /// <exception cref="InvalidInputException">Unknown names, or ε missing or superfluous.</exception>
-    public static ChosenAttack Create(string name, string? norm, float? epsilon, int? steps, int seed)
+    /// <summary>Builds the named attack, checking that ε is given exactly when the attack takes one, and within its norm's range.</summary>
+    /// <param name="values">Values per attacked image, C·H·W, which bound ε under L2 and L0.</param>
+    /// <exception cref="InvalidInputException">Unknown names, or ε missing, superfluous or out of range.</exception>
+    public static ChosenAttack Create(string name, string? norm, float? epsilon, int? steps, int seed, int values)
     {
         if (AttackCatalog.TakesEpsilon(name))
         {
@@ -52,12 +53,8 @@ internal sealed class ChosenAttack
                 throw new InvalidInputException($"{name} attacks within a radius: give it with --eps");
             }
 
-            if (!(e > 0 && float.IsFinite(e)))
-            {
-                throw new InvalidInputException($"--eps must be a number > 0 (got {e.ToString(CultureInfo.InvariantCulture)})");
-            }
-
             FixedEpsilonAttack attack = AttackCatalog.CreateFixedEpsilon(name, norm, steps, seed);
+            Radius.Check("--eps", e, attack.Distance, values);
             return new ChosenAttack(attack.Name, attack.Distance, attack.Describe(), e, attack, null);
         }
 
@@ -91,11 +88,18 @@ internal sealed class ChosenAttack
 }
 
 /// <summary>One attack on one model and one labelled set, with everything the output folder needs.</summary>
-internal sealed record AttackRun(LoadedModel Model, ImageDataset Data, ChosenAttack Attack, int? Target, string CommandLine)
+/// <param name="Model">The attacked model.</param>
+/// <param name="Data">The labelled images.</param>
+/// <param name="Attack">The attack and its radius.</param>
+/// <param name="Target">The class of a targeted attack; null for an untargeted one.</param>
+/// <param name="CommandLine">The command as typed, for the summary.</param>
+/// <param name="Probes">Gradient probes as <see cref="AttackTargets.For"/> takes them: 0 for the model's own (ABS: estimated).</param>
+/// <param name="Seed">Seed of the probe directions.</param>
+internal sealed record AttackRun(LoadedModel Model, ImageDataset Data, ChosenAttack Attack, int? Target, string CommandLine, int Probes = 0, int Seed = 0)
 {
     public AttackRunResult Execute()
     {
-        var model = new ModuleLogitGradientModel(Model.Model);
+        ILogitGradientModel model = AttackTargets.For(Model.Model, Probes, Seed);
         int[] labels = Data.Labels.Select(l => (int)l).ToArray();
         Criterion criterion = Target is int t ? new TargetedMisclassification(Enumerable.Repeat(t, labels.Length).ToArray()) : new Misclassification(labels);
         Tensor originals = Tensor.Wrap(Data.Images, Data.Count, Data.Channels, Data.Height, Data.Width);

@@ -41,7 +41,7 @@ internal static class EvalRobustnessCommand
         var runs = new Option<string>("--runs") { Description = "folder under which the run folder is created", DefaultValueFactory = _ => "runs" };
         var seed = new Option<int>("--seed") { Description = "seed of every randomised attack", DefaultValueFactory = _ => 0 };
         var binarize = new Option<bool>("--binarize") { Description = "evaluate the model on inputs binarised at 0.5 (Schott et al.'s binary models); gradient attacks pass the model's gradients straight through the binarisation; with an ABS model, binary ABS" };
-        var probes = new Option<int>("--probes") { Description = "estimate gradients from this many antithetic finite-difference probes instead of using the model's own (0: the model's own; ABS, which has none, then uses 100)", DefaultValueFactory = _ => 0 };
+        var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
@@ -70,11 +70,7 @@ internal static class EvalRobustnessCommand
             RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
             string? advertised = ClusterOptions.Advertise(parse.GetValue(advertise));
             bool binary = parse.GetValue(binarize);
-            int gradientProbes = parse.GetValue(probes);
-            if (gradientProbes < 0 || gradientProbes % 2 != 0)
-            {
-                throw new InvalidInputException($"--probes must be 0 (the model's own gradients) or an even number ≥ 2 (antithetic pairs); got {gradientProbes}");
-            }
+            int gradientProbes = GradientOptions.Read(parse, probes);
 
             string modelPath = parse.GetValue(model)!;
             bool isAbs = AbsCheckpoint.Names(modelPath);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FoolingCluster.Attacks;
+using FoolingCluster.Attacks.Distances;
 using FoolingCluster.Attacks.Transfer;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Models.Checkpoints;
@@ -40,20 +41,16 @@ internal static class TransferAttackCommand
         var output = new Option<string>("--out") { Description = "folder for transfer-matrix.md, transfer-matrix.csv and the adversarials crafted on each model", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of pgd's random start", DefaultValueFactory = _ => 0 };
         var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier transfer matrix there" };
+        var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
         var command = new Command("transfer-attack", "Craft adversarials on each of several saved classifiers and measure every classifier's accuracy on them: a transfer matrix (Szegedy et al. 2014, Table 2).")
         {
-            models, attack, norm, eps, steps, n, slice, data, output, overwrite, seed, threads,
+            models, attack, norm, eps, steps, n, slice, data, output, overwrite, seed, probes, threads,
         };
         command.SetAction((parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             float epsilon = parse.GetValue(eps);
-            if (!(epsilon > 0 && float.IsFinite(epsilon)))
-            {
-                throw new InvalidInputException($"--eps must be a number > 0 (got {epsilon.ToString(CultureInfo.InvariantCulture)})");
-            }
-
             int count = parse.GetValue(n);
             int testImages = MnistDataset.ExpectedCount(MnistSplit.Test);
             if (count < 1 || count > testImages)
@@ -71,7 +68,8 @@ internal static class TransferAttackCommand
             string? normName = parse.GetValue(norm);
             int? stepCount = parse.GetValue(steps);
             int pgdSeed = parse.GetValue(seed);
-            AttackCatalog.Create(attackName, normName, stepCount, pgdSeed);
+            Radius.Check("--eps", epsilon, AttackCatalog.Create(attackName, normName, stepCount, pgdSeed).Distance, s_inputShape.Aggregate(1, (a, b) => a * b));
+            int probeCount = GradientOptions.Read(parse, probes);
             IReadOnlyList<string> paths = ModelPaths(parse.GetValue(models)!);
             string[] names = Names(paths);
             LoadedModel[] loaded = [.. paths.Select(Load)];
@@ -83,7 +81,7 @@ internal static class TransferAttackCommand
 
             OutputLocation.RequireFreshFolder(parse.GetValue(output)!, "--out", parse.GetValue(overwrite));
             string commandLine = "fooling " + string.Join(" ", parse.Tokens.Select(token => Quote(token.Value)));
-            var run = new TransferAttackRun(loaded, names, test, () => AttackCatalog.Create(attackName, normName, stepCount, pgdSeed), epsilon, sliceSize, commandLine);
+            var run = new TransferAttackRun(loaded, names, test, () => AttackCatalog.Create(attackName, normName, stepCount, pgdSeed), epsilon, sliceSize, commandLine, probeCount, pgdSeed);
             return Task.FromResult(Execute(run, parse.GetValue(output)!, parse.InvocationConfiguration.Output, cancel));
         });
         return command;
@@ -93,6 +91,11 @@ internal static class TransferAttackCommand
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
         console.WriteLine(string.Create(inv, $"{run.Attack.Describe()}, ε = {run.Epsilon:G4}, on the first {run.Data.Count:N0} test images, crafted on each of {run.Models.Count} models"));
+        foreach (string note in run.GradientNotes())
+        {
+            console.WriteLine(note);
+        }
+
         var progress = new ConsoleProgress<TransferProgress>(console, FormatProgress, ConsoleProgress<TransferProgress>.ConsoleIsInteractive);
         TransferMatrix matrix;
         using var ctrlC = new CtrlCHandler(cancel);

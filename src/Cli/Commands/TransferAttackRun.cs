@@ -18,6 +18,8 @@ namespace FoolingCluster.Cli.Commands;
 /// <param name="Epsilon">The radius.</param>
 /// <param name="SliceSize">Images attacked at once.</param>
 /// <param name="CommandLine">The command as typed, for the report.</param>
+/// <param name="Probes">Gradient probes as <see cref="AttackTargets.For"/> takes them: 0 for each model's own (ABS: estimated).</param>
+/// <param name="Seed">Seed of the probe directions.</param>
 internal sealed record TransferAttackRun(
     IReadOnlyList<LoadedModel> Models,
     IReadOnlyList<string> Names,
@@ -25,14 +27,20 @@ internal sealed record TransferAttackRun(
     Func<GradientDescentAttack> CreateAttack,
     float Epsilon,
     int SliceSize,
-    string CommandLine)
+    string CommandLine,
+    int Probes = 0,
+    int Seed = 0)
 {
     /// <summary>The attack as the report describes it.</summary>
     public GradientDescentAttack Attack { get; } = CreateAttack();
 
+    /// <summary>A line for each model whose gradients are estimated rather than its own, naming it.</summary>
+    public IEnumerable<string> GradientNotes() =>
+        Models.Select((m, i) => AttackTargets.GradientNote(m.Model, Probes) is string note ? $"{Names[i]}: {note}" : null).OfType<string>();
+
     public TransferMatrix Execute(IProgress<TransferProgress>? progress, CancellationToken cancel)
     {
-        TransferModel[] models = [.. Models.Select((m, i) => new TransferModel(Names[i], new ModuleAttackModel(m.Model)))];
+        TransferModel[] models = [.. Models.Select((m, i) => new TransferModel(Names[i], AttackTargets.For(m.Model, Probes, Seed)))];
         int[] labels = [.. Data.Labels.Select(l => (int)l)];
         Tensor images = Tensor.Wrap(Data.Images, Data.Count, Data.Channels, Data.Height, Data.Width);
         return TransferMeasurement.Run(models, CreateAttack, Epsilon, images, labels, SliceSize, progress, cancel);

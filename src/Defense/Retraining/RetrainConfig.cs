@@ -73,7 +73,7 @@ public sealed record RetrainConfig
         Require(ImagesPerIteration >= 0, $"imagesPerIteration must be non-negative (got {ImagesPerIteration})");
         Require(HeldOutFraction is >= 0 and < 1, $"heldOutFraction must be in [0, 1) (got {HeldOutFraction})");
         Require(MinConfidence is > 0 and <= 1, $"minConfidence must be in (0, 1] (got {MinConfidence})");
-        Require(PgdEpsilon >= 0 && float.IsFinite(PgdEpsilon), $"pgdEpsilon must be a finite number ≥ 0 (got {PgdEpsilon})");
+        Require(PgdEpsilon is >= 0f and <= 1f, $"pgdEpsilon must be in [0, 1], an L∞ radius of pixels in [0,1] (0: no PGD check; got {PgdEpsilon})");
         Require(PgdSteps >= 1, $"pgdSteps must be at least 1 (got {PgdSteps})");
         Require(PgdImages is >= 0 and <= 10_000, $"pgdImages must be in [0, 10000] (got {PgdImages})");
     }

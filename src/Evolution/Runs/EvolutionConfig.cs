@@ -45,7 +45,7 @@ public sealed record EvolutionConfig
     /// <summary>Seed of the search; equal seeds give equal runs on one thread.</summary>
     public long Seed { get; init; } = 1;
 
-    /// <summary>Every distinct image whose top probability reaches this is kept for export (above 1: keep none).</summary>
+    /// <summary>Every distinct image whose top probability reaches this is kept for export: a probability in (0,1].</summary>
     public float RecordThreshold { get; init; } = 0.9999f;
 
     /// <summary>The archive snapshot, pictures and report are rewritten every this many generations.</summary>
@@ -75,11 +75,12 @@ public sealed record EvolutionConfig
         Require(InitialPopulation >= 1, $"initialPopulation must be at least 1 (got {InitialPopulation})");
         Require(BatchSize >= 1, $"batchSize must be at least 1 (got {BatchSize})");
         Require(JobSize is >= 0 and <= 100_000, $"jobSize must be in [0, 100000] (got {JobSize}; 0 splits each generation evenly over the workers)");
-        Require(RecordThreshold > 0 && float.IsFinite(RecordThreshold), $"recordThreshold must be positive (got {RecordThreshold})");
+        Require(RecordThreshold is > 0f and <= 1f, $"recordThreshold must be in (0,1], a probability (got {RecordThreshold})");
         Require(SnapshotEvery >= 1, $"snapshotEvery must be at least 1 (got {SnapshotEvery})");
         Require(Direct.MutationRate is >= 0 and <= 1, $"direct.mutationRate must be in [0,1] (got {Direct.MutationRate})");
         Require(Direct.MutationHalvingGenerations >= 1, $"direct.mutationHalvingGenerations must be at least 1 (got {Direct.MutationHalvingGenerations})");
-        Require(Direct.MutationEta > 0 && Direct.CrossoverEta > 0, "direct.mutationEta and direct.crossoverEta must be positive");
+        Require(Direct.MutationEta > 0 && float.IsFinite(Direct.MutationEta), $"direct.mutationEta must be a finite number > 0 (got {Direct.MutationEta})");
+        Require(Direct.CrossoverEta > 0 && float.IsFinite(Direct.CrossoverEta), $"direct.crossoverEta must be a finite number > 0 (got {Direct.CrossoverEta})");
         Require(Direct.CrossoverRate is >= 0 and <= 1, $"direct.crossoverRate must be in [0,1] (got {Direct.CrossoverRate})");
         foreach ((string key, double rate) in new[]
         {
@@ -91,7 +92,7 @@ public sealed record EvolutionConfig
             Require(rate is >= 0 and <= 1, $"{key} must be in [0,1] (got {rate})");
         }
 
-        Require(Cppn.WeightEta > 0, $"cppn.weightEta must be positive (got {Cppn.WeightEta})");
-        Require(Cppn.WeightRange > 0 && float.IsFinite(Cppn.WeightRange), $"cppn.weightRange must be positive (got {Cppn.WeightRange})");
+        Require(Cppn.WeightEta > 0 && float.IsFinite(Cppn.WeightEta), $"cppn.weightEta must be a finite number > 0 (got {Cppn.WeightEta})");
+        Require(Cppn.WeightRange > 0 && float.IsFinite(Cppn.WeightRange), $"cppn.weightRange must be a finite number > 0 (got {Cppn.WeightRange})");
     }
 }

@@ -98,7 +98,7 @@ public sealed class ClassVae : Module
     {
         if (latents.Rank != 4 || latents.Dim(1) != LatentSize || latents.Dim(2) != 1 || latents.Dim(3) != 1)
         {
-            throw new ShapeMismatchException($"ClassVae.Decode: latents have shape {Tensor.ShapeString(latents.Shape)} but must be [N,{LatentSize},1,1]");
+            throw new ShapeMismatchException($"ABS's decoders: latents have shape {Tensor.ShapeString(latents.Shape)} but must be [N,{LatentSize},1,1]");
         }
 
         return Functional.Sigmoid(Decoder.Forward(latents));
@@ -111,7 +111,7 @@ public sealed class ClassVae : Module
     {
         if (images.Rank != 4 || images.Dim(1) != 1 || images.Dim(2) != 28 || images.Dim(3) != 28)
         {
-            throw new ShapeMismatchException($"ClassVae: images have shape {Tensor.ShapeString(images.Shape)} but must be [N,1,28,28]");
+            throw new ShapeMismatchException($"ABS classifies MNIST digits: images have shape {Tensor.ShapeString(images.Shape)} but must be [N,1,28,28]");
         }
     }
 }

@@ -80,6 +80,20 @@ public static class Tape
         return result;
     }
 
+    /// <summary>
+    /// Whether <paramref name="root"/> was computed from <paramref name="input"/> through recorded ops,
+    /// so that <see cref="Grad(Tensor, Tensor, Tensor?)"/> has a path to follow. False for an output
+    /// made outside the tape (under <see cref="NoGradScope"/> or by code that does not record), whose
+    /// gradient <see cref="Grad(Tensor, Tensor[], Tensor?)"/> would report as zero.
+    /// </summary>
+    public static bool DependsOn(Tensor root, Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ArgumentNullException.ThrowIfNull(input);
+        var target = new HashSet<Tensor>([input], ReferenceEqualityComparer.Instance);
+        return Relevant(TopologicalOrder(root), target).Contains(root);
+    }
+
     /// <summary>Gradient of <paramref name="root"/> with respect to one input.</summary>
     public static Tensor Grad(Tensor root, Tensor input, Tensor? seed = null) => Grad(root, [input], seed)[0];
 
