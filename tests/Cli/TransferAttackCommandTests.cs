@@ -136,7 +136,9 @@ public class TransferAttackCommandTests
         (ModelSidecar.Load(sidecar) with { InputShape = [3, 32, 32] }).Save(sidecar);
         (exit, _, err) = Run(scratch, lenet, colour);
         Assert.Equal(2, exit);
-        Assert.Contains($"{sidecar} describes a model of [3,32,32] images", err);
+        // A LeNet's weights cannot take [3,32,32] images, so the model check at load refuses it first.
+        Assert.Contains(colour, err);
+        Assert.Contains("input_shape [3,32,32] does not fit the weights", err);
         Assert.False(Directory.Exists(scratch.File("out")));
     }
 
