@@ -11,6 +11,7 @@ namespace FoolingCluster.Cli.Commands;
 internal static class EvalModelCommand
 {
 
+
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
@@ -30,13 +31,20 @@ internal static class EvalModelCommand
             LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
             EvaluationResult result;
+            TextWriter output = parse.InvocationConfiguration.Output;
             using (var ctrlC = new CtrlCHandler(CancellationToken.None))
             {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating on {test.Count:N0} test images (Ctrl-C stops it with the accuracy so far)"));
                 result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes, cancel: ctrlC.Token);
             }
 
-            TextWriter output = parse.InvocationConfiguration.Output;
             bool stopped = result.Count < test.Count;
+            if (stopped && result.Count == 0)
+            {
+                output.WriteLine("stopped before the first batch was evaluated; no accuracy to give");
+                return FoolingApp.Interrupted;
+            }
+
             if (stopped)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped after {result.Count:N0} of {test.Count:N0} images: every figure below is partial, over those {result.Count:N0} only"));
