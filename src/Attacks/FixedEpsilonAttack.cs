@@ -10,7 +10,7 @@ namespace FoolingCluster.Attacks;
 /// → raw, clipped, success[K,N]</c>.
 /// </summary>
 /// <remarks>
-/// <see cref="Run(IAttackModel, Tensor, Criterion, IReadOnlyList{float})"/> is the one template every
+/// <see cref="Run(IAttackModel, Tensor, Criterion, IReadOnlyList{float}, CancellationToken)"/> is the one template every
 /// attack shares: it checks the inputs, runs <see cref="RunAttack"/> once per ε, projects the result
 /// onto the ε-ball and [0,1], and asks the criterion again of what it returns, so an attack cannot
 /// report a success that its clipped output does not have.
@@ -35,8 +35,10 @@ public abstract class FixedEpsilonAttack
     /// <param name="inputs"><c>[N,C,H,W]</c>, every value in [0,1].</param>
     /// <param name="criterion">What counts as adversarial; judges N samples.</param>
     /// <param name="epsilons">K radii, each finite and ≥ 0.</param>
+    /// <param name="cancel">Checked before every call the attack makes to the model, so a stop comes at its next step.</param>
     /// <exception cref="InvalidInputException">An input value lies outside [0,1] or is NaN.</exception>
-    public AttackResult Run(IAttackModel model, Tensor inputs, Criterion criterion, IReadOnlyList<float> epsilons)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled; nothing is returned.</exception>
+    public AttackResult Run(IAttackModel model, Tensor inputs, Criterion criterion, IReadOnlyList<float> epsilons, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(criterion);
@@ -61,10 +63,11 @@ public abstract class FixedEpsilonAttack
         var raw = new Tensor[epsilons.Count];
         var clipped = new Tensor[epsilons.Count];
         var success = new bool[epsilons.Count, n];
+        IAttackModel attacked = StoppableModel.Wrap(model, cancel);
         for (int k = 0; k < epsilons.Count; k++)
         {
             using TensorScope scope = TensorScope.Begin();
-            Tensor xp = RunAttack(model, inputs, criterion, epsilons[k]);
+            Tensor xp = RunAttack(attacked, inputs, criterion, epsilons[k]);
             if (!Tensor.SameShape(xp.Shape, inputs.Shape))
             {
                 throw new InvalidOperationException($"{GetType().Name} returned {Tensor.ShapeString(xp.Shape)} for inputs {Tensor.ShapeString(inputs.Shape)}");

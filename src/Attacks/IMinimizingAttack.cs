@@ -25,9 +25,11 @@ public interface IMinimizingAttack
     /// <param name="model">The classifier under attack.</param>
     /// <param name="inputs"><c>[N,C,H,W]</c>, every value in [0,1]; not changed.</param>
     /// <param name="criterion">What counts as adversarial; judges N samples.</param>
+    /// <param name="cancel">Checked at every step of the attack; a stop throws and returns nothing.</param>
     /// <returns>
     /// Adversarials in [0,1] (the input itself where none was found), success flags judged again on
     /// them, and distances (+∞ where none was found; 0 for inputs adversarial already).
     /// </returns>
-    MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion);
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion, CancellationToken cancel = default);
 }

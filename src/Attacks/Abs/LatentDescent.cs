@@ -61,7 +61,7 @@ public sealed class LatentDescent : IMinimizingAttack
 
     /// <inheritdoc/>
     /// <exception cref="InvalidInputException">The model is not ABS (an <see cref="AbsAttackModel"/>).</exception>
-    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion)
+    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion, CancellationToken cancel = default)
     {
         var abs = model as AbsAttackModel
             ?? throw new InvalidInputException("latent-descent attacks ABS through its class reconstructions and works on ABS models only, and this model is not one; attack it with the gradient attacks, pointwise or boundary");
@@ -78,6 +78,7 @@ public sealed class LatentDescent : IMinimizingAttack
         float[] last = [.. x0];
         for (int step = 0; step < Steps && done.Contains(false); step++)
         {
+            cancel.ThrowIfCancellationRequested();
             int[] open = [.. Enumerable.Range(0, n).Where(i => !done[i])];
             Tensor batch = Gather(x, open, size, inputs.Shape);
             (float[] logits, float[] reconstructions) = abs.Reconstruct(batch);
@@ -101,6 +102,7 @@ public sealed class LatentDescent : IMinimizingAttack
             }
         }
 
+        cancel.ThrowIfCancellationRequested();
         Bisect(abs, x0, x, done, cleanError, n, size, inputs.Shape, criterion);
         bool[] success = Judge(abs, x, n, inputs.Shape, criterion);
         double[] distances = new double[n];

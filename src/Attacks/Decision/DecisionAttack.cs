@@ -12,7 +12,7 @@ namespace FoolingCluster.Attacks.Decision;
 /// <c>attack.Run(model, inputs, criterion) → adversarials, success[N], distances[N]</c>.
 /// </summary>
 /// <remarks>
-/// <see cref="Run(IAttackModel, Tensor, Criterion, Tensor?)"/> is the template every such attack
+/// <see cref="Run(IAttackModel, Tensor, Criterion, Tensor?, CancellationToken)"/> is the template every such attack
 /// shares: it checks inputs and starting points, runs <see cref="RunAttack"/> once through a
 /// <see cref="DecisionOracle"/>, clamps the result to [0,1], and asks the criterion again of what
 /// it returns. Attacks that refine an adversarial (Boundary, Pointwise) take another attack to
@@ -41,8 +41,10 @@ public abstract class DecisionAttack : IMinimizingAttack
     /// <c>[N,C,H,W]</c> in [0,1]: adversarials to start from, for attacks that refine one; null to
     /// let the attack find its own. Attacks that start from the inputs ignore it.
     /// </param>
+    /// <param name="cancel">Checked before every query, so a stop comes at the attack's next step.</param>
     /// <exception cref="InvalidInputException">A value of the inputs or starting points lies outside [0,1] or is NaN.</exception>
-    public DecisionResult Run(IAttackModel model, Tensor inputs, Criterion criterion, Tensor? startingPoints = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled; nothing is returned.</exception>
+    public DecisionResult Run(IAttackModel model, Tensor inputs, Criterion criterion, Tensor? startingPoints = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(criterion);
@@ -61,7 +63,7 @@ public abstract class DecisionAttack : IMinimizingAttack
             }
         }
 
-        var oracle = new DecisionOracle(model, criterion);
+        var oracle = new DecisionOracle(StoppableModel.Wrap(model, cancel), criterion);
         Tensor adversarials;
         using (TensorScope scope = TensorScope.Begin())
         {
@@ -84,9 +86,9 @@ public abstract class DecisionAttack : IMinimizingAttack
     /// The attack with its own starting points, reported as a minimisation result: where it failed,
     /// the input itself and +∞, as the gradient minimisation attacks report a failure.
     /// </summary>
-    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion)
+    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion, CancellationToken cancel = default)
     {
-        DecisionResult found = Run(model, inputs, criterion);
+        DecisionResult found = Run(model, inputs, criterion, cancel: cancel);
         int size = inputs.Size / found.Count;
         Span<float> adversarials = found.Adversarials.Span;
         for (int i = 0; i < found.Count; i++)

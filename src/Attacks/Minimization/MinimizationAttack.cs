@@ -10,7 +10,7 @@ namespace FoolingCluster.Attacks.Minimization;
 /// success, distances</c>, with no ε to give.
 /// </summary>
 /// <remarks>
-/// <see cref="Run(IAttackModel, Tensor, Criterion)"/> is the template every minimisation attack
+/// <see cref="Run(IAttackModel, Tensor, Criterion, CancellationToken)"/> is the template every minimisation attack
 /// shares: it checks the inputs, runs <see cref="RunAttack"/> once, clamps its output to [0,1],
 /// asks the criterion again of what it returns, and puts the input back where the attack did not
 /// succeed, so a failure never passes for an adversarial.
@@ -34,8 +34,10 @@ public abstract class MinimizationAttack : IMinimizingAttack
     /// <param name="model">The classifier under attack.</param>
     /// <param name="inputs"><c>[N,C,H,W]</c>, every value in [0,1]; not changed.</param>
     /// <param name="criterion">What counts as adversarial; judges N samples.</param>
+    /// <param name="cancel">Checked before every call the attack makes to the model, so a stop comes at its next step.</param>
     /// <exception cref="InvalidInputException">An input value lies outside [0,1] or is NaN.</exception>
-    public MinimizationResult Run(IAttackModel model, Tensor inputs, Criterion criterion)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled; nothing is returned.</exception>
+    public MinimizationResult Run(IAttackModel model, Tensor inputs, Criterion criterion, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(criterion);
@@ -46,7 +48,7 @@ public abstract class MinimizationAttack : IMinimizingAttack
         }
 
         using TensorScope scope = TensorScope.Begin();
-        Tensor xp = RunAttack(model, inputs, criterion);
+        Tensor xp = RunAttack(StoppableModel.Wrap(model, cancel), inputs, criterion);
         if (!Tensor.SameShape(xp.Shape, inputs.Shape))
         {
             throw new InvalidOperationException($"{GetType().Name} returned {Tensor.ShapeString(xp.Shape)} for inputs {Tensor.ShapeString(inputs.Shape)}");
@@ -78,7 +80,7 @@ public abstract class MinimizationAttack : IMinimizingAttack
     }
 
     /// <inheritdoc/>
-    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion) => Run(model, inputs, criterion);
+    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion, CancellationToken cancel = default) => Run(model, inputs, criterion, cancel);
 
     /// <summary>The attack proper.</summary>
     /// <param name="model">The classifier under attack.</param>

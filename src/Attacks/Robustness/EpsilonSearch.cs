@@ -63,7 +63,7 @@ public sealed class EpsilonSearch : IMinimizingAttack
         string.Create(CultureInfo.InvariantCulture, $"{Attack.Describe()}; smallest of {_epsilons.Length} radii from {_epsilons[0]:G3} to {_epsilons[^1]:G3}");
 
     /// <inheritdoc/>
-    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion)
+    public MinimizationResult Minimize(IAttackModel model, Tensor inputs, Criterion criterion, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -106,7 +106,7 @@ public sealed class EpsilonSearch : IMinimizingAttack
                 int mid = group.Key;
                 using TensorScope scope = TensorScope.Begin();
                 Tensor batch = Rows.Gather(inputs.Span, members, inputs.Shape);
-                AttackResult found = Attack.Run(model, batch, criterion.Select(members), [_epsilons[mid]]);
+                AttackResult found = Attack.Run(model, batch, criterion.Select(members), [_epsilons[mid]], cancel);
                 ReadOnlySpan<float> clipped = found.Clipped[0].Span;
                 for (int j = 0; j < members.Length; j++)
                 {

@@ -30,8 +30,10 @@ public sealed class RobustnessEvaluation(RobustnessPlan plan)
     /// <param name="images"><c>[N,C,H,W]</c> in [0,1].</param>
     /// <param name="labels">N true labels.</param>
     /// <param name="progress">Told after each attack; null for silence.</param>
+    /// <param name="cancel">Checked between attacks and at every step of each; a stop throws and returns nothing.</param>
     /// <exception cref="ShapeMismatchException">The labels do not match the images.</exception>
-    public RobustnessResult Run(IAttackModel model, Tensor images, int[] labels, IProgress<RobustnessProgress>? progress = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    public RobustnessResult Run(IAttackModel model, Tensor images, int[] labels, IProgress<RobustnessProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
@@ -63,8 +65,9 @@ public sealed class RobustnessEvaluation(RobustnessPlan plan)
             float[] adversarials = images.ToArray();
             for (int a = 0; a < attacks.Count; a++)
             {
+                cancel.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
-                MinimizationResult found = attacks[a].Minimize(model, images, criterion);
+                MinimizationResult found = attacks[a].Minimize(model, images, criterion, cancel);
                 double seconds = clock.Elapsed.TotalSeconds;
                 double[] distances = new double[n];
                 ReadOnlySpan<float> candidates = found.Adversarials.Span;

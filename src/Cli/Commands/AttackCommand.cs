@@ -28,12 +28,13 @@ internal static class AttackCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var output = new Option<string>("--out") { Description = "folder for adversarial-images.idx3, original-images.idx3, labels.idx1, grid.png and summary.md", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of randomised attacks (pgd's random start, noise, Boundary, Pointwise)", DefaultValueFactory = _ => 0 };
+        var batch = new Option<int>("--batch") { Description = "images attacked at once; a stop (Ctrl-C, SIGTERM) keeps the batches finished before it", DefaultValueFactory = _ => AttackRun.DefaultBatchSize };
         var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier attack there" };
         var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
         var command = new Command("attack", "Attack a saved classifier on MNIST test images with one gradient, minimisation or decision-based attack; writes the adversarials, a grid and a summary.")
         {
-            model, attack, norm, eps, steps, target, n, data, output, overwrite, seed, probes, threads,
+            model, attack, norm, eps, steps, target, n, batch, data, output, overwrite, seed, probes, threads,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +43,12 @@ internal static class AttackCommand
             if (limit is < 1)
             {
                 throw new InvalidInputException($"--n must be at least 1 (got {limit})");
+            }
+
+            int batchSize = parse.GetValue(batch);
+            if (batchSize < 1)
+            {
+                throw new InvalidInputException($"--batch must be at least 1 (got {batchSize})");
             }
 
             int probeCount = GradientOptions.Read(parse, probes);
@@ -60,24 +67,47 @@ internal static class AttackCommand
             string folder = parse.GetValue(output)!;
             OutputLocation.RequireFreshFolder(folder, "--out", parse.GetValue(overwrite));
             string commandLine = CommonOptions.CommandLine(parse);
-            var run = new AttackRun(loaded, test, chosen, targetClass, commandLine, probeCount, parse.GetValue(seed));
+            var run = new AttackRun(loaded, test, chosen, targetClass, commandLine, probeCount, parse.GetValue(seed), batchSize);
             TextWriter console = parse.InvocationConfiguration.Output;
             if (AttackTargets.GradientNote(loaded.Model, probeCount) is string note && AttackCatalog.UsesGradients(parse.GetValue(attack)!))
             {
                 console.WriteLine(note);
             }
 
-            AttackRunResult result = run.Execute();
-            AttackFolder.Write(folder, result);
+            AttackRunResult? result;
+            using (var ctrlC = new CtrlCHandler(CancellationToken.None))
+            {
+                IProgress<int>? progress = test.Count > batchSize ? new BatchProgress(console, test.Count) : null;
+                result = run.Execute(progress, ctrlC.Token);
+            }
 
+            if (result is null)
+            {
+                console.WriteLine($"stopped before the first batch of {Math.Min(batchSize, test.Count):N0} images was finished; nothing was written");
+                return FoolingApp.Interrupted;
+            }
+
+            AttackFolder.Write(folder, result);
             AttackStatistics s = result.Statistics;
             CultureInfo inv = CultureInfo.InvariantCulture;
             string radius = chosen.Epsilon is float epsilon ? string.Create(inv, $", ε = {epsilon:G4}") : "";
             console.WriteLine(string.Create(inv, $"{chosen.Description}{radius}, {s.Count} images, {result.Seconds:F1} s"));
             console.WriteLine(string.Create(inv, $"clean accuracy {s.CleanAccuracy:P2}, accuracy on adversarials {s.AdversarialAccuracy:P2}, success rate {s.SuccessRate:P2}"));
+            if (result.Stopped)
+            {
+                console.WriteLine(string.Create(inv, $"stopped after {s.Count:N0} of {result.Requested:N0} images; wrote those to {folder} (summary.md says so); running the command again starts over (--n sets how many images it attacks)"));
+                return FoolingApp.Interrupted;
+            }
+
             console.WriteLine($"wrote {folder}");
             return FoolingApp.Success;
         });
         return command;
+    }
+
+    /// <summary>One line per finished batch, so a long attack shows how far it is and what a stop would keep.</summary>
+    private sealed class BatchProgress(TextWriter console, int total) : IProgress<int>
+    {
+        public void Report(int value) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"attacked {value:N0}/{total:N0} images"));
     }
 }

@@ -10,6 +10,8 @@ namespace FoolingCluster.Cli.Commands;
 /// <summary><c>fooling eval-model</c>: test accuracy and confusion matrix of a saved classifier.</summary>
 internal static class EvalModelCommand
 {
+
+
     public static Command Build()
     {
         var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
@@ -28,10 +30,28 @@ internal static class EvalModelCommand
 
             LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
-            EvaluationResult result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes);
+            EvaluationResult result;
             TextWriter output = parse.InvocationConfiguration.Output;
-            output.WriteLine(Report(loaded, result, [.. test.Labels.Select(l => (int)l)]));
-            return FoolingApp.Success;
+            using (var ctrlC = new CtrlCHandler(CancellationToken.None))
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating on {test.Count:N0} test images (Ctrl-C stops it with the accuracy so far)"));
+                result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes, cancel: ctrlC.Token);
+            }
+
+            bool stopped = result.Count < test.Count;
+            if (stopped && result.Count == 0)
+            {
+                output.WriteLine("stopped before the first batch was evaluated; no accuracy to give");
+                return FoolingApp.Interrupted;
+            }
+
+            if (stopped)
+            {
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped after {result.Count:N0} of {test.Count:N0} images: every figure below is partial, over those {result.Count:N0} only"));
+            }
+
+            output.WriteLine(Report(loaded, result, [.. test.Labels.Take(result.Count).Select(l => (int)l)], stopped ? test.Count : null));
+            return stopped ? FoolingApp.Interrupted : FoolingApp.Success;
         });
         return command;
     }
@@ -43,12 +63,14 @@ internal static class EvalModelCommand
         : training.Method;
 
     /// <summary>Accuracy, the sidecar's recorded accuracy beside it, and the confusion matrix.</summary>
-    internal static string Report(LoadedModel loaded, EvaluationResult result, int[] labels)
+    /// <param name="requested">The images asked for when a stop left <paramref name="result"/> partial; null when it covers them all.</param>
+    internal static string Report(LoadedModel loaded, EvaluationResult result, int[] labels, int? requested = null)
     {
         var text = new StringBuilder();
         CultureInfo inv = CultureInfo.InvariantCulture;
         text.AppendLine(string.Create(inv, $"model: {loaded.Path} ({loaded.Sidecar.Architecture}, {loaded.Model.ParameterCount():N0} parameters)"));
-        text.AppendLine(string.Create(inv, $"test accuracy: {result.Accuracy:P2} ({result.Correct}/{result.Count}), error {1 - result.Accuracy:P2}"));
+        string partial = requested is int m ? string.Create(inv, $" (partial: the first {result.Count:N0} of {m:N0} images)") : "";
+        text.AppendLine(string.Create(inv, $"test accuracy{partial}: {result.Accuracy:P2} ({result.Correct}/{result.Count}), error {1 - result.Accuracy:P2}"));
         if (loaded.Sidecar.TestAccuracy is double recorded)
         {
             text.AppendLine(string.Create(inv, $"accuracy recorded in the sidecar: {recorded:P2}"));

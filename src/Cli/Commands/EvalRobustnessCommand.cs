@@ -45,7 +45,7 @@ internal static class EvalRobustnessCommand
         var threads = CommonOptions.Threads();
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
-        var slice = new Option<int>("--slice") { Description = "images per worker job with --broker", DefaultValueFactory = _ => 100 };
+        var slice = new Option<int>("--slice") { Description = "images evaluated at once, and per worker job with --broker; a stop (Ctrl-C, SIGTERM) keeps the slices finished before it", DefaultValueFactory = _ => 100 };
         var listen = new Option<string>("--listen") { Description = "HOST:PORT from which workers download the model with --broker", DefaultValueFactory = _ => "127.0.0.1:0" };
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen (default: the --listen address)" };
         var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
@@ -111,7 +111,21 @@ internal static class EvalRobustnessCommand
             RobustnessResult result;
             if (cluster is null)
             {
-                result = new RobustnessEvaluation(plan).Run(referee, images, labels, progress);
+                using var ctrlC = new CtrlCHandler(cancel);
+                IProgress<int>? sliceDone = test.Count > sliceSize ? new SynchronousProgress<int>(done => console.WriteLine($"evaluated {done:N0}/{test.Count:N0} images")) : null;
+                RobustnessResult? finished = LocalRobustness.Run(plan, referee, images, labels, sliceSize, progress, sliceDone, ctrlC.Token);
+                if (finished is null)
+                {
+                    console.WriteLine($"stopped before the first slice of {Math.Min(sliceSize, test.Count):N0} images was finished; nothing was written to {folder.Path}; running the command again starts over");
+                    return FoolingApp.Interrupted;
+                }
+
+                if (finished.Count < test.Count)
+                {
+                    return PartialReport.Write(folder, finished, test, name, CommandLine(parse), gradients, clock.Elapsed.TotalSeconds, console);
+                }
+
+                result = finished;
             }
             else
             {

@@ -107,6 +107,11 @@ internal static class AttackFolder
         }
 
         md.AppendLine(inv, $"- images: the first {s.Count:N0} MNIST test images");
+        if (result.Stopped)
+        {
+            md.AppendLine(inv, $"- **partial: stopped after {s.Count:N0} of {result.Requested:N0} images** by a signal; every figure here covers those {s.Count:N0} only, and running the command again starts over");
+        }
+
         md.AppendLine(inv, $"- attack time: {result.Seconds:F2} s ({s.Count / Math.Max(result.Seconds, 1e-9):N1} images/s)");
         md.AppendLine(inv, $"- measured: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         md.AppendLine();

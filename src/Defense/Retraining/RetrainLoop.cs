@@ -72,7 +72,7 @@ public sealed class RetrainLoop(RetrainConfig config, EvolutionConfig search, Tr
             double trainSeconds = clock.Elapsed.TotalSeconds;
             LoadedModel model = ModelCheckpoint.Load(modelPath);
             int outputs = model.Sidecar.Classes;
-            double clean = Evaluation.Evaluate(model.Model, test, outputs).Accuracy;
+            double clean = Evaluation.Evaluate(model.Model, test, outputs, cancel: CancellationToken.None).Accuracy;
             FoolingSet? previous = k > 1 ? earlier[^1] : null;
             double? rejected = previous is { HeldOutCount: > 0 } ? Rejected(model.Model, previous) : null;
             double? pgd = config.PgdImages > 0 && config.PgdEpsilon > 0 ? PgdAccuracy(model.Model, test) : null;
@@ -122,7 +122,7 @@ public sealed class RetrainLoop(RetrainConfig config, EvolutionConfig search, Tr
         log($"network {k}: training {settings.Model} with {outputs} outputs on {data.Count:N0} images ({data.Count - mnist.Count:N0} in the fooling class), {settings.Epochs} epoch{(settings.Epochs == 1 ? "" : "s")}{(k > 1 && config.Mode == "finetune" ? " from network " + (k - 1) : "")}");
         var progress = new EpochLog(k, log);
         Trainer.Train(net, settings, data, null, progress, cancel: cancel);
-        double accuracy = Evaluation.Evaluate(net, test, outputs).Accuracy;
+        double accuracy = Evaluation.Evaluate(net, test, outputs, cancel: CancellationToken.None).Accuracy;
         ModelCheckpoint.Save(net, modelPath, settings, accuracy, classes: outputs, foolingClass: outputs == 11 ? FoolingClass : null);
     }
 

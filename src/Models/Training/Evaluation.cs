@@ -33,17 +33,21 @@ public static class Evaluation
     /// <param name="data">Images and labels.</param>
     /// <param name="classes">K.</param>
     /// <param name="batchSize">Images per forward pass.</param>
-    public static EvaluationResult Evaluate(Module model, ImageDataset data, int classes = 10, int batchSize = 500)
+    /// <param name="cancel">Checked between batches: once cancelled, the result covers the images evaluated so far (its <see cref="EvaluationResult.Count"/> is less than the dataset's).</param>
+    public static EvaluationResult Evaluate(Module model, ImageDataset data, int classes = 10, int batchSize = 500, CancellationToken cancel = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
         bool wasTraining = model.Training;
         model.Eval();
         var confusion = new int[classes, classes];
         var confidences = new float[data.Count];
         var isCorrect = new bool[data.Count];
         int correct = 0;
+        int done = 0;
         try
         {
-            for (int start = 0; start < data.Count; start += batchSize)
+            for (int start = 0; start < data.Count && !cancel.IsCancellationRequested; start += batchSize)
             {
                 int b = Math.Min(batchSize, data.Count - start);
                 using TensorScope scope = TensorScope.Begin();
@@ -64,6 +68,8 @@ public static class Evaluation
                         correct++;
                     }
                 }
+
+                done = start + b;
             }
         }
         finally
@@ -71,7 +77,9 @@ public static class Evaluation
             model.Train(wasTraining);
         }
 
-        return new EvaluationResult(data.Count, correct, confusion) { Confidences = confidences, IsCorrect = isCorrect };
+        return done == data.Count
+            ? new EvaluationResult(data.Count, correct, confusion) { Confidences = confidences, IsCorrect = isCorrect }
+            : new EvaluationResult(done, correct, confusion) { Confidences = confidences[..done], IsCorrect = isCorrect[..done] };
     }
 
     /// <summary>The softmax probability of class <paramref name="top"/>, the largest logit: <c>1 / Σⱼ e^(zⱼ − z_top)</c>, in double.</summary>

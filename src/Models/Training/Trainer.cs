@@ -61,7 +61,7 @@ public static class Trainer
             // The epoch's last step may have broken the weights after its loss was measured.
             TrainingDivergedException.ThrowIfNotFinite(model.StateDict().Values, epoch, config.LearningRate);
             double seconds = clock.Elapsed.TotalSeconds;
-            double? testAccuracy = test is null ? null : Evaluation.Evaluate(model, test).Accuracy;
+            double? testAccuracy = test is null ? null : Evaluation.Evaluate(model, test, cancel: CancellationToken.None).Accuracy;
             double? robustAccuracy = hooks.RobustAccuracy?.Invoke(model);
             model.Train();
             var record = new EpochRecord(epoch, lossSum / Math.Max(1, seen), (double)correct / Math.Max(1, seen), testAccuracy, seconds, seen / seconds, robustAccuracy);
