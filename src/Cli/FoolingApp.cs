@@ -52,9 +52,10 @@ public static class FoolingApp
     {
         RootCommand root = BuildRoot();
         ParseResult parse = root.Parse(args, new ParserConfiguration());
-        if (parse.Errors.Count > 0)
+        IReadOnlyList<string> problems = CommandLineChecks.Problems(parse);
+        if (parse.Errors.Count > 0 || problems.Count > 0)
         {
-            ParseErrorReport.Write(parse, stderr);
+            ParseErrorReport.Write(parse, problems, stderr);
             return BadInput;
         }
 

@@ -5,11 +5,17 @@ namespace FoolingCluster.Cli;
 /// <summary>Explains a command line that did not parse: what was wrong and what is valid here.</summary>
 internal static class ParseErrorReport
 {
-    public static void Write(ParseResult parse, TextWriter stderr)
+    /// <summary>Writes the parser's errors and <paramref name="problems"/> (see <see cref="CommandLineChecks"/>), then what is valid here.</summary>
+    public static void Write(ParseResult parse, IReadOnlyList<string> problems, TextWriter stderr)
     {
-        foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+        foreach (System.CommandLine.Parsing.ParseError error in parse.Errors.Where(e => !CommandLineChecks.IsRedundant(e, parse.Errors)))
         {
-            stderr.WriteLine($"error: {error.Message}");
+            stderr.WriteLine($"error: {CommandLineChecks.Reword(error)}");
+        }
+
+        foreach (string problem in problems)
+        {
+            stderr.WriteLine($"error: {problem}");
         }
 
         Command command = parse.CommandResult.Command;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Attacks.Reporting;
 
@@ -53,14 +54,15 @@ public sealed record RobustnessSummary(string Model, int Images, double CleanAcc
             throw new InvalidInputException($"{folder} has no {File}; it is made by `./fooling eval-robustness --model …`");
         }
 
+        string? text = null;
         try
         {
-            return JsonSerializer.Deserialize<RobustnessSummary>(System.IO.File.ReadAllText(path), s_json)
+            return JsonSerializer.Deserialize<RobustnessSummary>(text = System.IO.File.ReadAllText(path), s_json)
                 ?? throw new InvalidInputException($"{path}: empty");
         }
         catch (JsonException ex)
         {
-            throw new InvalidInputException($"{path}: not a robustness summary ({ex.Message})");
+            throw new InvalidInputException($"{path}: not a robustness summary: {JsonErrorText.Describe(ex, typeof(RobustnessSummary), text)}");
         }
     }
 }

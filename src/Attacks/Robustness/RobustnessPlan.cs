@@ -3,6 +3,7 @@ using FoolingCluster.Attacks.Abs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Tensors;
+using FoolingCluster.Tensors.Serialization;
 using FoolingCluster.Tensors.NN;
 
 namespace FoolingCluster.Attacks.Robustness;
@@ -151,7 +152,7 @@ public sealed record RobustnessPlan(IReadOnlyList<NormPlan> Norms, int Seed = 0,
         }
         catch (JsonException ex)
         {
-            throw new InvalidInputException($"the robustness plan is not valid JSON: {ex.Message}");
+            throw new InvalidInputException($"the robustness plan: {JsonErrorText.Describe(ex, typeof(RobustnessPlan), json)}");
         }
 
         if (plan?.Norms is null || plan.Norms.Any(n => n?.Norm is null || n.Attacks is null || n.Attacks.Any(a => a is null)))

@@ -181,11 +181,17 @@ internal static class RunCommand
             }
 
             cfg = cfg with { Generations = g };
-            AtomicFile.WriteAllText(configPath, StrictJson.Serialize(cfg));
         }
 
         cfg.Validate(configPath);
         (var loaded, ModuleClassifier classifier) = TargetModel.Load(Path.Combine(folder, ModelCopy));
+
+        // The new last generation is recorded only once the run is known to be resumable, so a
+        // refused resume leaves the folder as it was.
+        if (cfg.Generations != StrictJson.Read<EvolutionConfig>(configPath).Generations && CompletedGeneration(folder) is not null)
+        {
+            AtomicFile.WriteAllText(configPath, StrictJson.Serialize(cfg));
+        }
         using RunFolder run = RunFolder.Open(folder, console);
         string description = TargetModel.Describe(cfg.Model, loaded.Sidecar);
         run.Log.Information("resuming {Run:l} up to generation {Generations}", run.Path, cfg.Generations);

@@ -93,14 +93,14 @@ public sealed record ModelSidecar
         }
 
         ModelSidecar? sidecar;
+        string? text = null;
         try
         {
-            using FileStream stream = File.OpenRead(path);
-            sidecar = JsonSerializer.Deserialize<ModelSidecar>(stream, s_json);
+            sidecar = JsonSerializer.Deserialize<ModelSidecar>(text = File.ReadAllText(path), s_json);
         }
         catch (JsonException e)
         {
-            throw new CheckpointFormatException(path, $"not a valid model sidecar: {e.Message}", e);
+            throw new CheckpointFormatException(path, $"not a valid model sidecar: {JsonErrorText.Describe(e, typeof(ModelSidecar), text)}", e);
         }
 
         if (sidecar is null)

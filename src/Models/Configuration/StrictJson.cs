@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Models.Configuration;
 
@@ -47,7 +48,7 @@ public static class StrictJson
         }
         catch (JsonException ex)
         {
-            throw new ConfigException(source, $"not valid JSON ({ex.Message})");
+            throw new ConfigException(source, JsonErrorText.Syntax(ex));
         }
 
         using (doc)
@@ -66,8 +67,7 @@ public static class StrictJson
         }
         catch (JsonException ex)
         {
-            string key = ex.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "(unknown)";
-            throw new ConfigException(source, $"key '{key}' has a value of the wrong type ({ex.Message})");
+            throw new ConfigException(source, JsonErrorText.Describe(ex, typeof(T), json));
         }
     }
 
@@ -88,12 +88,22 @@ public static class StrictJson
                 throw new ConfigException(source, $"unknown key '{key}'{where}; valid keys: {string.Join(", ", valid)}");
             }
 
+            if (property.Value.ValueKind == JsonValueKind.Null && !MayBeNull(info))
+            {
+                throw new ConfigException(source, $"key '{key}' must be {JsonErrorText.Expected(info.PropertyType)}, not null");
+            }
+
             if (property.Value.ValueKind == JsonValueKind.Object && IsSection(info.PropertyType))
             {
                 CheckKeys(property.Value, info.PropertyType, source, key);
             }
         }
     }
+
+    /// <summary>Whether the record declares <paramref name="info"/> nullable; a null elsewhere would surface later as a crash.</summary>
+    private static bool MayBeNull(PropertyInfo info) =>
+        Nullable.GetUnderlyingType(info.PropertyType) is not null
+        || (!info.PropertyType.IsValueType && new NullabilityInfoContext().Create(info).WriteState == NullabilityState.Nullable);
 
     private static IReadOnlyList<string> Keys(Type type) =>
         Settable(type).Select(JsonName).Order(StringComparer.Ordinal).ToArray();

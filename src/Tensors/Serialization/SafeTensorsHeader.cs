@@ -57,7 +57,7 @@ internal static class SafeTensorsHeader
         }
         catch (JsonException e)
         {
-            throw Error(path, $"header is not valid JSON: {e.Message}", e);
+            throw Error(path, $"header is {JsonErrorText.Syntax(e)}", e);
         }
 
         ValidateOffsets(tensors.Values, dataLength, path);
