@@ -42,10 +42,11 @@ public partial class ManyClassesRunTests
         Assert.True(html.Length < 3_000_000, $"report.html is {html.Length:N0} characters");
         Assert.Equal(Classes, Directory.GetFiles(Path.Combine(run, RunFiles.ElitesFolder), "*.png").Length);
 
-        // 50 tiles (the 25 most and least confident), 10 to a row: 32×32 images shown 3× with two caption lines.
+        // 50 tiles (the 25 most and least confident), 10 to a row: 32×32 images shown 3× with two
+        // lines of small captions (7 + 2 pixels each), the names cut to fit under the image.
         (int width, int height) = PngSize(Path.Combine(run, RunFiles.ElitesGrid));
-        Assert.Equal((5 * (96 + (2 * 18))) + (6 * 8), height);
-        Assert.InRange(width, (10 * 96) + (11 * 8), (10 * 14 * 12) + (11 * 8));
+        Assert.Equal((5 * (96 + (2 * 9))) + (6 * 8), height);
+        Assert.Equal((10 * 96) + (11 * 8), width);
     }
 
     [Fact]
@@ -60,6 +61,23 @@ public partial class ManyClassesRunTests
         Assert.Equal(2, exit);
         Assert.Contains("colour.json", err);
         Assert.Contains("class_names holds 11 names, but the model has 12 real classes, so it must hold 12", err);
+    }
+
+    [Theory]
+    [InlineData("config/imagenet-cppn.json")]
+    [InlineData("config/imagenet-direct.json")]
+    public void The_imagenet_configurations_say_the_model_is_the_users_own_when_it_is_missing(string config)
+    {
+        using var scratch = new TempDirectory();
+        string text = File.ReadAllText(Path.Combine(RepositoryRoot.Find(), config));
+        string copy = scratch.File("imagenet.json");
+        File.WriteAllText(copy, text.Replace("models/imagenet.safetensors", scratch.File("imagenet.safetensors").Replace("\\", "/"), StringComparison.Ordinal));
+
+        (int exit, _, string err) = RunTestSupport.Fooling("run", copy, "--runs", scratch.File("runs"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("is for a model you supply (e.g. your own ImageNet classifier", err);
+        Assert.False(Directory.Exists(scratch.File("runs")));
     }
 
     private static (int Width, int Height) PngSize(string path)

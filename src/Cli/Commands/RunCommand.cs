@@ -249,7 +249,7 @@ internal static class RunCommand
         {
             if (mode.Dashboard is not null)
             {
-                view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description);
+                view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description, labels);
                 server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
                 cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
                 if (broker is not null)

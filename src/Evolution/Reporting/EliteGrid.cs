@@ -53,7 +53,9 @@ public static class EliteGrid
             })
             .ToArray();
         int side = Math.Min(TileSide, Math.Max(shape.Height, shape.Width));
-        return ImageGrid.Compose(tiles, columns: chosen.Count <= 10 ? 5 : 10, scale: Math.Max(1, TileSide / side));
+        // Many tiles get ten to a row and small captions, so the picture fits a page's width.
+        bool few = chosen.Count <= 10;
+        return ImageGrid.Compose(tiles, columns: few ? 5 : 10, scale: Math.Max(1, TileSide / side), textScale: few ? 2 : 1);
     }
 
     private static string Cut(string caption) => caption.Length <= CaptionChars ? caption : caption[..(CaptionChars - 2)] + "..";
