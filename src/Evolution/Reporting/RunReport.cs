@@ -106,7 +106,8 @@ public static class RunReport
     private static string HeatMap<TGenome>(EliteArchive<TGenome> archive, ClassLabels labels)
     {
         CultureInfo inv = CultureInfo.InvariantCulture;
-        var html = new StringBuilder("<div id=\"heatmap\">");
+        // Few classes get larger squares; many stay small so 1,000 fit in a few rows.
+        var html = new StringBuilder(archive.Cells <= EliteGrid.AllUpTo ? "<div id=\"heatmap\" class=\"few\">" : "<div id=\"heatmap\">");
         for (int c = 0; c < archive.Cells; c++)
         {
             Elite<TGenome>? elite = archive[c];
