@@ -225,9 +225,10 @@ internal static class RunCommand
     private static int Search<TGenome>(IEncoding<TGenome> encoding, EvolutionConfig cfg, ModuleClassifier classifier, RunFolder run, string description, bool resume, RunMode mode, CancellationToken cancel)
     {
         var evaluator = new Evaluator<TGenome>(encoding.Decoder, classifier);
+        ClassLabels labels = ClassLabels.ForRun(run.Path);
         void WriteOutputs(SearchRun<TGenome> search, string folder)
         {
-            var facts = new RunFacts(search.RunId, encoding.Name, description, cfg.Generations, search.History.Count > 0 ? search.History[^1].SearchSeconds : 0, search.FoundCount, cfg.RecordThreshold);
+            var facts = new RunFacts(search.RunId, encoding.Name, description, cfg.Generations, search.History.Count > 0 ? search.History[^1].SearchSeconds : 0, search.FoundCount, cfg.RecordThreshold) { Labels = labels };
             RunReport.Write(folder, facts, search.Scheduler.Archive, encoding.Decoder, search.History);
         }
 
@@ -254,7 +255,7 @@ internal static class RunCommand
         {
             if (mode.Dashboard is not null)
             {
-                view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description);
+                view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description, labels);
                 server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
                 cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
                 if (broker is not null)
@@ -279,7 +280,7 @@ internal static class RunCommand
             cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount);
+        LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount, labels);
         if (outcome.Stopped)
         {
             if (outcome.LastGeneration < 0)
@@ -296,15 +297,12 @@ internal static class RunCommand
         return FoolingApp.Success;
     }
 
-    private static void LogSummary<TGenome>(RunFolder run, EliteArchive<TGenome> archive, SearchOutcome outcome, int found)
+    private static void LogSummary<TGenome>(RunFolder run, EliteArchive<TGenome> archive, SearchOutcome outcome, int found, ClassLabels labels)
     {
         ArchiveStats stats = archive.Stats();
         run.Log.Information("generation {Generation}: {Fooled}/{Cells} classes at ≥ 99.99%, median elite {Median:l}, {Evaluations:N0} evaluations in {Seconds:F1} s of search ({Rate:N0}/s); {Found:N0} distinct images recorded",
             outcome.LastGeneration, stats.AtLeast9999, stats.Cells, ConfidenceText.Percent(stats.MedianConfidence), archive.Evaluations, outcome.SearchSeconds, archive.Evaluations / Math.Max(outcome.SearchSeconds, 1e-9), found);
-        foreach (Elite<TGenome> elite in archive.Elites)
-        {
-            run.Log.Information("  class {Cell}: {Confidence,9:l} (generation {Generation})", elite.Cell, ConfidenceText.Percent(elite.Confidence), elite.Generation);
-        }
+        RunSummaryLines.Log(run.Log, archive.Elites, labels);
 
         run.Log.Information("wrote {Grid:l}, {Report:l}, {Folder:l}/<class>.png, {History:l} and {Archive:l} in {Run:l}",
             RunFiles.ElitesGrid, RunFiles.Report, RunFiles.ElitesFolder, RunFiles.History, RunFiles.Archive, run.Path);

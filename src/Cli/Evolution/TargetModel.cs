@@ -63,7 +63,7 @@ internal static class TargetModel
 
         if (string.IsNullOrWhiteSpace(trainConfig))
         {
-            throw new InvalidInputException($"target model {weights} does not exist and the configuration names no trainConfig; train one with `./fooling train --out {weights}`");
+            throw new InvalidInputException($"target model {weights} does not exist and the configuration names no trainConfig, so it is not trained here: this configuration is for a model you supply (e.g. your own ImageNet classifier: its .safetensors weights and .json sidecar with input_shape and classes) at that path or with --model; for MNIST, train one with `./fooling train --out {weights}`");
         }
 
         TrainingConfig cfg = StrictJson.Read<TrainingConfig>(trainConfig) with { Out = weights };

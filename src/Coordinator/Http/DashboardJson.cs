@@ -1,3 +1,4 @@
+using FoolingCluster.Evolution.Reporting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FoolingCluster.Coordinator.Search;
@@ -17,7 +18,8 @@ namespace FoolingCluster.Coordinator.Http;
 /// <param name="EvaluationsPerSecond">Rate of the last generation.</param>
 /// <param name="Stats">Archive summary.</param>
 /// <param name="Elites">One entry per filled cell, in cell order.</param>
-public sealed record ArchiveJson(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteJson> Elites);
+/// <param name="ClassNames">The model's class names in cell order; null when it does not name them.</param>
+public sealed record ArchiveJson(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteJson> Elites, IReadOnlyList<string>? ClassNames = null);
 
 /// <summary>One filled cell.</summary>
 /// <param name="Cell">Cell index.</param>
@@ -25,7 +27,9 @@ public sealed record ArchiveJson(string RunId, string Encoding, string Model, st
 /// <param name="Confidence">The model's probability of that class.</param>
 /// <param name="Generation">Generation that produced the elite.</param>
 /// <param name="Png">Where its image is: <c>/api/elites/{cell}.png</c>.</param>
-public sealed record EliteJson(int Cell, int Class, float Confidence, int Generation, string Png);
+/// <param name="Name">The class's name; null when the model does not name its classes.</param>
+/// <param name="Label">How pages show the cell: "1 goldfish", or "1" without names.</param>
+public sealed record EliteJson(int Cell, int Class, float Confidence, int Generation, string Png, string? Name = null, string? Label = null);
 
 /// <summary>One generation as <c>GET /api/history</c> lists it.</summary>
 /// <param name="Generation">Generation.</param>
@@ -66,6 +70,7 @@ public static class DashboardJson
     public static ArchiveJson Archive(RunSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        var labels = new ClassLabels(snapshot.ClassNames);
         return new ArchiveJson(
             snapshot.RunId,
             snapshot.Encoding,
@@ -76,7 +81,8 @@ public static class DashboardJson
             snapshot.Evaluations,
             snapshot.EvaluationsPerSecond,
             snapshot.Stats,
-            [.. snapshot.Elites.Select(e => new EliteJson(e.Cell, e.Cell, e.Confidence, e.Generation, ElitePath(e.Cell)))]);
+            [.. snapshot.Elites.Select(e => new EliteJson(e.Cell, e.Cell, e.Confidence, e.Generation, ElitePath(e.Cell), labels.Name(e.Cell), labels.Label(e.Cell)))],
+            snapshot.ClassNames);
     }
 
     /// <summary>The generations after <paramref name="since"/> (all of them when null).</summary>

@@ -23,7 +23,11 @@ public sealed record EliteView(int Cell, float Confidence, int Generation, byte[
 /// <param name="Stats">Archive summary.</param>
 /// <param name="Elites">Filled cells in cell order.</param>
 /// <param name="History">Every generation's record so far.</param>
-public sealed record RunSnapshot(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteView> Elites, IReadOnlyList<GenerationRecord> History);
+public sealed record RunSnapshot(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteView> Elites, IReadOnlyList<GenerationRecord> History)
+{
+    /// <summary>The target model's class names in cell order; null when it does not name them.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+}
 
 /// <summary>
 /// What the coordinator's HTTP API and dashboard read and command: the latest snapshot of the

@@ -22,6 +22,7 @@ public sealed class SearchRunView<TGenome> : IRunView
     private readonly string _runFolder;
     private readonly string _exportRoot;
     private readonly string _model;
+    private readonly IReadOnlyList<string>? _classNames;
     private readonly Lock _publishing = new();
     private RunSnapshot _current;
     private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,8 +35,10 @@ public sealed class SearchRunView<TGenome> : IRunView
     /// <param name="runFolder">Its run folder (the model copy is read from there).</param>
     /// <param name="exportRoot">Folder under which exports are written (data/fooling).</param>
     /// <param name="model">Target model description.</param>
-    public SearchRunView(SearchRun<TGenome> search, RunControl control, WorkerRegistry workers, string runFolder, string exportRoot, string model)
+    /// <param name="labels">The target's class names, if it has them.</param>
+    public SearchRunView(SearchRun<TGenome> search, RunControl control, WorkerRegistry workers, string runFolder, string exportRoot, string model, ClassLabels? labels = null)
     {
+        _classNames = labels?.Names;
         ArgumentNullException.ThrowIfNull(search);
         _search = search;
         _control = control;
@@ -131,6 +134,9 @@ public sealed class SearchRunView<TGenome> : IRunView
             evaluationsPerSecond,
             archive.Stats(),
             elites,
-            [.. _search.History]);
+            [.. _search.History])
+        {
+            ClassNames = _classNames,
+        };
     }
 }

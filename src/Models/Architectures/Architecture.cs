@@ -6,10 +6,10 @@ namespace FoolingCluster.Models.Architectures;
 /// <summary>The classifier architectures the product can build by name.</summary>
 public static class Architecture
 {
-    private static readonly Dictionary<string, Func<int, int, Module>> s_builders = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, Func<int, int, int, Module>> s_builders = new(StringComparer.Ordinal)
     {
-        ["lenet"] = (seed, classes) => new LeNet(seed, classes),
-        ["mlp"] = (seed, classes) => new Mlp(seed, classes),
+        ["lenet"] = (seed, classes, _) => new LeNet(seed, classes),
+        ["mlp"] = (seed, classes, inputs) => new Mlp(seed, classes, inputs),
     };
 
     /// <summary>Known architecture names, sorted.</summary>
@@ -19,15 +19,16 @@ public static class Architecture
     /// <param name="name">One of <see cref="Names"/>.</param>
     /// <param name="seed">Seed of the initial weights.</param>
     /// <param name="classes">Outputs of the last layer: 10 for MNIST, 11 with a fooling class.</param>
+    /// <param name="inputs">Values per input image, C·H·W, for the architectures whose size follows the input (mlp); LeNet takes 28×28 grey images whatever it is.</param>
     /// <exception cref="InvalidInputException">The name is not one of <see cref="Names"/>.</exception>
-    public static Module Create(string name, int seed, int classes = 10) => Builder(name)(seed, classes);
+    public static Module Create(string name, int seed, int classes = 10, int inputs = 28 * 28) => Builder(name)(seed, classes, inputs);
 
     /// <summary>Checks that <paramref name="name"/> is a known architecture without building it.</summary>
     /// <exception cref="InvalidInputException">The name is not one of <see cref="Names"/>.</exception>
     public static void Require(string name) => Builder(name);
 
-    private static Func<int, int, Module> Builder(string name) =>
-        s_builders.TryGetValue(name, out Func<int, int, Module>? build)
+    private static Func<int, int, int, Module> Builder(string name) =>
+        s_builders.TryGetValue(name, out Func<int, int, int, Module>? build)
             ? build
             : throw new InvalidInputException($"unknown model architecture '{name}'; valid: {string.Join(", ", Names)}");
 }

@@ -5,7 +5,11 @@ using FoolingCluster.Tensors.Ops;
 namespace FoolingCluster.Models.Architectures;
 
 /// <summary>Multi-layer perceptron 784-256-256-10 with ReLU, for comparisons and transfer attacks.</summary>
-/// <remarks>Input <c>[N,1,28,28]</c> in [0,1] (flattened inside); output logits <c>[N,10]</c>.</remarks>
+/// <remarks>
+/// Input <c>[N,1,28,28]</c> in [0,1] (flattened inside); output logits <c>[N,10]</c>. Built for
+/// another input shape (<c>[N,C,H,W]</c>, C·H·W inputs) and class count, it is also the smallest
+/// network of any image size, e.g. a seeded colour classifier of 1,000 classes for tests.
+/// </remarks>
 public sealed class Mlp : Module
 {
     private readonly Linear _fc1;
@@ -13,10 +17,13 @@ public sealed class Mlp : Module
     private readonly Linear _fc3;
 
     /// <summary>Creates the network with PyTorch's default initialisation from <paramref name="seed"/>.</summary>
-    public Mlp(int seed, int classes = 10)
+    /// <param name="seed">Seed of the initial weights.</param>
+    /// <param name="classes">Outputs.</param>
+    /// <param name="inputs">Values per image, C·H·W: 784 for MNIST.</param>
+    public Mlp(int seed, int classes = 10, int inputs = 28 * 28)
     {
         var rng = new Random(seed);
-        _fc1 = RegisterModule("fc1", new Linear(28 * 28, 256, rng));
+        _fc1 = RegisterModule("fc1", new Linear(inputs, 256, rng));
         _fc2 = RegisterModule("fc2", new Linear(256, 256, rng));
         _fc3 = RegisterModule("fc3", new Linear(256, classes, rng));
     }

@@ -121,7 +121,8 @@ public static class ModelCheckpoint
             return AbsCheckpoint.LoadPacked(weightsPath, sidecar);
         }
 
-        Module model = Architecture.Create(sidecar.Architecture, seed: 0, sidecar.Classes);
+        int inputs = (int)Math.Min(int.MaxValue, sidecar.InputShape.Aggregate(1L, (product, d) => product * d));
+        Module model = Architecture.Create(sidecar.Architecture, seed: 0, sidecar.Classes, inputs);
         SafeTensors.LoadInto(weightsPath, model.StateDict());
         model.Eval();
         return new LoadedModel(weightsPath, model, sidecar);

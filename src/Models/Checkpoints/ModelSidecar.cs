@@ -50,6 +50,14 @@ public sealed record ModelSidecar
     [JsonIgnore]
     public int RealClasses => FoolingClass is null ? Classes : Classes - 1;
 
+    /// <summary>
+    /// Names of the real classes in output order (e.g. <c>["tench", "goldfish", …]</c>), one per
+    /// class other than the fooling class; null when the model does not name them, and cells are
+    /// then shown by index alone.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>Accuracy measured on the test split, in [0,1]; null when not measured.</summary>
     public double? TestAccuracy { get; init; }
 
@@ -142,6 +150,16 @@ public sealed record ModelSidecar
         if (FoolingClass is int fooling && (Classes < 3 || fooling != Classes - 1))
         {
             throw new CheckpointFormatException(path, $"fooling_class must be the last class ({Classes - 1}) of at least 3, found {fooling}");
+        }
+
+        if (ClassNames is not null && ClassNames.Count != RealClasses)
+        {
+            throw new CheckpointFormatException(path, $"class_names holds {ClassNames.Count} names, but the model has {RealClasses} real classes, so it must hold {RealClasses}");
+        }
+
+        if (ClassNames is not null && ClassNames.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new CheckpointFormatException(path, "class_names holds an empty name");
         }
 
         if (Architecture == Models.Abs.AbsCheckpoint.ArchitectureName)
