@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Models.Checkpoints;
@@ -12,11 +13,12 @@ internal static class EvalModelCommand
 {
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
+        var model = new Option<string>("--model") { Description = "the model: weights (.safetensors, with its .json sidecar or of a built-in architecture) or an ONNX classifier (.onnx)", Required = true };
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var n = new Option<int?>("--n") { Description = "evaluate the first N test images only" };
         var threads = CommonOptions.Threads();
-        var command = new Command("eval-model", "Print a saved classifier's MNIST test accuracy and confusion matrix.") { model, data, n, threads };
+        var backend = ModelLoading.BackendOption();
+        var command = new Command("eval-model", "Print a saved classifier's MNIST test accuracy and confusion matrix.") { model, data, n, threads, backend };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -26,11 +28,12 @@ internal static class EvalModelCommand
                 throw new Tensors.InvalidInputException($"--n must be at least 1 (got {limit})");
             }
 
-            LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
+            TextWriter console = parse.InvocationConfiguration.Output;
+            LoadedModel loaded = ModelLoading.Load(parse.GetValue(model)!, ModelLoading.Backend(parse.GetValue(backend)), console);
+            ModelLoading.RequireMnist(loaded, "eval-model");
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
             EvaluationResult result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes);
-            TextWriter output = parse.InvocationConfiguration.Output;
-            output.WriteLine(Report(loaded, result, [.. test.Labels.Select(l => (int)l)]));
+            console.WriteLine(Report(loaded, result, [.. test.Labels.Select(l => (int)l)]));
             return FoolingApp.Success;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Globalization;
 using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Transfer;
@@ -74,7 +75,7 @@ internal static class TransferAttackCommand
             AttackCatalog.Create(attackName, normName, stepCount, pgdSeed);
             IReadOnlyList<string> paths = ModelPaths(parse.GetValue(models)!);
             string[] names = Names(paths);
-            LoadedModel[] loaded = [.. paths.Select(Load)];
+            LoadedModel[] loaded = [.. paths.Select(p => Load(p, parse.InvocationConfiguration.Output))];
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
             if (test.Count < count)
             {
@@ -152,9 +153,9 @@ internal static class TransferAttackCommand
         return names;
     }
 
-    private static LoadedModel Load(string path)
+    private static LoadedModel Load(string path, TextWriter console)
     {
-        LoadedModel model = ModelCheckpoint.Load(path);
+        LoadedModel model = ModelLoading.Load(path, backend: null, console);
         ModelSidecar sidecar = model.Sidecar;
         if (!sidecar.InputShape.SequenceEqual(s_inputShape) || sidecar.Classes != MnistDataset.Classes)
         {
