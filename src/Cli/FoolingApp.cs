@@ -1,5 +1,6 @@
 using System.CommandLine;
 using FoolingCluster.Cli.Commands;
+using FoolingCluster.Cli.ModelFiles;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Tensors;
 
@@ -29,6 +30,7 @@ public static class FoolingApp
     /// <summary>The root command with every subcommand.</summary>
     public static RootCommand BuildRoot()
     {
+        OnnxRuntimeModel.Register();
         var root = new RootCommand("FoolingCluster: evolve fooling images, attack and defend classifiers.");
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(RunCommand.Build(coordinator: true));
@@ -44,6 +46,7 @@ public static class FoolingApp
         root.Subcommands.Add(TransferAttackCommand.Build());
         root.Subcommands.Add(RetrainCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(ExportOnnxCommand.Build());
         return root;
     }
 

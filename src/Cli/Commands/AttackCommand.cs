@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Globalization;
 using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Reporting;
@@ -18,7 +19,7 @@ internal static class AttackCommand
 {
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
+        var model = new Option<string>("--model") { Description = "the model: weights (.safetensors, with its .json sidecar or of a built-in architecture) or an ONNX classifier (.onnx)", Required = true };
         var attack = new Option<string>("--attack") { Description = $"attack, one of: {string.Join("; ", AttackCatalog.Summaries())}", Required = true };
         var norm = new Option<string?>("--norm") { Description = $"norm: {string.Join(", ", AttackCatalog.Norms)} (default: the attack's first)" };
         var eps = new Option<float?>("--eps") { Description = "radius ε of the ball around each image (pixels in [0,1]); for the attacks that need one" };
@@ -32,9 +33,10 @@ internal static class AttackCommand
         var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier attack there" };
         var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
+        var backend = ModelLoading.BackendOption();
         var command = new Command("attack", "Attack a saved classifier on MNIST test images with one gradient, minimisation or decision-based attack; writes the adversarials, a grid and a summary.")
         {
-            model, attack, norm, eps, steps, target, n, batch, data, output, overwrite, seed, probes, threads,
+            model, attack, norm, eps, steps, target, n, batch, data, output, overwrite, seed, probes, threads, backend,
         };
         command.SetAction(parse =>
         {
@@ -56,7 +58,8 @@ internal static class AttackCommand
             // The command attacks MNIST test images, [1,28,28], which bound ε under L2 and L0.
             int values = MnistDataset.Side * MnistDataset.Side;
             ChosenAttack chosen = ChosenAttack.Create(parse.GetValue(attack)!, parse.GetValue(norm), parse.GetValue(eps), parse.GetValue(steps), parse.GetValue(seed), values);
-            LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
+            LoadedModel loaded = ModelLoading.Load(parse.GetValue(model)!, ModelLoading.Backend(parse.GetValue(backend)), parse.InvocationConfiguration.Output);
+            ModelLoading.RequireMnist(loaded, "attack");
             int? targetClass = parse.GetValue(target);
             if (targetClass is int t && (t < 0 || t >= loaded.Sidecar.Classes))
             {

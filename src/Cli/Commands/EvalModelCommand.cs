@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Models.Checkpoints;
@@ -10,15 +11,14 @@ namespace FoolingCluster.Cli.Commands;
 /// <summary><c>fooling eval-model</c>: test accuracy and confusion matrix of a saved classifier.</summary>
 internal static class EvalModelCommand
 {
-
-
     public static Command Build()
     {
-        var model = new Option<string>("--model") { Description = "weights file (.safetensors) with its .json sidecar next to it", Required = true };
+        var model = new Option<string>("--model") { Description = "the model: weights (.safetensors, with its .json sidecar or of a built-in architecture) or an ONNX classifier (.onnx)", Required = true };
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var n = new Option<int?>("--n") { Description = "evaluate the first N test images only" };
         var threads = CommonOptions.Threads();
-        var command = new Command("eval-model", "Print a saved classifier's MNIST test accuracy and confusion matrix.") { model, data, n, threads };
+        var backend = ModelLoading.BackendOption();
+        var command = new Command("eval-model", "Print a saved classifier's MNIST test accuracy and confusion matrix.") { model, data, n, threads, backend };
         command.SetAction(parse =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
@@ -28,29 +28,30 @@ internal static class EvalModelCommand
                 throw new Tensors.InvalidInputException($"--n must be at least 1 (got {limit})");
             }
 
-            LoadedModel loaded = ModelCheckpoint.Load(parse.GetValue(model)!);
+            TextWriter console = parse.InvocationConfiguration.Output;
+            LoadedModel loaded = ModelLoading.Load(parse.GetValue(model)!, ModelLoading.Backend(parse.GetValue(backend)), console);
+            ModelLoading.RequireMnist(loaded, "eval-model");
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, limit);
             EvaluationResult result;
-            TextWriter output = parse.InvocationConfiguration.Output;
             using (var ctrlC = new CtrlCHandler(CancellationToken.None))
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating on {test.Count:N0} test images (Ctrl-C stops it with the accuracy so far)"));
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating on {test.Count:N0} test images (Ctrl-C stops it with the accuracy so far)"));
                 result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes, cancel: ctrlC.Token);
             }
 
             bool stopped = result.Count < test.Count;
             if (stopped && result.Count == 0)
             {
-                output.WriteLine("stopped before the first batch was evaluated; no accuracy to give");
+                console.WriteLine("stopped before the first batch was evaluated; no accuracy to give");
                 return FoolingApp.Interrupted;
             }
 
             if (stopped)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped after {result.Count:N0} of {test.Count:N0} images: every figure below is partial, over those {result.Count:N0} only"));
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"stopped after {result.Count:N0} of {test.Count:N0} images: every figure below is partial, over those {result.Count:N0} only"));
             }
 
-            output.WriteLine(Report(loaded, result, [.. test.Labels.Take(result.Count).Select(l => (int)l)], stopped ? test.Count : null));
+            console.WriteLine(Report(loaded, result, [.. test.Labels.Take(result.Count).Select(l => (int)l)], stopped ? test.Count : null));
             return stopped ? FoolingApp.Interrupted : FoolingApp.Success;
         });
         return command;

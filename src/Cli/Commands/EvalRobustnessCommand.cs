@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Diagnostics;
 using System.Globalization;
 using FoolingCluster.Attacks;
@@ -43,6 +44,7 @@ internal static class EvalRobustnessCommand
         var binarize = new Option<bool>("--binarize") { Description = "evaluate the model on inputs binarised at 0.5 (Schott et al.'s binary models); gradient attacks pass the model's gradients straight through the binarisation; with an ABS model, binary ABS" };
         var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
+        var backend = ModelLoading.BackendOption();
         var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
         var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
         var slice = new Option<int>("--slice") { Description = "images evaluated at once, and per worker job with --broker; a stop (Ctrl-C, SIGTERM) keeps the slices finished before it", DefaultValueFactory = _ => 100 };
@@ -50,7 +52,7 @@ internal static class EvalRobustnessCommand
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen (default: the --listen address)" };
         var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
         {
-            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, broker, prefix, slice, listen, advertise,
+            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, broker, prefix, slice, listen, advertise, backend,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -84,7 +86,8 @@ internal static class EvalRobustnessCommand
                 binary && !isAbs,
                 gradientProbes,
                 isAbs ? RobustnessPlan.AbsAttacks : null);
-            LoadedModel loaded = ModelCheckpoint.Load(modelPath);
+            LoadedModel loaded = ModelLoading.Load(modelPath, ModelLoading.Backend(parse.GetValue(backend)), parse.InvocationConfiguration.Output);
+            ModelLoading.RequireMnist(loaded, "eval-robustness");
             if (isAbs && binary)
             {
                 loaded = AbsCheckpoint.AsBinary(loaded);

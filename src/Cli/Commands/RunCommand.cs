@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FoolingCluster.Cli.Evolution;
+using FoolingCluster.Cli.ModelFiles;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Evolution.Archive;
@@ -43,7 +44,7 @@ internal static class RunCommand
         var generations = new Option<int?>("--generations") { Description = "last generation to run (overrides the configuration; with --resume, extends the run)" };
         var seed = new Option<long?>("--seed") { Description = "seed of the search" };
         var encoding = new Option<string?>("--encoding") { Description = "cppn or direct" };
-        var model = new Option<string?>("--model") { Description = "target weights (.safetensors with its sidecar)" };
+        var model = new Option<string?>("--model") { Description = "target model: weights (.safetensors with its sidecar) or an ONNX classifier (.onnx)" };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
         var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => coordinator ? 0 : 1 };
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard and HTTP API while the run runs (elite grid, confidence over time, workers, pause/resume/stop, export)" };
@@ -53,14 +54,15 @@ internal static class RunCommand
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
         var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
         var threads = CommonOptions.Threads();
+        var backend = ModelLoading.BackendOption();
         var command = coordinator
             ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes over RabbitMQ; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
             {
-                config, resume, generations, seed, encoding, model, runs, broker, prefix, listen, token, advertise, workers, threads,
+                config, resume, generations, seed, encoding, model, runs, broker, prefix, listen, token, advertise, workers, threads, backend,
             }
             : new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
             {
-                config, resume, generations, seed, encoding, model, runs, workers, threads, dashboard, listen, token,
+                config, resume, generations, seed, encoding, model, runs, workers, threads, dashboard, listen, token, backend,
             };
         command.SetAction((parse, cancel) =>
         {
@@ -90,6 +92,7 @@ internal static class RunCommand
             RunMode mode = coordinator
                 ? new RunMode("coordinator", workerCount, web, ClusterOptions.Broker(parse.GetValue(broker)!, parse.GetValue(prefix)!), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
+            mode = mode with { Backend = ModelLoading.Backend(parse.GetValue(backend)) };
 
             if (resumeFolder is not null)
             {
@@ -139,7 +142,7 @@ internal static class RunCommand
     {
         using (var ctrlC = new CtrlCHandler(cancel))
         {
-            if (!TargetModel.EnsureTrained(cfg.Model, configured, cfg.TrainConfig, runsRoot, console, ctrlC.Token))
+            if (!TargetModel.EnsureTrained(cfg.Model, configured, cfg.TrainConfig, runsRoot, console, ctrlC.Token, mode.Backend))
             {
                 return FoolingApp.Failure;
             }
@@ -155,8 +158,8 @@ internal static class RunCommand
     /// </summary>
     internal static int SearchIn(EvolutionConfig cfg, RunFolder run, RunMode mode, CancellationToken cancel)
     {
-        (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model);
-        TargetModel.CopyInto(cfg.Model, run.Path, ModelCopy);
+        (var loaded, ModuleClassifier classifier) = TargetModel.Load(cfg.Model, mode.Backend);
+        TargetModel.CopyInto(cfg.Model, run.Path, ModelCopy, loaded);
         AtomicFile.WriteAllText(run.File(RunFiles.Config), StrictJson.Serialize(cfg));
         string description = TargetModel.Describe(cfg.Model, loaded.Sidecar);
         run.Log.Information("evolving {Encoding:l} fooling images against {Model:l}: {Generations} generations of {Batch} after {Initial} random, seed {Seed}, {Threads} threads; run folder {Run:l}",
@@ -184,7 +187,7 @@ internal static class RunCommand
         }
 
         cfg.Validate(configPath);
-        (var loaded, ModuleClassifier classifier) = TargetModel.Load(Path.Combine(folder, ModelCopy));
+        (var loaded, ModuleClassifier classifier) = TargetModel.Load(RunFiles.ModelIn(folder), console: console);
 
         // The new last generation is recorded only once the run is known to be resumable, so a
         // refused resume leaves the folder as it was.

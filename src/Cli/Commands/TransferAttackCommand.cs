@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Globalization;
 using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Distances;
@@ -72,7 +73,7 @@ internal static class TransferAttackCommand
             int probeCount = GradientOptions.Read(parse, probes);
             IReadOnlyList<string> paths = ModelPaths(parse.GetValue(models)!);
             string[] names = Names(paths);
-            LoadedModel[] loaded = [.. paths.Select(Load)];
+            LoadedModel[] loaded = [.. paths.Select(p => Load(p, parse.InvocationConfiguration.Output))];
             ImageDataset test = MnistDataset.Load(parse.GetValue(data)!, MnistSplit.Test, count);
             if (test.Count < count)
             {
@@ -155,9 +156,9 @@ internal static class TransferAttackCommand
         return names;
     }
 
-    private static LoadedModel Load(string path)
+    private static LoadedModel Load(string path, TextWriter console)
     {
-        LoadedModel model = ModelCheckpoint.Load(path);
+        LoadedModel model = ModelLoading.Load(path, backend: null, console);
         ModelSidecar sidecar = model.Sidecar;
         if (!sidecar.InputShape.SequenceEqual(s_inputShape) || sidecar.Classes != MnistDataset.Classes)
         {

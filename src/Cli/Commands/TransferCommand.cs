@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FoolingCluster.Cli.ModelFiles;
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Cli.Evolution;
@@ -16,7 +17,7 @@ internal static class TransferCommand
     public static Command Build()
     {
         var run = new Argument<string>("run") { Description = "run folder of `fooling run` (runs/<id>)" };
-        var to = new Option<string[]>("--to") { Description = "weights of another model (.safetensors with its sidecar); repeat for several", Required = true, AllowMultipleArgumentsPerToken = true };
+        var to = new Option<string[]>("--to") { Description = "another model: weights (.safetensors with its sidecar) or an ONNX classifier (.onnx); repeat for several", Required = true, AllowMultipleArgumentsPerToken = true };
         var command = new Command("transfer", "Classify a run's elites with other models: does an image that fools one network fool another?") { run, to };
         command.SetAction(parse =>
         {
@@ -24,7 +25,7 @@ internal static class TransferCommand
             TextWriter console = parse.InvocationConfiguration.Output;
             foreach (string other in parse.GetValue(to)!)
             {
-                (var loaded, ModuleClassifier classifier) = TargetModel.Load(other);
+                (var loaded, ModuleClassifier classifier) = TargetModel.Load(other, console: console);
                 IReadOnlyList<TransferRow> rows = TransferCheck.Run(saved, classifier);
                 string table = Table(saved, other, loaded.Sidecar.Architecture, rows);
                 console.Write(table);

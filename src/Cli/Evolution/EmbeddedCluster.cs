@@ -45,7 +45,7 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log, ICoordinatorTransport? external = null)
     {
         var broker = new InProcessBroker { Dropped = log };
-        var models = new LocalModelSource(Path.Combine(runFolder, RunFiles.Model));
+        var models = new LocalModelSource(RunFiles.ModelIn(runFolder));
         var spec = new RunSpecMessage
         {
             RunId = runId,

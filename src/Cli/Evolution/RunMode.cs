@@ -9,4 +9,8 @@ namespace FoolingCluster.Cli.Evolution;
 /// <param name="Dashboard">Dashboard and HTTP API options; null for none.</param>
 /// <param name="Broker">RabbitMQ connection of a coordinator; null for the in-process transport.</param>
 /// <param name="Advertise">Address workers use to reach the HTTP API, if not the bound one.</param>
-internal sealed record RunMode(string Name, int Workers, DashboardOptions? Dashboard, RabbitMqOptions? Broker, string? Advertise);
+internal sealed record RunMode(string Name, int Workers, DashboardOptions? Dashboard, RabbitMqOptions? Broker, string? Advertise)
+{
+    /// <summary>What runs an ONNX target (<c>--backend</c>); null for the engine, or on resuming, what the run folder's sidecar says.</summary>
+    public Models.Checkpoints.ModelBackend? Backend { get; init; }
+}

@@ -1,6 +1,8 @@
 using System.Globalization;
 using FoolingCluster.Cli.Commands;
+using FoolingCluster.Cli.ModelFiles;
 using FoolingCluster.Evolution.Evaluation;
+using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
@@ -26,14 +28,15 @@ internal static class TargetModel
     /// <param name="cancel">Stops training.</param>
     /// <returns>False if training was stopped.</returns>
     /// <exception cref="InvalidInputException">The model is missing and may not be trained, or it cannot run (<see cref="ModelCheck"/>); said before a run folder is made for it.</exception>
-    public static bool EnsureTrained(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel)
+    /// <param name="backend">What runs an ONNX target; null for the engine.</param>
+    public static bool EnsureTrained(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel, ModelBackend? backend = null)
     {
         if (!TrainIfMissing(weights, configured, trainConfig, runsRoot, console, cancel))
         {
             return false;
         }
 
-        ModelCheckpoint.Load(weights);
+        ModelLoading.Load(weights, backend, console);
         return true;
     }
 
@@ -75,24 +78,50 @@ internal static class TargetModel
     private static bool SamePath(string a, string b) =>
         string.Equals(Path.GetFullPath(a), Path.GetFullPath(b), OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
 
-    /// <summary>Loads the checkpoint as a classifier.</summary>
-    public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights) => ClassifierCheckpoint.Load(weights);
+    /// <summary>Loads the checkpoint as a classifier, printing how an ONNX model was read to <paramref name="console"/> if given.</summary>
+    public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights, ModelBackend? backend = null, TextWriter? console = null)
+    {
+        (LoadedModel loaded, ModuleClassifier classifier) = ClassifierCheckpoint.Load(weights, backend);
+        if (console is not null)
+        {
+            ModelLoading.Print(loaded, console);
+        }
+
+        return (loaded, classifier);
+    }
 
     /// <summary>
     /// Copies weights and sidecar into the run folder so it is self-contained; an ABS model (a
     /// folder of ten VAEs) goes in packed as one weights file, which workers fetch like any other.
+    /// An ONNX model goes in as <see cref="RunFiles.OnnxModel"/> with the sidecar of how it was
+    /// loaded (which says whether ONNX Runtime runs it), and weights without a sidecar get the
+    /// sidecar they were recognised by, so resuming and workers load the target as this run did.
     /// </summary>
-    public static void CopyInto(string weights, string runFolder, string fileName)
+    /// <param name="weights">The target as given.</param>
+    /// <param name="runFolder">The run's folder.</param>
+    /// <param name="fileName">Name of the copy of built-in weights (<see cref="RunFiles.Model"/>).</param>
+    /// <param name="loaded">The target as loaded.</param>
+    public static void CopyInto(string weights, string runFolder, string fileName, LoadedModel loaded)
     {
-        string copy = Path.Combine(runFolder, fileName);
+        ArgumentNullException.ThrowIfNull(loaded);
         if (AbsCheckpoint.IsAbsPath(weights))
         {
-            AbsCheckpoint.Pack(weights, copy);
+            AbsCheckpoint.Pack(weights, Path.Combine(runFolder, fileName));
             return;
         }
 
+        bool onnx = OnnxCheckpoint.IsOnnxPath(weights) || OnnxCheckpoint.IsOnnxArchitecture(loaded.Sidecar.Architecture);
+        string copy = Path.Combine(runFolder, onnx ? RunFiles.OnnxModel : fileName);
         File.Copy(weights, copy, overwrite: true);
-        File.Copy(ModelCheckpoint.SidecarPath(weights), ModelCheckpoint.SidecarPath(copy), overwrite: true);
+        string sidecar = ModelCheckpoint.SidecarPath(weights);
+        if (!onnx && File.Exists(sidecar))
+        {
+            File.Copy(sidecar, ModelCheckpoint.SidecarPath(copy), overwrite: true);
+        }
+        else
+        {
+            loaded.Sidecar.Save(ModelCheckpoint.SidecarPath(copy));
+        }
     }
 
     /// <summary>How a run's log and report name its target.</summary>

@@ -21,6 +21,7 @@ internal static class NewRunFolders
         RunFolder.LogFile,
         RunFiles.Config,
         RunFiles.Model,
+        RunFiles.OnnxModel,
         Path.GetFileName(ModelCheckpoint.SidecarPath(RunFiles.Model)),
         RetrainCommand.ConfigCopy,
         RetrainCommand.SearchCopy,

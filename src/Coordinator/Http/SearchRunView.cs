@@ -46,7 +46,7 @@ public sealed class SearchRunView<TGenome> : IRunView
         _runFolder = runFolder;
         _exportRoot = exportRoot;
         _model = model;
-        string weights = Path.Combine(runFolder, RunFiles.Model);
+        string weights = RunFiles.ModelIn(runFolder);
         Model = (weights, Models.Checkpoints.ModelCheckpoint.SidecarPath(weights), ContentHash.OfFile(weights));
         _current = Build(search.History.Count > 0 ? search.History[^1].EvaluationsPerSecond : 0);
         search.GenerationCompleted += (_, record) => Publish(Build(record.EvaluationsPerSecond));

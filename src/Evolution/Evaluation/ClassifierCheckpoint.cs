@@ -12,9 +12,11 @@ public static class ClassifierCheckpoint
     /// network with a fooling class is the classifier of its real classes.
     /// </summary>
     /// <exception cref="InvalidInputException">Missing or damaged files, or a sidecar whose input shape is not <c>[C,H,W]</c>.</exception>
-    public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights)
+    /// <param name="weights">The model file.</param>
+    /// <param name="backend">What runs an ONNX model; null for what its sidecar says, else the engine.</param>
+    public static (LoadedModel Loaded, ModuleClassifier Classifier) Load(string weights, ModelBackend? backend = null)
     {
-        LoadedModel loaded = ModelCheckpoint.Load(weights);
+        LoadedModel loaded = ModelCheckpoint.Load(weights, backend);
         return (loaded, Wrap(loaded));
     }
 

@@ -21,6 +21,16 @@ public static class RunFiles
     /// <summary>The target model's weights, copied so the folder is self-contained.</summary>
     public const string Model = "model.safetensors";
 
+    /// <summary>The target model when it is an ONNX file, copied with a sidecar (<c>model.json</c>) that says how it runs.</summary>
+    public const string OnnxModel = "model.onnx";
+
+    /// <summary>The target model file in <paramref name="folder"/>: <see cref="OnnxModel"/> if the target is ONNX, else <see cref="Model"/>.</summary>
+    public static string ModelIn(string folder)
+    {
+        string onnx = Path.Combine(folder, OnnxModel);
+        return File.Exists(onnx) ? onnx : Path.Combine(folder, Model);
+    }
+
     /// <summary>The labelled grid of elites.</summary>
     public const string ElitesGrid = "elites.png";
 

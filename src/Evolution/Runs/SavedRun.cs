@@ -41,7 +41,7 @@ public sealed record SavedRun(string Folder, EvolutionConfig Config, LoadedModel
         }
 
         EvolutionConfig config = StrictJson.Read<EvolutionConfig>(configPath);
-        LoadedModel model = ModelCheckpoint.Load(Path.Combine(folder, RunFiles.Model));
+        LoadedModel model = ModelCheckpoint.Load(RunFiles.ModelIn(folder));
         ImageShape shape = ClassifierCheckpoint.InputShape(model);
         string archive = Path.Combine(folder, RunFiles.Archive);
         int cells = model.Sidecar.RealClasses;

@@ -11,7 +11,15 @@ namespace FoolingCluster.Models.Checkpoints;
 /// <param name="Path">The weights file.</param>
 /// <param name="Model">The network, in evaluation mode.</param>
 /// <param name="Sidecar">Architecture, dataset, input range and recorded accuracy.</param>
-public sealed record LoadedModel(string Path, Module Model, ModelSidecar Sidecar);
+public sealed record LoadedModel(string Path, Module Model, ModelSidecar Sidecar)
+{
+    /// <summary>
+    /// How the model was read, a line each, where that is not just its sidecar: an ONNX model's
+    /// shape, range, normalisation and classes with where each came from, or the architecture a
+    /// file without a sidecar was recognised as. Commands print it when they load the model.
+    /// </summary>
+    public IReadOnlyList<string> Description { get; init; } = [];
+}
 
 /// <summary>
 /// Saves and loads a classifier as <c>name.safetensors</c> (PyTorch state-dict names and
@@ -89,21 +97,26 @@ public static class ModelCheckpoint
     /// <summary>
     /// Loads weights and sidecar; the architecture comes from the sidecar. A folder, or a
     /// <c>.json</c> sidecar, is an ABS model (<see cref="AbsCheckpoint"/>), and so is a weights
-    /// file whose sidecar says <c>abs</c> (<see cref="AbsCheckpoint.Pack(string, string)"/>).
+    /// file whose sidecar says <c>abs</c> (<see cref="AbsCheckpoint.Pack(string, string)"/>). An
+    /// <c>.onnx</c> file, or a file whose sidecar says <c>onnx</c> or <c>onnxruntime</c>, is an
+    /// ONNX classifier (<see cref="OnnxCheckpoint"/>); a <c>.safetensors</c> file without a
+    /// sidecar is the built-in architecture its tensors match (<see cref="SidecarlessCheckpoint"/>).
     /// </summary>
+    /// <param name="weightsPath">The model file or ABS folder.</param>
+    /// <param name="backend">What runs an ONNX model; null for what its sidecar says, else the engine. Ignored for other models.</param>
     /// <remarks>
     /// Every model is run once on a small test batch before it is returned (<see cref="ModelCheck"/>),
     /// so a model that cannot classify is refused by the command that loads it, not mid-run.
     /// </remarks>
     /// <exception cref="InvalidInputException">Missing file, corrupt sidecar or weights, unknown architecture, missing or mis-shaped tensor, or a model that cannot run.</exception>
-    public static LoadedModel Load(string weightsPath)
+    public static LoadedModel Load(string weightsPath, ModelBackend? backend = null)
     {
-        LoadedModel loaded = LoadUnchecked(weightsPath);
+        LoadedModel loaded = LoadUnchecked(weightsPath, backend);
         ModelCheck.Verify(loaded);
         return loaded;
     }
 
-    private static LoadedModel LoadUnchecked(string weightsPath)
+    private static LoadedModel LoadUnchecked(string weightsPath, ModelBackend? backend)
     {
         if (AbsCheckpoint.IsAbsPath(weightsPath))
         {
@@ -115,10 +128,26 @@ public static class ModelCheckpoint
             throw new InvalidInputException($"model file {weightsPath} does not exist; train one with `./fooling train --out {weightsPath}`");
         }
 
+        if (OnnxCheckpoint.IsOnnxPath(weightsPath))
+        {
+            return OnnxCheckpoint.Load(weightsPath, backend);
+        }
+
+        if (!File.Exists(SidecarPath(weightsPath)))
+        {
+            return SidecarlessCheckpoint.Load(weightsPath);
+        }
+
         ModelSidecar sidecar = ModelSidecar.Load(SidecarPath(weightsPath));
         if (sidecar.Architecture == AbsCheckpoint.ArchitectureName)
         {
             return AbsCheckpoint.LoadPacked(weightsPath, sidecar);
+        }
+
+        if (OnnxCheckpoint.IsOnnxArchitecture(sidecar.Architecture))
+        {
+            // An ONNX model under another name (a worker's cache file): the sidecar says so.
+            return OnnxCheckpoint.Load(weightsPath, backend ?? (sidecar.Architecture == ModelBackends.OnnxRuntimeName ? ModelBackend.OnnxRuntime : ModelBackend.Engine));
         }
 
         int inputs = (int)Math.Min(int.MaxValue, sidecar.InputShape.Aggregate(1L, (product, d) => product * d));

@@ -1,3 +1,4 @@
+using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Protocol;
 using FoolingCluster.Tensors;
 
@@ -5,7 +6,7 @@ namespace FoolingCluster.Worker.Models;
 
 /// <summary>
 /// Fetches a run's model from the coordinator's HTTP API by its sha256 and keeps it in a cache
-/// folder (<c>{sha256}.safetensors</c> and its sidecar <c>{sha256}.json</c>); a cached file is
+/// folder (<c>{sha256}.safetensors</c>, or <c>{sha256}.onnx</c> for an ONNX model, and its sidecar <c>{sha256}.json</c>); a cached file is
 /// used only if its content still hashes to its name, a download only if it does.
 /// </summary>
 /// <param name="http">Client for the downloads.</param>
@@ -14,6 +15,9 @@ namespace FoolingCluster.Worker.Models;
 /// <param name="log">Receives progress and retry lines.</param>
 public sealed class HttpModelSource(HttpClient http, string cacheFolder, Uri? coordinatorOverride = null, Action<string>? log = null) : IModelSource
 {
+    /// <summary>The names a cached model may have: built-in weights or an ONNX model.</summary>
+    private static readonly string[] s_extensions = [".safetensors", ".onnx"];
+
     /// <summary>Attempts before a download is given up (the coordinator may be restarting).</summary>
     public int Attempts { get; init; } = 8;
 
@@ -27,12 +31,17 @@ public sealed class HttpModelSource(HttpClient http, string cacheFolder, Uri? co
 
         sha256 = sha256.ToLowerInvariant();
         Directory.CreateDirectory(cacheFolder);
-        string weights = Path.Combine(cacheFolder, $"{sha256}.safetensors");
-        string sidecar = Path.ChangeExtension(weights, ".json");
-        if (File.Exists(weights) && File.Exists(sidecar) && ContentHash.OfFile(weights) == sha256)
+        string sidecar = Path.Combine(cacheFolder, $"{sha256}.json");
+        foreach (string extension in s_extensions)
         {
-            return weights;
+            string cached = Path.ChangeExtension(sidecar, extension);
+            if (File.Exists(cached) && File.Exists(sidecar) && ContentHash.OfFile(cached) == sha256)
+            {
+                return cached;
+            }
         }
+
+        string weights = Path.ChangeExtension(sidecar, ".safetensors");
 
         Uri source = Locate(sha256, url);
         for (int attempt = 1; ; attempt++)
@@ -40,6 +49,7 @@ public sealed class HttpModelSource(HttpClient http, string cacheFolder, Uri? co
             try
             {
                 await DownloadAsync(new Uri(source + ".json"), sidecar, cancel).ConfigureAwait(false);
+                weights = Path.ChangeExtension(sidecar, IsOnnx(sidecar) ? ".onnx" : ".safetensors");
                 await DownloadAsync(source, weights, cancel).ConfigureAwait(false);
                 break;
             }
@@ -65,6 +75,13 @@ public sealed class HttpModelSource(HttpClient http, string cacheFolder, Uri? co
         log?.Invoke($"fetched model {sha256[..12]} into {weights}");
         return weights;
     }
+
+    /// <summary>
+    /// Whether the sidecar says the weights are an ONNX model: it is then kept as
+    /// <c>{sha256}.onnx</c>, so it loads as ONNX like the coordinator's <c>model.onnx</c>.
+    /// </summary>
+    private static bool IsOnnx(string sidecar) =>
+        OnnxCheckpoint.IsOnnxArchitecture(ModelSidecar.Load(sidecar).Architecture);
 
     /// <summary><c>{base}/{sha256}</c>, the base being the override (<c>--coordinator</c>, + /api/models) or the job's model URL.</summary>
     private Uri Locate(string sha256, string? url)

@@ -11,4 +11,10 @@ public sealed class OnnxFormatException(string path, string problem, Exception? 
 {
     /// <summary>The file at fault.</summary>
     public string Path { get; } = path;
+
+    /// <summary>
+    /// True when the file is a valid model that uses an op or attribute the importer does not
+    /// cover, so ONNX Runtime could still run it; false for a file that is broken or unusable.
+    /// </summary>
+    public bool Unsupported { get; init; }
 }

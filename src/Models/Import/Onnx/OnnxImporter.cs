@@ -29,6 +29,18 @@ public static class OnnxImporter
         return new LoadedModel(path, network, network.Info.ToSidecar(File.GetLastWriteTimeUtc(path)));
     }
 
+    /// <summary>
+    /// Reads what the model at <paramref name="path"/> takes, from its graph input and metadata,
+    /// without importing its nodes (<see cref="OnnxModelInfo.Classes"/> is still 0): the
+    /// description another runtime needs to feed it images.
+    /// </summary>
+    /// <exception cref="OnnxFormatException">The file is not a model, or its input or metadata cannot be used.</exception>
+    public static OnnxModelInfo Describe(string path)
+    {
+        ModelProto model = OnnxModelReader.Read(path);
+        return OnnxDescriptionReader.Read(model, path, StandardOpset(model, path));
+    }
+
     /// <summary>Loads the model at <paramref name="path"/>, in evaluation mode.</summary>
     /// <exception cref="OnnxFormatException">The file cannot be imported; the message says why.</exception>
     public static OnnxNetwork Load(string path, OnnxOpRegistry? ops = null) =>

@@ -103,7 +103,7 @@ public sealed class OnnxNode
     /// <param name="what">What is refused, e.g. <c>dilations [2,2]</c>.</param>
     /// <param name="hint">What the user can do instead, or null.</param>
     public OnnxFormatException Unsupported(string what, string? hint = null) =>
-        new(_path, $"node '{Name}' ({OpType}): {what} is not supported by the importer" + (hint is null ? "" : "; " + hint));
+        new(_path, $"node '{Name}' ({OpType}): {what} is not supported by the importer" + (hint is null ? "" : "; " + hint)) { Unsupported = true };
 
     /// <summary>The error for a node that breaks the ONNX specification.</summary>
     /// <param name="problem">What is wrong, phrased to follow the node's name.</param>

@@ -1,0 +1,43 @@
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Models.Checkpoints;
+
+/// <summary>What runs an ONNX model: the engine's own ops, or ONNX Runtime (forward only).</summary>
+public enum ModelBackend
+{
+    /// <summary>The graph imported into the engine's ops (<see cref="Import.Onnx.OnnxImporter"/>), with gradients.</summary>
+    Engine,
+
+    /// <summary>ONNX Runtime's session, for graphs the importer does not cover: outputs only, no gradients.</summary>
+    OnnxRuntime,
+}
+
+/// <summary>The names of <see cref="ModelBackend"/> on the command line and in sidecars.</summary>
+public static class ModelBackends
+{
+    /// <summary>Name of <see cref="ModelBackend.Engine"/>.</summary>
+    public const string EngineName = "engine";
+
+    /// <summary>Name of <see cref="ModelBackend.OnnxRuntime"/>, also the architecture a run folder's sidecar records for it.</summary>
+    public const string OnnxRuntimeName = "onnxruntime";
+
+    /// <summary>
+    /// Builds the ONNX Runtime model of a file: images <c>[N,C,H,W]</c> → logits <c>[N,K]</c>,
+    /// normalised and flattened as <see cref="Import.Onnx.OnnxModelInfo"/> says. Set by the
+    /// program that ships ONNX Runtime, so that this library and the projects that only need
+    /// the engine do not carry its native library.
+    /// </summary>
+    public static Func<string, Import.Onnx.OnnxModelInfo, Tensors.NN.Module>? OnnxRuntimeFactory { get; set; }
+
+    /// <summary>Parses a backend name.</summary>
+    /// <exception cref="InvalidInputException">Not <c>engine</c> or <c>onnxruntime</c>.</exception>
+    public static ModelBackend Parse(string name) => name switch
+    {
+        EngineName => ModelBackend.Engine,
+        OnnxRuntimeName => ModelBackend.OnnxRuntime,
+        _ => throw new InvalidInputException($"--backend must be {EngineName} or {OnnxRuntimeName} (got '{name}')"),
+    };
+
+    /// <summary>The name of <paramref name="backend"/>.</summary>
+    public static string Name(ModelBackend backend) => backend == ModelBackend.OnnxRuntime ? OnnxRuntimeName : EngineName;
+}
