@@ -22,9 +22,6 @@ namespace FoolingCluster.Tensors.Kernels;
 /// </remarks>
 public static class DepthwiseConvKernel
 {
-    // Below this many multiply-adds the cost of starting workers outweighs the gain.
-    private const long ParallelThreshold = 1 << 16;
-
     /// <summary><c>y = conv(x, weight) + bias</c>, overwriting <paramref name="y"/>.</summary>
     /// <param name="g">Sizes; <see cref="GeneralConvGeometry.IsDepthwise"/> must hold.</param>
     /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
@@ -48,7 +45,7 @@ public static class DepthwiseConvKernel
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
             nint xp = (nint)px, wp = (nint)pw, bp = (nint)pb, yp = (nint)py;
-            ForRanges(g.Batch * g.Channels, Work(g), threads, (first, last) =>
+            ParallelRanges.Run(g.Batch * g.Channels, Work(g), threads, (first, last) =>
             {
                 float[] buffer = ArrayPool<float>.Shared.Rent(layout.Size);
                 int[] offsets = layout.TapOffsets(geo);
@@ -93,7 +90,7 @@ public static class DepthwiseConvKernel
         fixed (float* pgy = gy, pw = weight, pgx = gx)
         {
             nint gyp = (nint)pgy, wp = (nint)pw, gxp = (nint)pgx;
-            ForRanges(g.Batch * g.Channels, Work(g), threads, (first, last) =>
+            ParallelRanges.Run(g.Batch * g.Channels, Work(g), threads, (first, last) =>
             {
                 float[] buffer = ArrayPool<float>.Shared.Rent(layout.Size);
                 int[] offsets = layout.TapOffsets(geo);
@@ -142,7 +139,7 @@ public static class DepthwiseConvKernel
         fixed (float* px = x, pgy = gy, pgw = gw)
         {
             nint xp = (nint)px, gyp = (nint)pgy, gwp = (nint)pgw;
-            ForRanges(g.Channels, Work(g), threads, (first, last) =>
+            ParallelRanges.Run(g.Channels, Work(g), threads, (first, last) =>
             {
                 float[] buffer = ArrayPool<float>.Shared.Rent(layout.Size);
                 int[] offsets = layout.TapOffsets(geo);
@@ -294,23 +291,6 @@ public static class DepthwiseConvKernel
 
     /// <summary>Multiply-adds of one pass, to decide whether to start workers.</summary>
     private static long Work(in GeneralConvGeometry g) => (long)g.Batch * g.OutChannels * g.OutSpatial * g.KernelHeight * g.KernelWidth;
-
-    /// <summary>Runs <paramref name="body"/> over a fixed split of <c>[0, count)</c>, one range per worker.</summary>
-    private static void ForRanges(int count, long work, int threads, Action<int, int> body)
-    {
-        int workers = Math.Min(threads > 0 ? threads : Engine.Threads, count);
-        if (workers <= 1 || work < ParallelThreshold)
-        {
-            body(0, count);
-            return;
-        }
-
-        Parallel.For(
-            0,
-            workers,
-            new ParallelOptions { MaxDegreeOfParallelism = workers },
-            k => body((int)((long)count * k / workers), (int)((long)count * (k + 1) / workers)));
-    }
 
     private static void Check(in GeneralConvGeometry g, int imageLength, int weightLength, int outputLength)
     {
