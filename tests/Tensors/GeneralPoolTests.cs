@@ -22,6 +22,7 @@ public class GeneralPoolTests
             { new[] { 2, 1, 6, 7 }, 3, 2, 3, 1, new[] { 2, 1, 0, 1 }, true },
             { new[] { 1, 2, 4, 4 }, 4, 4, 1, 1, new[] { 0, 0, 0, 0 }, false },   // one window, the square path
             { new[] { 1, 1, 6, 6 }, 2, 2, 2, 2, new[] { 0, 0, 0, 0 }, false },   // the 2×2 fast path
+            { new[] { 1, 2, 23, 37 }, 3, 3, 2, 2, new[] { 1, 0, 0, 1 }, true },  // rows of vectors and a tail, windows overhanging the padding
         };
         var rng = new Random(23);
         for (int i = 0; i < 25; i++)

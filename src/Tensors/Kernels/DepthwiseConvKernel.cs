@@ -37,7 +37,7 @@ public static class DepthwiseConvKernel
             throw new ArgumentException($"depthwise conv: bias has {bias.Length} floats but {g} needs {g.OutChannels}");
         }
 
-        var layout = new PhaseLayout(g);
+        var layout = new PhasedPlane(g);
         int multiplier = g.GroupOutChannels;
         int taps = g.KernelHeight * g.KernelWidth;
         bool hasBias = !bias.IsEmpty;
@@ -55,7 +55,7 @@ public static class DepthwiseConvKernel
                     {
                         int n = plane / geo.Channels;
                         int c = plane % geo.Channels;
-                        layout.Fill(new ReadOnlySpan<float>((float*)xp + ((nint)plane * geo.Height * geo.Width), geo.Height * geo.Width), buffer);
+                        layout.Fill(new ReadOnlySpan<float>((float*)xp + ((nint)plane * geo.Height * geo.Width), geo.Height * geo.Width), buffer, 0f);
                         for (int m = 0; m < multiplier; m++)
                         {
                             int oc = (c * multiplier) + m;
@@ -83,7 +83,7 @@ public static class DepthwiseConvKernel
     public static unsafe void BackwardData(in GeneralConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int threads = 0)
     {
         Check(g, gx.Length, weight.Length, gy.Length);
-        var layout = new PhaseLayout(g);
+        var layout = new PhasedPlane(g);
         int multiplier = g.GroupOutChannels;
         int taps = g.KernelHeight * g.KernelWidth;
         GeneralConvGeometry geo = g;
@@ -132,7 +132,7 @@ public static class DepthwiseConvKernel
     public static unsafe void BackwardWeight(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int threads = 0)
     {
         Check(g, x.Length, gw.Length, gy.Length);
-        var layout = new PhaseLayout(g);
+        var layout = new PhasedPlane(g);
         int multiplier = g.GroupOutChannels;
         int taps = g.KernelHeight * g.KernelWidth;
         GeneralConvGeometry geo = g;
@@ -151,7 +151,7 @@ public static class DepthwiseConvKernel
                         Array.Clear(sums);
                         for (int n = 0; n < geo.Batch; n++)
                         {
-                            layout.Fill(new ReadOnlySpan<float>((float*)xp + ((((nint)n * geo.Channels) + c) * geo.Height * geo.Width), geo.Height * geo.Width), buffer);
+                            layout.Fill(new ReadOnlySpan<float>((float*)xp + ((((nint)n * geo.Channels) + c) * geo.Height * geo.Width), geo.Height * geo.Width), buffer, 0f);
                             for (int m = 0; m < multiplier; m++)
                             {
                                 int oc = (c * multiplier) + m;
@@ -176,15 +176,16 @@ public static class DepthwiseConvKernel
     }
 
     /// <summary>One output plane: <c>y[oh,ow] = b + Σ_t w[t] · phase[offset_t + oh·sh·Wq + ow]</c>.</summary>
-    private static void ForwardPlane(in GeneralConvGeometry g, in PhaseLayout layout, float[] buffer, int[] offsets, ReadOnlySpan<float> w, float b, Span<float> y)
+    private static void ForwardPlane(in GeneralConvGeometry g, in PhasedPlane layout, float[] buffer, int[] offsets, ReadOnlySpan<float> w, float b, Span<float> y)
     {
         int outW = g.OutWidth;
+        int outH = g.OutHeight;
         int taps = offsets.Length;
         int rowStep = g.StrideHeight * layout.PhaseWidth;
         ref float src0 = ref MemoryArrayRef(buffer);
         ref float w0 = ref MemoryMarshal.GetReference(w);
         ref float y0 = ref MemoryMarshal.GetReference(y);
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        for (int oh = 0; oh < outH; oh++)
         {
             ref float row = ref Unsafe.Add(ref src0, oh * rowStep);
             ref float dst = ref Unsafe.Add(ref y0, oh * outW);
@@ -217,12 +218,13 @@ public static class DepthwiseConvKernel
     }
 
     /// <summary>The adjoint of <see cref="ForwardPlane"/>: <c>phase[offset_t + oh·sh·Wq + ow] += w[t] · gy[oh,ow]</c>.</summary>
-    private static void ScatterPlane(in GeneralConvGeometry g, in PhaseLayout layout, ReadOnlySpan<float> gy, int[] offsets, ReadOnlySpan<float> w, float[] buffer)
+    private static void ScatterPlane(in GeneralConvGeometry g, in PhasedPlane layout, ReadOnlySpan<float> gy, int[] offsets, ReadOnlySpan<float> w, float[] buffer)
     {
         int outW = g.OutWidth;
+        int outH = g.OutHeight;
         int rowStep = g.StrideHeight * layout.PhaseWidth;
         ref float dst0 = ref MemoryArrayRef(buffer);
-        for (int oh = 0; oh < g.OutHeight; oh++)
+        for (int oh = 0; oh < outH; oh++)
         {
             ref float row = ref Unsafe.Add(ref dst0, oh * rowStep);
             ReadOnlySpan<float> source = gy.Slice(oh * outW, outW);
@@ -234,9 +236,10 @@ public static class DepthwiseConvKernel
     }
 
     /// <summary><c>sums[t] += Σ_{oh,ow} gy[oh,ow] · phase[offset_t + oh·sh·Wq + ow]</c>.</summary>
-    private static void CorrelatePlane(in GeneralConvGeometry g, in PhaseLayout layout, ReadOnlySpan<float> gy, int[] offsets, float[] buffer, Span<double> sums)
+    private static void CorrelatePlane(in GeneralConvGeometry g, in PhasedPlane layout, ReadOnlySpan<float> gy, int[] offsets, float[] buffer, Span<double> sums)
     {
         int outW = g.OutWidth;
+        int outH = g.OutHeight;
         int rowStep = g.StrideHeight * layout.PhaseWidth;
         ref float src0 = ref MemoryArrayRef(buffer);
         ref float gy0 = ref MemoryMarshal.GetReference(gy);
@@ -244,7 +247,7 @@ public static class DepthwiseConvKernel
         {
             Vector256<float> acc = Vector256<float>.Zero;
             float tail = 0f;
-            for (int oh = 0; oh < g.OutHeight; oh++)
+            for (int oh = 0; oh < outH; oh++)
             {
                 ref float row = ref Unsafe.Add(ref src0, (oh * rowStep) + offsets[t]);
                 ref float grad = ref Unsafe.Add(ref gy0, oh * outW);
@@ -307,101 +310,6 @@ public static class DepthwiseConvKernel
         if (imageLength != g.Batch * g.ImageSize || weightLength != g.WeightSize || outputLength != g.Batch * g.OutImageSize)
         {
             throw new ArgumentException($"depthwise conv: input of {imageLength}, weight of {weightLength} and output of {outputLength} floats do not fit {g}");
-        }
-    }
-
-    /// <summary>
-    /// The zero-padded, column-phased copy of one input plane: <c>sw</c> phases of
-    /// <c>[H + pt + pb, Wq]</c> with <c>Wq = ⌈(W + pl + pr) / sw⌉</c>.
-    /// </summary>
-    private readonly struct PhaseLayout
-    {
-        private readonly int _height;
-        private readonly int _width;
-        private readonly int _padTop;
-        private readonly int _padLeft;
-        private readonly int _strideWidth;
-        private readonly int _paddedHeight;
-
-        public PhaseLayout(in GeneralConvGeometry g)
-        {
-            _height = g.Height;
-            _width = g.Width;
-            _padTop = g.PadTop;
-            _padLeft = g.PadLeft;
-            _strideWidth = g.StrideWidth;
-            _paddedHeight = g.Height + g.PadTop + g.PadBottom;
-            PhaseWidth = (g.Width + g.PadLeft + g.PadRight + g.StrideWidth - 1) / g.StrideWidth;
-        }
-
-        /// <summary>Wq, floats in one phase row.</summary>
-        public int PhaseWidth { get; }
-
-        /// <summary>Floats in the whole buffer.</summary>
-        public int Size => _strideWidth * _paddedHeight * PhaseWidth;
-
-        /// <summary>Where tap <c>(ki,kj)</c> reads output pixel (0,0): phase, row and column folded into one offset.</summary>
-        public int[] TapOffsets(in GeneralConvGeometry g)
-        {
-            int[] offsets = new int[g.KernelHeight * g.KernelWidth];
-            int phaseSize = _paddedHeight * PhaseWidth;
-            for (int ki = 0, t = 0; ki < g.KernelHeight; ki++)
-            {
-                for (int kj = 0; kj < g.KernelWidth; kj++, t++)
-                {
-                    int column = kj * g.DilationWidth;
-                    offsets[t] = ((column % _strideWidth) * phaseSize) + (ki * g.DilationHeight * PhaseWidth) + (column / _strideWidth);
-                }
-            }
-
-            return offsets;
-        }
-
-        /// <summary>Copies plane <c>[H,W]</c> into the buffer, zeros in the padding.</summary>
-        public void Fill(ReadOnlySpan<float> plane, float[] buffer)
-        {
-            Span<float> all = buffer.AsSpan(0, Size);
-            all.Clear();
-            int phaseSize = _paddedHeight * PhaseWidth;
-            for (int ih = 0; ih < _height; ih++)
-            {
-                ReadOnlySpan<float> source = plane.Slice(ih * _width, _width);
-                int rowStart = (ih + _padTop) * PhaseWidth;
-                if (_strideWidth == 1)
-                {
-                    source.CopyTo(all.Slice(rowStart + _padLeft, _width));
-                    continue;
-                }
-
-                for (int iw = 0; iw < _width; iw++)
-                {
-                    int column = iw + _padLeft;
-                    all[((column % _strideWidth) * phaseSize) + rowStart + (column / _strideWidth)] = source[iw];
-                }
-            }
-        }
-
-        /// <summary>The adjoint of <see cref="Fill"/>: writes the buffer's in-image entries to plane <c>[H,W]</c>, dropping the padding.</summary>
-        public void Drain(float[] buffer, Span<float> plane)
-        {
-            ReadOnlySpan<float> all = buffer.AsSpan(0, Size);
-            int phaseSize = _paddedHeight * PhaseWidth;
-            for (int ih = 0; ih < _height; ih++)
-            {
-                Span<float> target = plane.Slice(ih * _width, _width);
-                int rowStart = (ih + _padTop) * PhaseWidth;
-                if (_strideWidth == 1)
-                {
-                    all.Slice(rowStart + _padLeft, _width).CopyTo(target);
-                    continue;
-                }
-
-                for (int iw = 0; iw < _width; iw++)
-                {
-                    int column = iw + _padLeft;
-                    target[iw] = all[((column % _strideWidth) * phaseSize) + rowStart + (column / _strideWidth)];
-                }
-            }
         }
     }
 }

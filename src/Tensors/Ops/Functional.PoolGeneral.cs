@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using FoolingCluster.Tensors.Autograd;
@@ -34,16 +33,7 @@ public static partial class Functional
         Tensor y = Tensor.Empty(x.Dim(0), x.Dim(1), g.OutHeight, g.OutWidth);
         if (!Tape.ShouldRecord(x))
         {
-            int[] scratch = ArrayPool<int>.Shared.Rent(y.Size);
-            try
-            {
-                WindowPoolKernel.MaxForward(g, x.Span, y.Span, scratch.AsSpan(0, y.Size));
-            }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(scratch);
-            }
-
+            WindowPoolKernel.MaxForward(g, x.Span, y.Span, default);
             return y;
         }
 
@@ -163,11 +153,11 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// A square window and stride, no padding, and the same windows as floor mode: the square
-    /// overload's case, whose kernel has a fast path for 2×2 windows.
+    /// 2×2 windows every 2 pixels, no padding, and the same windows as floor mode: the square
+    /// overload's case for which its kernel has a vectorised path.
     /// </summary>
     private static bool IsPlainSquarePool(in PoolGeometry g) =>
-        g.KernelHeight == g.KernelWidth && g.StrideHeight == g.StrideWidth &&
+        g.KernelHeight == 2 && g.KernelWidth == 2 && g.StrideHeight == 2 && g.StrideWidth == 2 &&
         g.PadTop == 0 && g.PadLeft == 0 && g.PadBottom == 0 && g.PadRight == 0 &&
         g.OutHeight == PoolKernel.OutSize(g.Height, g.KernelHeight, g.StrideHeight) &&
         g.OutWidth == PoolKernel.OutSize(g.Width, g.KernelWidth, g.StrideWidth);
