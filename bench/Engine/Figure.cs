@@ -7,5 +7,5 @@ public sealed record Figure(string Name, double Value, string Unit, string? Note
 {
     /// <summary>E.g. <c>lenet forward batch=256: 41,230 images/s</c>.</summary>
     public override string ToString() =>
-        (Unit is "s" or "%" ? string.Create(CultureInfo.InvariantCulture, $"{Name}: {Value:F2} {Unit}") : string.Create(CultureInfo.InvariantCulture, $"{Name}: {Value:N0} {Unit}")) + (Note is null ? "" : $" ({Note})");
+        (Unit is "s" or "ms" or "%" ? string.Create(CultureInfo.InvariantCulture, $"{Name}: {Value:F2} {Unit}") : string.Create(CultureInfo.InvariantCulture, $"{Name}: {Value:N0} {Unit}")) + (Note is null ? "" : $" ({Note})");
 }

@@ -4,16 +4,20 @@ using System.Numerics.Tensors;
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>
-/// 2-D convolution of a batch <c>[N,C,H,W]</c> with a weight <c>[OC,C,KH,KW]</c> giving
+/// 2-D convolution of a batch <c>[N,C,H,W]</c> with a weight <c>[OC,C/G,KH,KW]</c> giving
 /// <c>[N,OC,OH,OW]</c>, and its two backward products, by im2col and GEMM.
 /// </summary>
 /// <remarks>
 /// Per image, with <c>col</c> the <c>[C·KH·KW, OH·OW]</c> column matrix of <see cref="Im2Col"/>
-/// and the weight read as <c>[OC, C·KH·KW]</c>:
+/// and the weight read as <c>[OC, (C/G)·KH·KW]</c>, for each group g (the g-th block of OC/G
+/// weight rows and of (C/G)·KH·KW column rows):
 /// forward <c>y[n] = W × col(x[n])</c>; backward-data <c>gx[n] = col2im(Wᵀ × gy[n])</c>;
-/// backward-weight <c>gW = Σₙ gy[n] × col(x[n])ᵀ</c>. Images are split across workers
-/// (<see cref="ConvBatch"/>), each with its own rented column buffer. Transposed convolution
-/// is the same three products with roles swapped, so it has no kernel of its own.
+/// backward-weight <c>gW = Σₙ gy[n] × col(x[n])ᵀ</c>. With one group these are single products,
+/// exactly as for <see cref="ConvGeometry"/>. Depthwise geometries go to
+/// <see cref="DepthwiseConvKernel"/> instead, where each product would have one row.
+/// Images are split across workers (<see cref="ConvBatch"/>), each with its own rented column
+/// buffer. Transposed convolution is the same three products with roles swapped, so it has no
+/// kernel of its own.
 /// </remarks>
 public static unsafe class ConvKernel
 {
@@ -26,7 +30,21 @@ public static unsafe class ConvKernel
     /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
     /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    public static void Forward(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0) =>
+        Forward(GeneralConvGeometry.From(g), x, weight, bias, y, threads);
+
+    /// <summary>
+    /// <c>y = conv(x, weight) + bias</c> for any strides, pads, dilations and groups, overwriting
+    /// <paramref name="y"/>. Depthwise geometries (<see cref="GeneralConvGeometry.IsDepthwise"/>) run
+    /// <see cref="DepthwiseConvKernel"/>; the rest run im2col and one GEMM per group.
+    /// </summary>
+    /// <param name="g">Sizes.</param>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c>.</param>
+    /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
+    /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    public static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
     {
         CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
         CheckLength("weight", g.WeightSize, weight.Length, g);
@@ -41,7 +59,13 @@ public static unsafe class ConvKernel
             return;
         }
 
-        ConvGeometry geo = g;
+        if (g.IsDepthwise)
+        {
+            DepthwiseConvKernel.Forward(g, x, weight, bias, y, threads);
+            return;
+        }
+
+        GeneralConvGeometry geo = g;
         int biasLength = bias.Length;
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
@@ -59,7 +83,19 @@ public static unsafe class ConvKernel
     /// <param name="weight">Filters <c>[OC,C,KH,KW]</c>.</param>
     /// <param name="gx">Input gradient <c>[N,C,H,W]</c>.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    public static void BackwardData(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int threads = 0)
+    public static void BackwardData(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int threads = 0) =>
+        BackwardData(GeneralConvGeometry.From(g), gy, weight, gx, threads);
+
+    /// <summary>
+    /// Gradient of the input for any strides, pads, dilations and groups, <c>gx = ∂L/∂x</c> from
+    /// <c>gy = ∂L/∂y</c>, overwriting <paramref name="gx"/>.
+    /// </summary>
+    /// <param name="g">Sizes.</param>
+    /// <param name="gy">Output gradient <c>[N,OC,OH,OW]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c>.</param>
+    /// <param name="gx">Input gradient <c>[N,C,H,W]</c>.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    public static void BackwardData(in GeneralConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int threads = 0)
     {
         CheckLength("gy", g.Batch * g.OutImageSize, gy.Length, g);
         CheckLength("weight", g.WeightSize, weight.Length, g);
@@ -69,7 +105,13 @@ public static unsafe class ConvKernel
             return;
         }
 
-        ConvGeometry geo = g;
+        if (g.IsDepthwise)
+        {
+            DepthwiseConvKernel.BackwardData(g, gy, weight, gx, threads);
+            return;
+        }
+
+        GeneralConvGeometry geo = g;
         fixed (float* pgy = gy, pw = weight, pgx = gx)
         {
             nint gyp = (nint)pgy, wp = (nint)pw, gxp = (nint)pgx;
@@ -90,7 +132,19 @@ public static unsafe class ConvKernel
     /// <param name="gy">Output gradient <c>[N,OC,OH,OW]</c>.</param>
     /// <param name="gw">Weight gradient <c>[OC,C,KH,KW]</c>.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int threads = 0)
+    public static void BackwardWeight(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int threads = 0) =>
+        BackwardWeight(GeneralConvGeometry.From(g), x, gy, gw, threads);
+
+    /// <summary>
+    /// Gradient of the weight for any strides, pads, dilations and groups, overwriting
+    /// <paramref name="gw"/>; identical from run to run for a given thread count.
+    /// </summary>
+    /// <param name="g">Sizes.</param>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="gy">Output gradient <c>[N,OC,OH,OW]</c>.</param>
+    /// <param name="gw">Weight gradient <c>[OC,C/G,KH,KW]</c>.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    public static void BackwardWeight(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int threads = 0)
     {
         CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
         CheckLength("gy", g.Batch * g.OutImageSize, gy.Length, g);
@@ -101,7 +155,13 @@ public static unsafe class ConvKernel
             return;
         }
 
-        ConvGeometry geo = g;
+        if (g.IsDepthwise)
+        {
+            DepthwiseConvKernel.BackwardWeight(g, x, gy, gw, threads);
+            return;
+        }
+
+        GeneralConvGeometry geo = g;
         int workers = ConvBatch.Workers(g.Batch, threads);
         int weightSize = g.WeightSize;
         float[]? partials = workers > 1 ? ArrayPool<float>.Shared.Rent((workers - 1) * weightSize) : null;
@@ -186,22 +246,26 @@ public static unsafe class ConvKernel
     internal static int ColumnBudget { get; set; } = 1 << 19;
 
     /// <summary>Images per chunk for this geometry: at least one, at most the budget allows.</summary>
-    private static int ChunkImages(in ConvGeometry g) => Math.Max(1, ColumnBudget / Math.Max(1, g.PatchSize * g.OutSpatial));
+    private static int ChunkImages(in GeneralConvGeometry g) => Math.Max(1, ColumnBudget / Math.Max(1, g.ColumnRows * g.OutSpatial));
 
-    private static void ForwardImages(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
+    private static void ForwardImages(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
     {
-        ConvGeometry geo = g;
+        GeneralConvGeometry geo = g;
         ForEachChunk(g, start, end, x, weight, bias, y, (n0, count, col, prod, x, weight, bias, y) =>
         {
             int ld = count * geo.OutSpatial;
             int spatial = geo.OutSpatial;
-            for (int j = 0; j < count; j++)
+            ReadOnlySpan<float> columns = UnfoldChunk(geo, x, n0, count, col);
+
+            // Per group g: prod[g·OCg + oc, j·S + s] = Σ_p W[g·OCg + oc, p] · col[g·Pg + p, j·S + s],
+            // then scattered to y[n0 + j, oc, s] with the bias.
+            int pg = geo.PatchSize;
+            int ocg = geo.GroupOutChannels;
+            for (int grp = 0; grp < geo.Groups; grp++)
             {
-                Im2Col.Unfold(geo, x.Slice((n0 + j) * geo.ImageSize, geo.ImageSize), col[(j * spatial)..], ld);
+                Gemm.Multiply(false, false, ocg, ld, pg, 1f, weight[(grp * ocg * pg)..], pg, columns[(grp * pg * ld)..], ld, 0f, prod[(grp * ocg * ld)..], ld, gemmThreads);
             }
 
-            // prod[oc, j·S + s] = Σ_p W[oc, p] · col[p, j·S + s], then scattered to y[n0 + j, oc, s] with the bias.
-            Gemm.Multiply(false, false, geo.OutChannels, ld, geo.PatchSize, 1f, weight, geo.PatchSize, col, ld, 0f, prod, ld, gemmThreads);
             for (int j = 0; j < count; j++)
             {
                 Span<float> yn = y.Slice((n0 + j) * geo.OutImageSize, geo.OutImageSize);
@@ -222,16 +286,23 @@ public static unsafe class ConvKernel
         });
     }
 
-    private static void BackwardDataImages(in ConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int start, int end, int gemmThreads)
+    private static void BackwardDataImages(in GeneralConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int start, int end, int gemmThreads)
     {
-        ConvGeometry geo = g;
+        GeneralConvGeometry geo = g;
         ForEachChunk(g, start, end, gy, weight, default, gx, (n0, count, col, gyChunk, gy, weight, _, gx) =>
         {
             int ld = count * geo.OutSpatial;
             Gather(geo, gy, n0, count, gyChunk);
 
-            // col[p, j·S + s] = Σ_oc W[oc, p] · gy[n0 + j, oc, s], then folded back onto each image.
-            Gemm.Multiply(true, false, geo.PatchSize, ld, geo.OutChannels, 1f, weight, geo.PatchSize, gyChunk, ld, 0f, col, ld, gemmThreads);
+            // Per group g: col[g·Pg + p, j·S + s] = Σ_oc W[g·OCg + oc, p] · gy[n0 + j, g·OCg + oc, s],
+            // then folded back onto each image.
+            int pg = geo.PatchSize;
+            int ocg = geo.GroupOutChannels;
+            for (int grp = 0; grp < geo.Groups; grp++)
+            {
+                Gemm.Multiply(true, false, pg, ld, ocg, 1f, weight[(grp * ocg * pg)..], pg, gyChunk[(grp * ocg * ld)..], ld, 0f, col[(grp * pg * ld)..], ld, gemmThreads);
+            }
+
             for (int j = 0; j < count; j++)
             {
                 Span<float> gxn = gx.Slice((n0 + j) * geo.ImageSize, geo.ImageSize);
@@ -241,41 +312,63 @@ public static unsafe class ConvKernel
         });
     }
 
-    private static void BackwardWeightImages(in ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int start, int end, int gemmThreads)
+    private static void BackwardWeightImages(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> gy, Span<float> gw, int start, int end, int gemmThreads)
     {
-        ConvGeometry geo = g;
+        GeneralConvGeometry geo = g;
         ForEachChunk(g, start, end, x, gy, default, gw, (n0, count, col, gyChunk, x, gy, _, gw) =>
         {
             int ld = count * geo.OutSpatial;
-            for (int j = 0; j < count; j++)
-            {
-                Im2Col.Unfold(geo, x.Slice((n0 + j) * geo.ImageSize, geo.ImageSize), col[(j * geo.OutSpatial)..], ld);
-            }
-
+            ReadOnlySpan<float> columns = UnfoldChunk(geo, x, n0, count, col);
             Gather(geo, gy, n0, count, gyChunk);
 
-            // gW[oc, p] += Σ_{j,s} gy[n0 + j, oc, s] · col[p, j·S + s]
+            // Per group g: gW[g·OCg + oc, p] += Σ_{j,s} gy[n0 + j, g·OCg + oc, s] · col[g·Pg + p, j·S + s]
             float beta = n0 == start ? 0f : 1f;
-            Gemm.Multiply(false, true, geo.OutChannels, geo.PatchSize, ld, 1f, gyChunk, ld, col, ld, beta, gw, geo.PatchSize, gemmThreads);
+            int pg = geo.PatchSize;
+            int ocg = geo.GroupOutChannels;
+            for (int grp = 0; grp < geo.Groups; grp++)
+            {
+                Gemm.Multiply(false, true, ocg, pg, ld, 1f, gyChunk[(grp * ocg * ld)..], ld, columns[(grp * pg * ld)..], ld, beta, gw[(grp * ocg * pg)..], pg, gemmThreads);
+            }
         });
+    }
+
+    /// <summary>
+    /// The column matrix <c>[C·KH·KW, count·S]</c> of images <c>n0 … n0+count−1</c>: unfolded into
+    /// <paramref name="col"/>, except a single image under a pointwise kernel, whose column
+    /// matrix is the image itself (<c>[C, H·W]</c>) and is read in place.
+    /// </summary>
+    private static ReadOnlySpan<float> UnfoldChunk(in GeneralConvGeometry g, ReadOnlySpan<float> x, int n0, int count, Span<float> col)
+    {
+        if (count == 1 && g.IsPointwise)
+        {
+            return x.Slice(n0 * g.ImageSize, g.ImageSize);
+        }
+
+        int ld = count * g.OutSpatial;
+        for (int j = 0; j < count; j++)
+        {
+            Im2Col.Unfold(g, x.Slice((n0 + j) * g.ImageSize, g.ImageSize), col[(j * g.OutSpatial)..], ld);
+        }
+
+        return col;
     }
 
     /// <summary>
     /// Runs <paramref name="body"/> over images <c>[start, end)</c> in chunks, lending it a
     /// column buffer <c>[C·KH·KW, count·S]</c> and an output-sized buffer <c>[OC, count·S]</c>.
     /// </summary>
-    private static void ForEachChunk(in ConvGeometry g, int start, int end, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> output, ChunkBody body)
+    private static void ForEachChunk(in GeneralConvGeometry g, int start, int end, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c, Span<float> output, ChunkBody body)
     {
         int spatial = g.OutSpatial;
         int chunk = Math.Min(ChunkImages(g), end - start);
-        float[] cols = ArrayPool<float>.Shared.Rent(g.PatchSize * spatial * chunk);
+        float[] cols = ArrayPool<float>.Shared.Rent(g.ColumnRows * spatial * chunk);
         float[] outputs = ArrayPool<float>.Shared.Rent(g.OutChannels * spatial * chunk);
         try
         {
             for (int n0 = start; n0 < end; n0 += chunk)
             {
                 int count = Math.Min(chunk, end - n0);
-                body(n0, count, cols.AsSpan(0, g.PatchSize * count * spatial), outputs.AsSpan(0, g.OutChannels * count * spatial), a, b, c, output);
+                body(n0, count, cols.AsSpan(0, g.ColumnRows * count * spatial), outputs.AsSpan(0, g.OutChannels * count * spatial), a, b, c, output);
             }
         }
         finally
@@ -291,7 +384,7 @@ public static unsafe class ConvKernel
     /// Copies <c>gy[n0 .. n0+count, OC, S]</c> into <c>[OC, count·S]</c>, the layout that
     /// matches a chunk's side-by-side column matrix.
     /// </summary>
-    private static void Gather(in ConvGeometry g, ReadOnlySpan<float> gy, int n0, int count, Span<float> target)
+    private static void Gather(in GeneralConvGeometry g, ReadOnlySpan<float> gy, int n0, int count, Span<float> target)
     {
         int spatial = g.OutSpatial;
         int oc = g.OutChannels;
@@ -308,7 +401,7 @@ public static unsafe class ConvKernel
 
     private static Span<float> At(nint pointer, int length) => new((void*)pointer, length);
 
-    private static void CheckLength(string name, int expected, int actual, in ConvGeometry g)
+    private static void CheckLength(string name, int expected, int actual, in GeneralConvGeometry g)
     {
         if (expected != actual)
         {

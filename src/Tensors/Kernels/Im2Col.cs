@@ -17,7 +17,7 @@ namespace FoolingCluster.Tensors.Kernels;
 /// are moved with inline vector loads rather than span slices and library calls, whose fixed
 /// cost per call would dominate.
 /// </remarks>
-public static class Im2Col
+public static partial class Im2Col
 {
     /// <summary>Unfolds image <c>[C,H,W]</c> into <paramref name="col"/> <c>[C·KH·KW, OH·OW]</c>, overwriting it.</summary>
     public static void Unfold(in ConvGeometry g, ReadOnlySpan<float> image, Span<float> col) => Unfold(g, image, col, g.OutSpatial);

@@ -66,7 +66,7 @@ public static partial class Functional
     }
 
     /// <summary>
-    /// 2-D transposed convolution (the gradient of <see cref="Conv2d"/> with respect to its
+    /// 2-D transposed convolution (the gradient of <see cref="Conv2d(Tensor, Tensor, Tensor?, int, int)"/> with respect to its
     /// input), with PyTorch's semantics and weight layout.
     /// </summary>
     /// <param name="x">Input <c>[N,Cin,H,W]</c>.</param>
