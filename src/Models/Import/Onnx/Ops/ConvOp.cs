@@ -4,7 +4,7 @@ using FoolingCluster.Tensors.Ops;
 namespace FoolingCluster.Models.Import.Onnx.Ops;
 
 /// <summary>
-/// ONNX <c>Conv</c> (opset 1–22) as <see cref="Functional.Conv2d"/>: 2-D, one group, no dilation,
+/// ONNX <c>Conv</c> (opset 1–22) as <see cref="Functional.Conv2d(Tensor, Tensor, Tensor?, int, int)"/>: 2-D, one group, no dilation,
 /// the same stride on both axes and the same zero padding on all four sides, which is what the
 /// engine's convolution computes.
 /// </summary>

@@ -3,7 +3,7 @@ using FoolingCluster.Tensors.Ops;
 namespace FoolingCluster.Models.Import.Onnx.Ops;
 
 /// <summary>
-/// ONNX <c>MaxPool</c> (opset 1–22) as <see cref="Functional.MaxPool2d"/>: a square 2-D window,
+/// ONNX <c>MaxPool</c> (opset 1–22) as <see cref="Functional.MaxPool2d(FoolingCluster.Tensors.Tensor, int, int)"/>: a square 2-D window,
 /// the same stride on both axes, no padding, no dilation and floor rounding.
 /// </summary>
 internal sealed class MaxPoolOp : IOnnxOp
