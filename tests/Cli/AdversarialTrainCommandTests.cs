@@ -109,7 +109,7 @@ public class AdversarialTrainCommandTests
     [InlineData("""{ "adversarial": { "method": "fgm", "epsilon": 0.3 } }""", "adversarial.method must be one of none, fgsm, pgd (got 'fgm')")]
     [InlineData("""{ "adversarial": { "method": "pgd" } }""", "adversarial.epsilon is required for pgd training")]
     [InlineData("""{ "adversarial": { "epsilon": 0.3 } }""", "set adversarial.method to fgsm or pgd")]
-    [InlineData("""{ "adversarial": null }""", "adversarial must be a section")]
+    [InlineData("""{ "adversarial": null }""", "key 'adversarial' must be an object { ... }, not null")]
     public void Bad_adversarial_sections_are_refused_with_the_key_named(string json, string expected)
     {
         using var scratch = new TempDirectory();

@@ -87,7 +87,7 @@ public class AttackCommandTests
     [InlineData("pgd", "linf", "0", "--eps must be in (0, 1] for an L∞ radius")]
     [InlineData("fgsm", "linf", "5", "--eps must be in (0, 1] for an L∞ radius, since pixels lie in [0,1], so none can change by more than 1 (got 5)")]
     [InlineData("pgd", "l2", "30", "--eps must be in (0, 28] for an L2 radius")]
-    [InlineData("fgm", "l2", "NaN", "(got NaN)")]
+    [InlineData("fgm", "l2", "NaN", "--eps takes a finite number (got 'NaN')")]
     [InlineData("pgd", "linf", "-0.1", "--eps")]
     [InlineData("fgsm", "l2", "0.3", "fgm")]
     public void Bad_attack_norm_or_epsilon_is_explained_with_exit_code_2(string attack, string norm, string eps, string expected)
