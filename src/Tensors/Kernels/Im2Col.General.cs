@@ -30,6 +30,12 @@ public static partial class Im2Col
         }
 
         CheckLengths(g, image.Length, col.Length, ld);
+        UnfoldWindows(g, image, col, ld);
+    }
+
+    /// <summary>The loop of <see cref="Unfold(in GeneralConvGeometry, ReadOnlySpan{float}, Span{float}, int)"/> for any windows; lengths already checked.</summary>
+    private static void UnfoldWindows(in GeneralConvGeometry g, ReadOnlySpan<float> image, Span<float> col, int ld)
+    {
         int h = g.Height;
         int w = g.Width;
         int sh = g.StrideHeight;
@@ -95,6 +101,12 @@ public static partial class Im2Col
         }
 
         CheckLengths(g, image.Length, col.Length, ld);
+        FoldAddWindows(g, col, image, ld);
+    }
+
+    /// <summary>The loop of <see cref="FoldAdd(in GeneralConvGeometry, ReadOnlySpan{float}, Span{float}, int)"/> for any windows; lengths already checked.</summary>
+    private static void FoldAddWindows(in GeneralConvGeometry g, ReadOnlySpan<float> col, Span<float> image, int ld)
+    {
         int h = g.Height;
         int w = g.Width;
         int sh = g.StrideHeight;

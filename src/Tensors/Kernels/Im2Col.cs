@@ -36,52 +36,7 @@ public static partial class Im2Col
             return;
         }
 
-        int h = g.Height;
-        int w = g.Width;
-        int s = g.Stride;
-        int p = g.Padding;
-        int outH = g.OutHeight;
-        int outW = g.OutWidth;
-        ref float src0 = ref MemoryMarshal.GetReference(image);
-        ref float col0 = ref MemoryMarshal.GetReference(col);
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
-        {
-            ref float plane = ref Unsafe.Add(ref src0, c * h * w);
-            for (int ki = 0; ki < g.KernelHeight; ki++)
-            {
-                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
-                {
-                    ref float dst = ref Unsafe.Add(ref col0, (nint)row * ld);
-                    (int lo, int hi) = ValidRange(kj, w, outW, s, p);
-                    int firstColumn = (lo * s) - p + kj;
-                    for (int oh = 0; oh < outH; oh++, dst = ref Unsafe.Add(ref dst, outW))
-                    {
-                        int ih = (oh * s) - p + ki;
-                        if ((uint)ih >= (uint)h || lo >= hi)
-                        {
-                            Clear(ref dst, outW);
-                            continue;
-                        }
-
-                        Clear(ref dst, lo);
-                        Clear(ref Unsafe.Add(ref dst, hi), outW - hi);
-                        ref float src = ref Unsafe.Add(ref plane, (ih * w) + firstColumn);
-                        if (s == 1)
-                        {
-                            Copy(ref src, ref Unsafe.Add(ref dst, lo), hi - lo);
-                        }
-                        else
-                        {
-                            for (int ow = lo, iw = 0; ow < hi; ow++, iw += s)
-                            {
-                                Unsafe.Add(ref dst, ow) = Unsafe.Add(ref src, iw);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        UnfoldWindows(GeneralConvGeometry.From(g), image, col, ld);
     }
 
     /// <summary>
@@ -104,49 +59,7 @@ public static partial class Im2Col
             return;
         }
 
-        int h = g.Height;
-        int w = g.Width;
-        int s = g.Stride;
-        int p = g.Padding;
-        int outH = g.OutHeight;
-        int outW = g.OutWidth;
-        ref float col0 = ref MemoryMarshal.GetReference(col);
-        ref float dst0 = ref MemoryMarshal.GetReference(image);
-        int row = 0;
-        for (int c = 0; c < g.Channels; c++)
-        {
-            ref float plane = ref Unsafe.Add(ref dst0, c * h * w);
-            for (int ki = 0; ki < g.KernelHeight; ki++)
-            {
-                for (int kj = 0; kj < g.KernelWidth; kj++, row++)
-                {
-                    ref float src = ref Unsafe.Add(ref col0, (nint)row * ld);
-                    (int lo, int hi) = ValidRange(kj, w, outW, s, p);
-                    int firstColumn = (lo * s) - p + kj;
-                    for (int oh = 0; oh < outH; oh++, src = ref Unsafe.Add(ref src, outW))
-                    {
-                        int ih = (oh * s) - p + ki;
-                        if ((uint)ih >= (uint)h || lo >= hi)
-                        {
-                            continue;
-                        }
-
-                        ref float dst = ref Unsafe.Add(ref plane, (ih * w) + firstColumn);
-                        if (s == 1)
-                        {
-                            Add(ref Unsafe.Add(ref src, lo), ref dst, hi - lo);
-                        }
-                        else
-                        {
-                            for (int ow = lo, iw = 0; ow < hi; ow++, iw += s)
-                            {
-                                Unsafe.Add(ref dst, iw) += Unsafe.Add(ref src, ow);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        FoldAddWindows(GeneralConvGeometry.From(g), col, image, ld);
     }
 
     /// <summary>
@@ -231,14 +144,15 @@ public static partial class Im2Col
     }
 
     /// <summary>
-    /// Output columns <c>[lo, hi)</c> whose input column <c>ow·s − p + kj</c> lies inside
-    /// <c>[0, width)</c>; empty (lo == hi) when none does.
+    /// Output columns <c>[lo, hi)</c> whose input column <c>ow·s − p + offset</c> lies inside
+    /// <c>[0, width)</c>; empty (lo == hi) when none does. The offset is the kernel column's
+    /// place in the (dilated) window: <c>kj·d</c>.
     /// </summary>
-    private static (int Lo, int Hi) ValidRange(int kj, int width, int outWidth, int stride, int padding)
+    private static (int Lo, int Hi) ValidRange(int offset, int width, int outWidth, int stride, int padding)
     {
-        int before = padding - kj;
+        int before = padding - offset;
         int lo = before <= 0 ? 0 : (before + stride - 1) / stride;
-        int beyond = width + padding - kj;
+        int beyond = width + padding - offset;
         int hi = beyond <= 0 ? 0 : (beyond + stride - 1) / stride;
         lo = Math.Min(lo, outWidth);
         hi = Math.Clamp(hi, lo, outWidth);
