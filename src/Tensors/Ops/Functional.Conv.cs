@@ -32,37 +32,7 @@ public static partial class Functional
             throw new ShapeMismatchException($"conv2d: weight has shape {Tensor.ShapeString(weight.Shape)}, a {g.KernelHeight}×{g.KernelWidth} kernel larger than input x {Tensor.ShapeString(x.Shape)} padded by {padding}");
         }
 
-        Tensor y = Tensor.Empty(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
-        ConvKernel.Forward(g, x.Span, weight.Span, bias is null ? default : bias.Span, y.Span);
-        if (Tape.ShouldRecord([x, weight, bias]))
-        {
-            Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];
-            Tape.Record("conv2d", y, inputs, (gy, needs, grads) =>
-            {
-                if (needs[0])
-                {
-                    Tensor gx = Tensor.Empty(x.Shape);
-                    ConvKernel.BackwardData(g, gy.Span, weight.Span, gx.Span);
-                    grads[0] = gx;
-                }
-
-                if (needs[1])
-                {
-                    Tensor gw = Tensor.Empty(weight.Shape);
-                    ConvKernel.BackwardWeight(g, x.Span, gy.Span, gw.Span);
-                    grads[1] = gw;
-                }
-
-                if (bias is not null && needs[2])
-                {
-                    Tensor gb = Tensor.Empty(bias.Shape);
-                    ConvKernel.BackwardBias(gy.Span, g.Batch, g.OutChannels, g.OutSpatial, gb.Span);
-                    grads[2] = gb;
-                }
-            });
-        }
-
-        return y;
+        return Convolve(x, weight, bias, GeneralConvGeometry.From(g));
     }
 
     /// <summary>

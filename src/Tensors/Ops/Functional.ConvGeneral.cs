@@ -49,11 +49,13 @@ public static partial class Functional
             throw new ShapeMismatchException($"conv2d: weight {Tensor.ShapeString(weight.Shape)} on input x {Tensor.ShapeString(x.Shape)} with padding ({p}): {problem}");
         }
 
-        if (groups == 1 && g.HasSquareWindows)
-        {
-            return Conv2d(x, weight, bias, g.StrideHeight, g.PadTop);
-        }
+        return Convolve(x, weight, bias, g);
+    }
 
+    /// <summary>Runs the convolution of a checked geometry and records its backward on the tape.</summary>
+    private static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, in GeneralConvGeometry geometry)
+    {
+        GeneralConvGeometry g = geometry;
         Tensor y = Tensor.Empty(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
         ConvKernel.Forward(g, x.Span, weight.Span, bias is null ? default : bias.Span, y.Span);
         if (Tape.ShouldRecord([x, weight, bias]))
