@@ -41,6 +41,47 @@ public sealed class OnnxGradientTests
         CheckInputs(network, tensors, [.. tensors.Select(t => Enumerable.Range(0, t.Size).ToArray())], h: 1e-2);
     }
 
+    // Input gradients through the new ops, on smooth graphs (clips and leaky kinks are avoided by h ≪ distance to them at these seeds).
+    [Theory]
+    [InlineData("Conv asymmetric pads, strides 2×1, dilations 2×1")]
+    [InlineData("Conv depthwise 3×3 stride 2 pad 1")]
+    [InlineData("Conv auto_pad SAME_LOWER stride 2")]
+    [InlineData("AveragePool pads ceil_mode count_include_pad 1")]
+    [InlineData("BatchNormalization folded into Conv")]
+    [InlineData("BatchNormalization alone and after a shared Conv")]
+    [InlineData("Concat on channels")]
+    [InlineData("Pad constant value, asymmetric")]
+    [InlineData("Softmax on the last axis of rank 4")]
+    [InlineData("MatMul of stacked matrices")]
+    [InlineData("Shape Gather Unsqueeze Concat Reshape flatten (opset 13)")]
+    public void Input_gradient_of_an_image_op_graph_matches_finite_differences(string name)
+    {
+        OnnxNetwork network = OnnxImporter.Load(ImageOpGraphs.All[name](), "op.onnx");
+        int[] shape = [2, .. network.Info.ImageShape];
+        Tensor x = Tensor.FromArray(Agreement.Images(shape, seed: 4), shape);
+        CheckInputs(network, [x], [Enumerable.Range(0, x.Size).ToArray()], h: 1e-2);
+    }
+
+    // Small versions of the networks; pixels spread over the image, h small against the kinks of ReLU, ReLU6 and max pooling.
+    [Theory]
+    [InlineData("ResNet-18")]
+    [InlineData("MobileNetV2")]
+    [InlineData("SqueezeNet")]
+    public void Input_gradient_of_a_small_network_matches_finite_differences(string name)
+    {
+        byte[] model = name switch
+        {
+            "ResNet-18" => NetworkGraphs.ResNet18Shaped(width: 4, size: 32, classes: 10),
+            "MobileNetV2" => NetworkGraphs.MobileNetV2Shaped(size: 32, classes: 10),
+            _ => NetworkGraphs.SqueezeNetShaped(size: 32, classes: 10),
+        };
+        OnnxNetwork network = OnnxImporter.Load(model, "net.onnx");
+        int[] shape = [1, .. network.Info.ImageShape];
+        Tensor x = Tensor.FromArray(Agreement.Images(shape, seed: 3), shape);
+        int[] pixels = [.. Enumerable.Range(0, 12).Select(i => (i * 251) % x.Size)];
+        CheckInputs(network, [x], [pixels], h: 1e-3);
+    }
+
     /// <summary>Checks ∂L/∂t[i] for each listed element i of each tensor t against (L(t+h) − L(t−h)) / 2h.</summary>
     private static void CheckInputs(OnnxNetwork network, Tensor[] tensors, int[][] elements, double h)
     {

@@ -57,7 +57,8 @@ public static class OnnxImporter
         OnnxModelInfo info = OnnxDescriptionReader.Read(model, path, opset);
         var builder = new OnnxGraphBuilder(path, opset);
         List<(string Name, Tensor Tensor)> parameters = ReadInitializers(model.Graph, builder, path);
-        builder.AddInput(info.InputName);
+        builder.AddInput(info.InputName, info.ImageShape, info.InputRank);
+        builder.CountConsumers(model.Graph.Node.SelectMany(n => n.Input).Concat(model.Graph.Output.Select(o => o.Name)));
         for (int i = 0; i < model.Graph.Node.Count; i++)
         {
             var node = new OnnxNode(model.Graph.Node[i], i, path);

@@ -31,7 +31,9 @@ public sealed class OnnxOpRegistry
     [
         new ConvOp(), new GemmOp(), new MatMulOp(), new ArithmeticOps(), new ActivationOps(),
         new MaxPoolOp(), new FlattenOp(), new ReshapeOp(), new SoftmaxOps(), new PassThroughOps(),
-        new ConstantOp(),
+        new ConstantOp(), new AveragePoolOp(), new GlobalAveragePoolOp(), new BatchNormalizationOp(),
+        new ConcatOp(), new PadOp(), new ClipOp(), new LeakyReluOp(), new SqueezeOp(), new UnsqueezeOp(),
+        new ShapeOp(), new GatherOp(), new ConstantOfShapeOp(),
     ]);
 
     /// <summary>Supported op types, sorted.</summary>

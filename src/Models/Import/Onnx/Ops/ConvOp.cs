@@ -4,9 +4,11 @@ using FoolingCluster.Tensors.Ops;
 namespace FoolingCluster.Models.Import.Onnx.Ops;
 
 /// <summary>
-/// ONNX <c>Conv</c> (opset 1–22) as <see cref="Functional.Conv2d(Tensor, Tensor, Tensor?, int, int)"/>: 2-D, one group, no dilation,
-/// the same stride on both axes and the same zero padding on all four sides, which is what the
-/// engine's convolution computes.
+/// ONNX <c>Conv</c> (opset 1–22) in 2-D as <see cref="Functional.Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions)"/>:
+/// any strides, pads (asymmetric too), dilations and groups (depthwise included), with
+/// <c>auto_pad</c> VALID, SAME_UPPER and SAME_LOWER turned into explicit pads from the input's size.
+/// A convolution with constant weights is tagged so that a BatchNormalization reading only its
+/// output can fold into it (<see cref="BatchNormalizationOp"/>).
 /// </summary>
 internal sealed class ConvOp : IOnnxOp
 {
@@ -32,20 +34,27 @@ internal sealed class ConvOp : IOnnxOp
         }
 
         long group = node.Int("group", 1);
-        if (group != 1)
+        if (group < 1 || group > int.MaxValue)
         {
-            throw node.Unsupported($"group {group}");
+            throw node.Invalid($"has group {group}");
         }
 
-        long[] dilations = node.Ints("dilations") ?? [1, 1];
-        if (dilations.Any(d => d != 1))
+        var window = new WindowAttributes(node);
+        int groups = (int)group;
+        Tensor Run(Tensor x, Tensor w, Tensor? b) => Functional.Conv2d(x, w, b, new Conv2dOptions
         {
-            throw node.Unsupported($"dilations {OnnxNode.List(dilations)}");
-        }
+            StrideHeight = window.StrideHeight,
+            StrideWidth = window.StrideWidth,
+            DilationHeight = window.DilationHeight,
+            DilationWidth = window.DilationWidth,
+            Groups = groups,
+            Padding = x.Rank == 4 && w.Rank == 4 ? window.Padding(x.Dim(2), x.Dim(3), w.Dim(2), w.Dim(3)) : default,
+        });
 
-        int padding = ConvAttributes.SymmetricPadding(node);
-        int stride = ConvAttributes.SquareStride(node);
+        Tensor? bias = graph.FloatConstant(node.Input(2));
+        bool foldable = weight is not null && (node.Input(2) is null || bias is not null);
+        ConvTag? tag = foldable ? new ConvTag(node.Input(0)!, weight!, bias, Run) : null;
         string?[] inputs = [node.Input(0), node.Input(1), node.Input(2)];
-        graph.AddStep(node, inputs, t => Functional.Conv2d(t[0]!, t[1]!, t[2], stride, padding));
+        graph.AddStep(node, inputs, t => Run(t[0]!, t[1]!, t[2]), tag);
     }
 }

@@ -36,10 +36,10 @@ internal sealed class PassThroughOps : IOnnxOp
         }
 
         string input = node.Input(0)!;
-        long[]? constant = graph.Int64Constant(input);
+        OnnxInt64Value? constant = graph.Int64Value(input);
         if (constant is not null && node.OpType == "Identity")
         {
-            graph.AddInt64Constant(node.Outputs[0], constant, graph.Int64ConstantDims(input)!);
+            graph.AddInt64Value(node.Outputs[0], constant);
             return;
         }
 

@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using FoolingCluster.Models.Import.Onnx;
+using FoolingCluster.Models.Import.Onnx.Export;
+using FoolingCluster.Models.Onnx.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+using static FoolingCluster.Models.Import.Onnx.Export.OnnxGraphWriter;
+
+namespace FoolingCluster.Models.Onnx.Tests;
+
+/// <summary>
+/// Graphs shaped like ResNet-18, MobileNetV2 and SqueezeNet, imported, give ONNX Runtime's
+/// logits within <see cref="Agreement.RelativeTolerance"/> (max abs diff ≤ 1e-4 × max(1, max|y|)).
+/// </summary>
+public sealed class OnnxNetworkAgreementTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ResNet18_shaped_graph_at_reduced_width_matches_onnx_runtime() =>
+        Check("ResNet-18-shaped, width 8, 224×224, 1000 classes", () => NetworkGraphs.ResNet18Shaped(width: 8, size: 224, classes: 1000), batch: 2);
+
+    [Fact]
+    public void ResNet18_at_real_widths_matches_onnx_runtime() =>
+        Check("ResNet-18-shaped, width 64, 224×224, 1000 classes", () => NetworkGraphs.ResNet18Shaped(width: 64, size: 224, classes: 1000), batch: 1);
+
+    [Fact]
+    public void Batch_norm_folds_into_every_conv_of_the_resnet()
+    {
+        OnnxNetwork network = OnnxImporter.Load(NetworkGraphs.ResNet18Shaped(width: 4, size: 32, classes: 10), "resnet.onnx");
+
+        // 20 convs, 20 BNs folded away, 17 ReLUs, 8 Adds, max pool, GAP, Flatten, Gemm.
+        Assert.Equal(20 + 17 + 8 + 4, network.StepCount);
+    }
+
+    [Fact]
+    public void MobileNetV2_shaped_stack_matches_onnx_runtime() =>
+        Check("MobileNetV2 stack, 224×224, 1000 classes", () => NetworkGraphs.MobileNetV2Shaped(size: 224, classes: 1000), batch: 2);
+
+    [Fact]
+    public void SqueezeNet_shaped_fire_stack_matches_onnx_runtime() =>
+        Check("SqueezeNet fire stack, 224×224, 1000 classes", () => NetworkGraphs.SqueezeNetShaped(size: 224, classes: 1000), batch: 2);
+
+    [Fact]
+    public void LeNet_with_the_view_flatten_pattern_matches_onnx_runtime_at_batch_1_and_3()
+    {
+        var g = new TestGraphs.Graph("lenet_view", seed: 9)
+            .Weight("conv.weight", 25, 6, 1, 5, 5).Weight("conv.bias", 25, 6)
+            .Weight("fc.weight", 864, 10, 864).Weight("fc.bias", 864, 10);
+        OnnxGraphWriter w = g.Writer.Input("input", null, 1, 28, 28)
+            .Node("Conv", "/conv/Conv", ["input", "conv.weight", "conv.bias"], ["c"], Ints("kernel_shape", 5, 5))
+            .Node("Relu", "/Relu", ["c"], ["r"])
+            .Node("MaxPool", "/MaxPool", ["r"], ["p"], Ints("kernel_shape", 2, 2), Ints("strides", 2, 2));
+        ImageOpGraphs.ViewFlatten(w, 17, "p", "f")
+            .Node("Gemm", "/fc/Gemm", ["f", "fc.weight", "fc.bias"], ["logits"], Int("transB", 1))
+            .Output("logits", null, 10);
+        byte[] model = g.Bytes;
+        foreach (int batch in new[] { 1, 3 })
+        {
+            Check($"LeNet with x.view(x.size(0), -1), batch {batch}", () => model, batch);
+        }
+    }
+
+    private void Check(string name, Func<byte[]> build, int batch)
+    {
+        var clock = Stopwatch.StartNew();
+        byte[] model = build();
+        long written = clock.ElapsedMilliseconds;
+        double diff = Agreement.Check(model, batch);
+        output.WriteLine($"{name}, batch {batch}: max abs diff {diff:E2}; graph written in {written} ms, imported and compared in {clock.ElapsedMilliseconds - written} ms");
+    }
+}
