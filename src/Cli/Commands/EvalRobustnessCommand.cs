@@ -7,7 +7,9 @@ using FoolingCluster.Attacks.Abs;
 using FoolingCluster.Attacks.Reporting;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Bench;
+using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Cli.Output;
+using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
@@ -133,8 +135,10 @@ internal static class EvalRobustnessCommand
             else
             {
                 using var ctrlC = new CtrlCHandler(cancel);
-                // Workers fetch one weights file by its hash; an ABS folder travels packed into one.
-                LoadedModel served = isAbs ? AbsCheckpoint.Pack(loaded, folder.File(PackedAbsFile)) : loaded;
+                // Workers fetch one weights file by its hash, with the sidecar of how it was loaded
+                // here: an ABS folder travels packed into one, any other model as the run folder's
+                // copy, as a search's target does (an ONNX file or bare weights have no sidecar of their own).
+                LoadedModel served = isAbs ? AbsCheckpoint.Pack(loaded, folder.File(PackedAbsFile)) : ServedCopy(modelPath, folder, loaded);
                 var target = new ClusterTarget(served, folder.Id, test, parse.GetValue(listen)!, advertised);
                 result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
             }
@@ -168,6 +172,7 @@ internal static class EvalRobustnessCommand
             Classes = target.Model.Sidecar.Classes,
             ModelSha256 = sha,
             ModelUrl = ClusterOptions.ModelUrl(target.Advertise, server.Uri),
+            ModelBackend = ModelBackends.JobName(target.Model.Sidecar),
         };
         int slices = (labels.Length + sliceSize - 1) / sliceSize;
         Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(cluster)}");
@@ -180,6 +185,13 @@ internal static class EvalRobustnessCommand
         }
 
         return result;
+    }
+
+    /// <summary>Copies the model into the run folder with the sidecar it was loaded by; the copy, as loaded.</summary>
+    private static LoadedModel ServedCopy(string modelPath, RunFolder folder, LoadedModel loaded)
+    {
+        TargetModel.CopyInto(modelPath, folder.Path, RunFiles.Model, loaded);
+        return loaded with { Path = RunFiles.ModelIn(folder.Path) };
     }
 
     /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>

@@ -42,7 +42,7 @@ internal static class WorkerCommand
             await using RabbitMqWorkerTransport transport = await RabbitMqWorkerTransport.ConnectAsync(options, workerId, ctrlC.Token).ConfigureAwait(false);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var models = new HttpModelSource(http, parse.GetValue(cache)!, coordinatorUri, Log);
-            var service = new WorkerService(transport, new JobExecutor(workerId, models), TimeSpan.FromSeconds(2), Log);
+            var service = new WorkerService(transport, new JobExecutor(workerId, models, Log), TimeSpan.FromSeconds(2), Log);
             Log($"worker {workerId}: waiting for jobs");
             await service.RunAsync(ctrlC.Token).ConfigureAwait(false);
             bool signalled = ctrlC.Token.IsCancellationRequested;

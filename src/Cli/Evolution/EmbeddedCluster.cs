@@ -2,6 +2,7 @@ using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
@@ -56,6 +57,7 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
             Classes = verifier.Classifier.Classes,
             SettingsJson = encoding.Name == CppnEncoding.EncodingName ? StrictJson.Serialize(config.Cppn) : StrictJson.Serialize(config.Direct),
             ModelSha256 = models.Sha256,
+            ModelBackend = ModelBackendIn(runFolder),
         };
         // Over a broker the number of workers is unknown: a generation goes out as jobs of 50
         // unless the configuration says otherwise.
@@ -69,6 +71,13 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         }
 
         return cluster;
+    }
+
+    /// <summary>What runs the run folder's target, as its sidecar records it (how this run and its resumes load it).</summary>
+    private static string ModelBackendIn(string runFolder)
+    {
+        string sidecar = ModelCheckpoint.SidecarPath(RunFiles.ModelIn(runFolder));
+        return File.Exists(sidecar) ? ModelBackends.JobName(ModelSidecar.Load(sidecar)) : string.Empty;
     }
 
     /// <inheritdoc/>

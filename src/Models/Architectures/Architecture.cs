@@ -30,5 +30,11 @@ public static class Architecture
     private static Func<int, int, int, Module> Builder(string name) =>
         s_builders.TryGetValue(name, out Func<int, int, int, Module>? build)
             ? build
-            : throw new InvalidInputException($"unknown model architecture '{name}'; valid: {string.Join(", ", Names)}");
+            : throw new InvalidInputException(IsModelFile(name)
+                ? $"'{name}' is a model file, not an architecture: train and retrain build a fresh {string.Join(" or ", Names)} (retraining copies weights between such networks), so an ONNX model is not trained here; it runs as given (use it as --model of run, attack or eval-robustness). Give an architecture: {string.Join(", ", Names)}"
+                : $"unknown model architecture '{name}'; valid: {string.Join(", ", Names)}");
+
+    /// <summary>Whether <paramref name="name"/> looks like a model file (where an architecture name was expected).</summary>
+    private static bool IsModelFile(string name) =>
+        name.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase);
 }

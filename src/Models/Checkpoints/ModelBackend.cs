@@ -40,4 +40,21 @@ public static class ModelBackends
 
     /// <summary>The name of <paramref name="backend"/>.</summary>
     public static string Name(ModelBackend backend) => backend == ModelBackend.OnnxRuntime ? OnnxRuntimeName : EngineName;
+
+    /// <summary>
+    /// What runs the model <paramref name="sidecar"/> describes, as a cluster job names it so that
+    /// every worker runs the target as its coordinator does: the backend's name for an ONNX model
+    /// (whose sidecar says <c>onnx</c> when the engine runs it and <c>onnxruntime</c> otherwise),
+    /// "" for any other model.
+    /// </summary>
+    public static string JobName(ModelSidecar sidecar)
+    {
+        ArgumentNullException.ThrowIfNull(sidecar);
+        return sidecar.Architecture switch
+        {
+            OnnxRuntimeName => OnnxRuntimeName,
+            Import.Onnx.OnnxModelInfo.ArchitectureName => EngineName,
+            _ => string.Empty,
+        };
+    }
 }

@@ -16,7 +16,10 @@ namespace FoolingCluster.Worker.Jobs;
 /// a robustness evaluation, attacks the slice's images; or trains one class VAE of an ABS model
 /// on the images its job carries (no model to fetch).
 /// </summary>
-public sealed class JobExecutor(string workerId, IModelSource models)
+/// <param name="workerId">This worker's id, reported in every result.</param>
+/// <param name="models">Where the runs' models come from.</param>
+/// <param name="log">Receives a line for each model opened: how it was read and what runs it.</param>
+public sealed class JobExecutor(string workerId, IModelSource models, Action<string>? log = null)
 {
     private readonly Dictionary<(string Run, string Model), IJobRunner> _runners = [];
     private readonly Dictionary<(string Run, string Model), RobustnessJobRunner> _robustnessRunners = [];
@@ -46,7 +49,7 @@ public sealed class JobExecutor(string workerId, IModelSource models)
             if (!_robustnessRunners.TryGetValue((spec.RunId, spec.ModelSha256), out RobustnessJobRunner? attacker))
             {
                 string path = await models.FetchAsync(spec.ModelSha256, spec.ModelUrl, cancel).ConfigureAwait(false);
-                attacker = RobustnessJobRunner.Load(spec, path);
+                attacker = RobustnessJobRunner.Load(spec, path, log);
                 _robustnessRunners[(spec.RunId, spec.ModelSha256)] = attacker;
             }
 
@@ -56,14 +59,14 @@ public sealed class JobExecutor(string workerId, IModelSource models)
         if (!_runners.TryGetValue((spec.RunId, spec.ModelSha256), out IJobRunner? runner))
         {
             string path = await models.FetchAsync(spec.ModelSha256, spec.ModelUrl, cancel).ConfigureAwait(false);
-            runner = Create(spec, path);
+            runner = Create(spec, path, log);
             _runners[(spec.RunId, spec.ModelSha256)] = runner;
         }
 
         return new WorkerMessage { Result = runner.Run(job, workerId) };
     }
 
-    private static IJobRunner Create(RunSpecMessage spec, string modelPath)
+    private static IJobRunner Create(RunSpecMessage spec, string modelPath, Action<string>? log)
     {
         var shape = new ImageShape(spec.Channels, spec.Height, spec.Width);
         if (spec.Channels is not (1 or 3) || spec.Height < 1 || spec.Width < 1 || spec.Height * spec.Width > 4096 * 4096)
@@ -71,7 +74,7 @@ public sealed class JobExecutor(string workerId, IModelSource models)
             throw new InvalidJobException($"run {spec.RunId}: unusable image shape {shape}");
         }
 
-        (_, ModuleClassifier classifier) = ClassifierCheckpoint.Load(modelPath);
+        (_, ModuleClassifier classifier) = JobModel.Load(spec, modelPath, log);
         if (classifier.InputShape != shape || classifier.Classes != spec.Classes)
         {
             throw new InvalidJobException($"run {spec.RunId} draws {shape} images for {spec.Classes} classes; its model reads {classifier.InputShape} with {classifier.Classes} classes");

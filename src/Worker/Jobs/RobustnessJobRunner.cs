@@ -32,9 +32,9 @@ internal sealed class RobustnessJobRunner
 
     /// <summary>Opens the model at <paramref name="modelPath"/>, checking it reads the run's images.</summary>
     /// <exception cref="InvalidJobException">The model's input shape or classes differ from the run's.</exception>
-    public static RobustnessJobRunner Load(RunSpecMessage spec, string modelPath)
+    public static RobustnessJobRunner Load(RunSpecMessage spec, string modelPath, Action<string>? log)
     {
-        (LoadedModel loaded, ModuleClassifier classifier) = ClassifierCheckpoint.Load(modelPath);
+        (LoadedModel loaded, ModuleClassifier classifier) = JobModel.Load(spec, modelPath, log);
         var shape = new ImageShape(spec.Channels, spec.Height, spec.Width);
         if (classifier.InputShape != shape || classifier.Classes != spec.Classes)
         {
