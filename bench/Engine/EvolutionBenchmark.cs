@@ -73,13 +73,27 @@ public static class EvolutionBenchmark
         Add(new Figure("direct render only", RenderRate(direct.Decoder, directGenomes, trials, minSeconds), "images/s"));
         Add(new Figure("cppn render only", RenderRate(cppn.Decoder, cppnGenomes, trials, minSeconds), "images/s", string.Create(CultureInfo.InvariantCulture, $"CPPNs after 200 mutations: {hidden:F1} hidden nodes, {connections:F1} connections on average")));
 
-        var directEval = new Evaluator<DirectGenome>(direct.Decoder, classifier);
-        double directRate = Measure.BestRate(() => directEval.Evaluate(directGenomes).Count, trials, minSeconds);
+        double directRate = EvaluationRate(direct, directGenomes, classifier, trials, minSeconds);
         Add(new Figure($"direct evaluation (render + quantise + classify), batch={Batch}", directRate, "evals/s", string.Create(CultureInfo.InvariantCulture, $"forward-only / evaluation = {forward / directRate:F2}")));
-        var cppnEval = new Evaluator<CppnGenome>(cppn.Decoder, classifier);
-        double cppnRate = Measure.BestRate(() => cppnEval.Evaluate(cppnGenomes).Count, trials, minSeconds);
+        double cppnRate = EvaluationRate(cppn, cppnGenomes, classifier, trials, minSeconds);
         Add(new Figure($"cppn evaluation (render + quantise + classify), batch={Batch}", cppnRate, "evals/s", string.Create(CultureInfo.InvariantCulture, $"forward-only / evaluation = {forward / cppnRate:F2}")));
         return figures;
+    }
+
+    /// <summary>
+    /// Evaluations per second of a CPPN search against <paramref name="classifier"/> (render +
+    /// 8-bit rounding + classify), on <paramref name="batch"/> CPPNs of the size a search grows,
+    /// in the classifier's image shape (colour for three channels).
+    /// </summary>
+    /// <param name="classifier">The target; its input shape is the images rendered.</param>
+    /// <param name="batch">Genomes evaluated per call, as a search's batch.</param>
+    /// <param name="trials">Timed trials.</param>
+    /// <param name="minSeconds">Minimum duration of one trial.</param>
+    public static double CppnEvaluationRate(IImageClassifier classifier, int batch, int trials, double minSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(classifier);
+        var cppn = new CppnEncoding(classifier.InputShape, new CppnSettings());
+        return EvaluationRate(cppn, GrownCppns(cppn, batch, new DeterministicRandom(1)), classifier, trials, minSeconds);
     }
 
     /// <summary>Runs one search with <paramref name="config"/> against <paramref name="classifier"/>, without writing files.</summary>
@@ -152,6 +166,12 @@ public static class EvolutionBenchmark
         double seconds = clock.Elapsed.TotalSeconds;
         ArchiveStats stats = archive.Stats();
         return new SearchFigure(encoding.Name, config.Generations, seconds, archive.Evaluations, stats.AtLeast9999, firstAll, stats.MedianConfidence);
+    }
+
+    private static double EvaluationRate<TGenome>(IEncoding<TGenome> encoding, IReadOnlyList<TGenome> genomes, IImageClassifier classifier, int trials, double minSeconds)
+    {
+        var evaluator = new Evaluator<TGenome>(encoding.Decoder, classifier);
+        return Measure.BestRate(() => evaluator.Evaluate(genomes).Count, trials, minSeconds);
     }
 
     private static double RenderRate<TGenome>(IGenomeDecoder<TGenome> decoder, IReadOnlyList<TGenome> genomes, int trials, double minSeconds)

@@ -29,6 +29,23 @@ public static class MachineInfo
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
+    /// <summary>The 1-, 5- and 15-minute load averages from /proc/loadavg (Linux), else "unknown".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
     /// <summary>Widest vector instructions the JIT uses here.</summary>
     public static string VectorSupport() =>
         Vector512.IsHardwareAccelerated ? "AVX-512" : Vector256.IsHardwareAccelerated ? "AVX2" : "128-bit or scalar";

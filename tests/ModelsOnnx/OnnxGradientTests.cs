@@ -1,4 +1,5 @@
 using FoolingCluster.Models.Import.Onnx;
+using FoolingCluster.Models.Import.Onnx.Export;
 using FoolingCluster.Models.Onnx.Tests.Support;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Autograd;
@@ -71,9 +72,9 @@ public sealed class OnnxGradientTests
     {
         byte[] model = name switch
         {
-            "ResNet-18" => NetworkGraphs.ResNet18Shaped(width: 4, size: 32, classes: 10),
-            "MobileNetV2" => NetworkGraphs.MobileNetV2Shaped(size: 32, classes: 10),
-            _ => NetworkGraphs.SqueezeNetShaped(size: 32, classes: 10),
+            "ResNet-18" => ReferenceGraphs.ResNet18Shaped(width: 4, size: 32, classes: 10),
+            "MobileNetV2" => ReferenceGraphs.MobileNetV2Shaped(size: 32, classes: 10),
+            _ => ReferenceGraphs.SqueezeNetShaped(size: 32, classes: 10),
         };
         OnnxNetwork network = OnnxImporter.Load(model, "net.onnx");
         int[] shape = [1, .. network.Info.ImageShape];

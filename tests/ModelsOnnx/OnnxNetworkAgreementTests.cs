@@ -16,16 +16,16 @@ public sealed class OnnxNetworkAgreementTests(ITestOutputHelper output)
 {
     [Fact]
     public void ResNet18_shaped_graph_at_reduced_width_matches_onnx_runtime() =>
-        Check("ResNet-18-shaped, width 8, 224×224, 1000 classes", () => NetworkGraphs.ResNet18Shaped(width: 8, size: 224, classes: 1000), batch: 2);
+        Check("ResNet-18-shaped, width 8, 224×224, 1000 classes", () => ReferenceGraphs.ResNet18Shaped(width: 8, size: 224, classes: 1000), batch: 2);
 
     [Fact]
     public void ResNet18_at_real_widths_matches_onnx_runtime() =>
-        Check("ResNet-18-shaped, width 64, 224×224, 1000 classes", () => NetworkGraphs.ResNet18Shaped(width: 64, size: 224, classes: 1000), batch: 1);
+        Check("ResNet-18-shaped, width 64, 224×224, 1000 classes", () => ReferenceGraphs.ResNet18Shaped(width: 64, size: 224, classes: 1000), batch: 1);
 
     [Fact]
     public void Batch_norm_folds_into_every_conv_of_the_resnet()
     {
-        OnnxNetwork network = OnnxImporter.Load(NetworkGraphs.ResNet18Shaped(width: 4, size: 32, classes: 10), "resnet.onnx");
+        OnnxNetwork network = OnnxImporter.Load(ReferenceGraphs.ResNet18Shaped(width: 4, size: 32, classes: 10), "resnet.onnx");
 
         // 20 convs, 20 BNs folded away, 17 ReLUs, 8 Adds, max pool, GAP, Flatten, Gemm.
         Assert.Equal(20 + 17 + 8 + 4, network.StepCount);
@@ -33,16 +33,16 @@ public sealed class OnnxNetworkAgreementTests(ITestOutputHelper output)
 
     [Fact]
     public void MobileNetV2_shaped_stack_matches_onnx_runtime() =>
-        Check("MobileNetV2 stack, 224×224, 1000 classes", () => NetworkGraphs.MobileNetV2Shaped(size: 224, classes: 1000), batch: 2);
+        Check("MobileNetV2 stack, 224×224, 1000 classes", () => ReferenceGraphs.MobileNetV2Shaped(size: 224, classes: 1000), batch: 2);
 
     [Fact]
     public void SqueezeNet_shaped_fire_stack_matches_onnx_runtime() =>
-        Check("SqueezeNet fire stack, 224×224, 1000 classes", () => NetworkGraphs.SqueezeNetShaped(size: 224, classes: 1000), batch: 2);
+        Check("SqueezeNet fire stack, 224×224, 1000 classes", () => ReferenceGraphs.SqueezeNetShaped(size: 224, classes: 1000), batch: 2);
 
     [Fact]
     public void LeNet_with_the_view_flatten_pattern_matches_onnx_runtime_at_batch_1_and_3()
     {
-        var g = new TestGraphs.Graph("lenet_view", seed: 9)
+        var g = new SeededGraph("lenet_view", seed: 9)
             .Weight("conv.weight", 25, 6, 1, 5, 5).Weight("conv.bias", 25, 6)
             .Weight("fc.weight", 864, 10, 864).Weight("fc.bias", 864, 10);
         OnnxGraphWriter w = g.Writer.Input("input", null, 1, 28, 28)

@@ -40,7 +40,7 @@ internal static class BenchCommand
             console.WriteLine($"wrote {path}");
             return FoolingApp.Success;
         }));
-        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster(), BuildAttacks(), BuildAbs(), BenchConvCommand.Build() };
+        return new Command("bench", "Benchmarks of the numerical engine and of the search.") { engine, BuildEvolution(), BuildCluster(), BuildAttacks(), BuildAbs(), BenchConvCommand.Build(), BenchModelsCommand.Build() };
     }
 
     private static Command BuildEvolution()

@@ -113,12 +113,12 @@ internal static class ImageOpGraphs
             .Node("Reshape", "/Reshape", [x, "target"], [y]);
     }
 
-    private static TestGraphs.Graph Bn(TestGraphs.Graph g, int c) =>
+    private static SeededGraph Bn(SeededGraph g, int c) =>
         g.Weight("bn.s", 0.5f, 1.5f, c).Weight("bn.b", -0.5f, 0.5f, c).Weight("bn.m", -0.5f, 0.5f, c).Weight("bn.v", 0.5f, 1.5f, c);
 
-    private static byte[] Image(int c, int h, int w, Func<TestGraphs.Graph, OnnxGraphWriter, OnnxGraphWriter> body, int opset = 17)
+    private static byte[] Image(int c, int h, int w, Func<SeededGraph, OnnxGraphWriter, OnnxGraphWriter> body, int opset = 17)
     {
-        var g = new TestGraphs.Graph("op", opset);
+        var g = new SeededGraph("op", opset);
         g.Writer.Input("input", null, c, h, w);
         body(g, g.Writer).Node("Flatten", "flatten", ["y"], ["logits"]).Output("logits", null, null);
         return g.Bytes;

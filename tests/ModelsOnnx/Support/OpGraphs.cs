@@ -73,18 +73,18 @@ internal static class OpGraphs
     };
 
     /// <summary>Input <c>[N,c,h,w]</c> → body (writes value <c>y</c>) → Flatten → logits.</summary>
-    private static byte[] Image(int c, int h, int w, Func<TestGraphs.Graph, OnnxGraphWriter, OnnxGraphWriter> body)
+    private static byte[] Image(int c, int h, int w, Func<SeededGraph, OnnxGraphWriter, OnnxGraphWriter> body)
     {
-        var g = new TestGraphs.Graph("op");
+        var g = new SeededGraph("op");
         g.Writer.Input("input", null, c, h, w);
         body(g, g.Writer).Node("Flatten", "flatten", ["y"], ["logits"]).Output("logits", null, null);
         return g.Bytes;
     }
 
     /// <summary>Input <c>[N,f]</c> → body (writes value <c>logits</c> as <c>y</c>) → logits.</summary>
-    private static byte[] Flat(int f, Func<TestGraphs.Graph, OnnxGraphWriter, OnnxGraphWriter> body, int opset = 17, int? batch = null)
+    private static byte[] Flat(int f, Func<SeededGraph, OnnxGraphWriter, OnnxGraphWriter> body, int opset = 17, int? batch = null)
     {
-        var g = new TestGraphs.Graph("op", opset);
+        var g = new SeededGraph("op", opset);
         g.Writer.Input("input", batch, f);
         body(g, g.Writer).Node("Identity", "out", ["y"], ["logits"]).Output("logits", batch, null);
         return g.Bytes;

@@ -6,40 +6,10 @@ namespace FoolingCluster.Models.Onnx.Tests.Support;
 /// <summary>ONNX graphs with seeded weights, written the way <c>torch.onnx.export</c> writes them.</summary>
 internal static class TestGraphs
 {
-    /// <summary>A writer with seeded-weight helpers.</summary>
-    public sealed class Graph(string name, int opset = 17, int seed = 5)
-    {
-        private readonly Random _rng = new(seed);
-
-        public OnnxGraphWriter Writer { get; } = new(name, opset);
-
-        /// <summary>Adds an initializer of uniform values in [lo, hi).</summary>
-        public Graph Weight(string key, float lo, float hi, params int[] dims)
-        {
-            float[] values = new float[dims.Aggregate(1, (a, b) => a * b)];
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = lo + ((hi - lo) * (float)_rng.NextDouble());
-            }
-
-            Writer.Initializer(key, values, dims);
-            return this;
-        }
-
-        /// <summary>Adds an initializer scaled like PyTorch's default, ±1/√fanIn.</summary>
-        public Graph Weight(string key, int fanIn, params int[] dims)
-        {
-            float bound = 1f / MathF.Sqrt(fanIn);
-            return Weight(key, -bound, bound, dims);
-        }
-
-        public byte[] Bytes => Writer.ToBytes();
-    }
-
     /// <summary>Conv→MaxPool→Conv→MaxPool→Flatten→Gemm→Relu→Gemm on <c>[N,1,28,28]</c>, LeNet's shape with fewer filters.</summary>
     public static byte[] LeNetShaped(int seed = 5)
     {
-        var g = new Graph("lenet_shaped", seed: seed)
+        var g = new SeededGraph("lenet_shaped", seed: seed)
             .Weight("conv1.weight", 25, 6, 1, 5, 5).Weight("conv1.bias", 25, 6)
             .Weight("conv2.weight", 150, 8, 6, 5, 5).Weight("conv2.bias", 150, 8)
             .Weight("fc1.weight", 128, 32, 128).Weight("fc1.bias", 128, 32)
@@ -60,7 +30,7 @@ internal static class TestGraphs
     /// <summary>Reshape [−1,784]→MatMul+Add→Relu→Gemm on <c>[N,1,28,28]</c>, an MLP exported from <c>x @ W + b</c>.</summary>
     public static byte[] MlpShaped(int seed = 6)
     {
-        var g = new Graph("mlp_shaped", seed: seed)
+        var g = new SeededGraph("mlp_shaped", seed: seed)
             .Weight("w1", 784, 784, 64).Weight("b1", 784, 64)
             .Weight("fc2.weight", 64, 10, 64).Weight("fc2.bias", 64, 10);
         g.Writer.Int64Initializer("shape", [-1, 784], 2);

@@ -1,13 +1,15 @@
 using static FoolingCluster.Models.Import.Onnx.Export.OnnxGraphWriter;
 
-namespace FoolingCluster.Models.Onnx.Tests.Support;
+namespace FoolingCluster.Models.Import.Onnx.Export;
 
 /// <summary>
 /// Graphs shaped like the classic ImageNet classifiers as <c>torch.onnx.export</c> writes them,
 /// with seeded weights and a width and input size the caller picks (the real networks are
-/// width 64 at 224×224 with 1,000 classes).
+/// width 64 at 224×224 with 1,000 classes). They are the reference graphs the importer's tests
+/// check against ONNX Runtime and the model benchmark (<c>fooling bench models</c>) times, one
+/// copy for both. Input <c>[N,3,size,size]</c> → logits <c>[N,classes]</c>.
 /// </summary>
-internal static class NetworkGraphs
+public static class ReferenceGraphs
 {
     /// <summary>
     /// ResNet-18's shape: conv 7×7/2 pad 3 → BN → ReLU → max pool 3/2 pad 1 → four stages of two
@@ -16,7 +18,7 @@ internal static class NetworkGraphs
     /// </summary>
     public static byte[] ResNet18Shaped(int width, int size, int classes, int seed = 21)
     {
-        var graph = new TestGraphs.Graph("resnet18_shaped", seed: seed);
+        var graph = new SeededGraph("resnet18_shaped", seed: seed);
         var l = new LayerWriter(graph);
         l.Writer.Input("input", null, 3, size, size);
         string x = l.MaxPool(l.Unary("Relu", l.Bn(l.Conv("input", 3, width, 7, 2, 3), width)), 3, 2, 1);
@@ -46,7 +48,7 @@ internal static class NetworkGraphs
     /// </summary>
     public static byte[] MobileNetV2Shaped(int size, int classes, int seed = 22)
     {
-        var graph = new TestGraphs.Graph("mobilenetv2_shaped", seed: seed);
+        var graph = new SeededGraph("mobilenetv2_shaped", seed: seed);
         var l = new LayerWriter(graph);
         l.Writer.Input("input", null, 3, size, size);
         string x = l.Relu6(l.Bn(l.Conv("input", 3, 16, 3, 2, 1), 16));
@@ -74,7 +76,7 @@ internal static class NetworkGraphs
     /// </summary>
     public static byte[] SqueezeNetShaped(int size, int classes, int seed = 23)
     {
-        var graph = new TestGraphs.Graph("squeezenet_shaped", seed: seed);
+        var graph = new SeededGraph("squeezenet_shaped", seed: seed);
         var l = new LayerWriter(graph);
         l.Writer.Input("input", null, 3, size, size);
         string x = l.MaxPool(l.Unary("Relu", l.Conv("input", 3, 32, 3, 2, 0, bias: true)), 3, 2, 0, ceil: true);

@@ -1,17 +1,18 @@
-using FoolingCluster.Models.Import.Onnx.Export;
 using static FoolingCluster.Models.Import.Onnx.Export.OnnxGraphWriter;
 
-namespace FoolingCluster.Models.Onnx.Tests.Support;
+namespace FoolingCluster.Models.Import.Onnx.Export;
 
 /// <summary>
 /// Writes the layers of convolutional classifiers as <c>torch.onnx.export</c> does (Conv without
 /// bias before BatchNormalization, ReLU6 as Clip with constant bounds), with seeded weights; each
 /// call returns the name of the value it produced.
 /// </summary>
-internal sealed class LayerWriter(TestGraphs.Graph graph)
+/// <param name="graph">The graph the layers and their weights are added to.</param>
+public sealed class LayerWriter(SeededGraph graph)
 {
     private int _count;
 
+    /// <summary>The graph's writer, for inputs, outputs and nodes the layers do not cover.</summary>
     public OnnxGraphWriter Writer => graph.Writer;
 
     /// <summary>A convolution <c>[cin] → [cout]</c>, k×k, stride s, symmetric padding p, in g groups.</summary>
@@ -59,7 +60,7 @@ internal sealed class LayerWriter(TestGraphs.Graph graph)
     }
 
     /// <summary>An op of two or more values, e.g. Add or Concat.</summary>
-    public string Join(string op, string[] inputs, params Import.Onnx.Proto.AttributeProto[] attributes)
+    public string Join(string op, string[] inputs, params Proto.AttributeProto[] attributes)
     {
         string name = Next(op.ToLowerInvariant());
         Writer.Node(op, $"/{name}/{op}", inputs, [name], attributes);
