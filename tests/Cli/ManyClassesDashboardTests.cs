@@ -174,7 +174,18 @@ public class ManyClassesDashboardTests
     {
         if (Screenshots is not null)
         {
-            await Task.Delay(500, cancel); // lazy thumbnails in view arrive
+            // The thumbnails in view arrive (they are fetched lazily, by URL).
+            for (int i = 0; i < 40; i++)
+            {
+                JsonElement loaded = await browser.EvaluateAsync("[...document.querySelectorAll('#elites tbody tr:nth-child(-n+15) img')].every(i => i.complete && i.naturalWidth > 0)", cancel);
+                if (loaded.ValueKind == JsonValueKind.True)
+                {
+                    break;
+                }
+
+                await Task.Delay(250, cancel);
+            }
+
             await browser.ScreenshotAsync(Path.Combine(Screenshots, name), cancel);
         }
     }
