@@ -123,8 +123,28 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>Evaluates <paramref name="expression"/> in the page and returns its value (promises are awaited).</summary>
     public async Task<JsonElement> EvaluateAsync(string expression, CancellationToken cancel)
     {
+        JsonElement result = await CallAsync("Runtime.evaluate", new { expression, returnByValue = true, awaitPromise = true }, cancel);
+        if (result.TryGetProperty("exceptionDetails", out JsonElement exception))
+        {
+            throw new InvalidOperationException($"the page threw evaluating '{expression}': {exception}");
+        }
+
+        return result.GetProperty("result").TryGetProperty("value", out JsonElement value) ? value.Clone() : default;
+    }
+
+    /// <summary>Saves what the page shows, its whole height, as a PNG at <paramref name="path"/>.</summary>
+    public async Task ScreenshotAsync(string path, CancellationToken cancel)
+    {
+        JsonElement result = await CallAsync("Page.captureScreenshot", new { format = "png", captureBeyondViewport = true }, cancel);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllBytesAsync(path, Convert.FromBase64String(result.GetProperty("data").GetString()!), cancel);
+    }
+
+    /// <summary>Sends one DevTools command and returns its result.</summary>
+    private async Task<JsonElement> CallAsync(string method, object parameters, CancellationToken cancel)
+    {
         int id = ++_nextId;
-        string request = JsonSerializer.Serialize(new { id, method = "Runtime.evaluate", @params = new { expression, returnByValue = true, awaitPromise = true } });
+        string request = JsonSerializer.Serialize(new { id, method, @params = parameters });
         await _socket.SendAsync(Encoding.UTF8.GetBytes(request), WebSocketMessageType.Text, endOfMessage: true, cancel);
         var buffer = new byte[64 * 1024];
         using var message = new MemoryStream();
@@ -152,16 +172,10 @@ internal sealed class HeadlessChromium : IAsyncDisposable
 
             if (reply.RootElement.TryGetProperty("error", out JsonElement error))
             {
-                throw new InvalidOperationException($"DevTools refused Runtime.evaluate: {error}");
+                throw new InvalidOperationException($"DevTools refused {method}: {error}");
             }
 
-            JsonElement result = reply.RootElement.GetProperty("result");
-            if (result.TryGetProperty("exceptionDetails", out JsonElement exception))
-            {
-                throw new InvalidOperationException($"the page threw evaluating '{expression}': {exception}");
-            }
-
-            return result.GetProperty("result").TryGetProperty("value", out JsonElement value) ? value.Clone() : default;
+            return reply.RootElement.GetProperty("result").Clone();
         }
     }
 

@@ -63,6 +63,26 @@ public partial class ManyClassesRunTests
         Assert.Contains("class_names holds 11 names, but the model has 12 real classes, so it must hold 12", err);
     }
 
+    [Fact]
+    public void Export_of_a_run_against_named_classes_adds_each_images_class_name_as_a_last_column()
+    {
+        using var scratch = new TempDirectory();
+        string[] names = ColourModel.Names(12);
+        names[5] = "crane, the bird";
+        string model = ColourModel.Save(scratch, classes: 12, side: 8, names);
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", model, generations: 1, seed: 4);
+        (int exit, _, string err) = RunTestSupport.Fooling("run", config, "--runs", scratch.File("runs"), "--threads", "1");
+        Assert.True(exit == 0, err);
+
+        (exit, _, err) = RunTestSupport.Fooling("export", RunTestSupport.SingleRunFolder(scratch.File("runs")), "--out", scratch.File("export"));
+
+        Assert.True(exit == 0, err);
+        string[] rows = File.ReadAllLines(Path.Combine(scratch.File("export"), "images.csv"));
+        Assert.Equal("index,label,confidence,generation,source,png,name", rows[0]);
+        Assert.Contains(rows, r => r.Split(',')[1] == "1" && r.EndsWith(",goldfish", StringComparison.Ordinal));
+        Assert.Contains(rows, r => r.Split(',')[1] == "5" && r.EndsWith(",\"crane, the bird\"", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("config/imagenet-cppn.json")]
     [InlineData("config/imagenet-direct.json")]

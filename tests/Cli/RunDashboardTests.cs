@@ -85,6 +85,22 @@ public partial class RunDashboardBrowserTests(TargetModelFixture target)
             await WaitFor(browser, p => p.State == "paused", "the paused state", timeout.Token);
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsync(new Uri(dashboard, "/api/control/resume"), null, timeout.Token)).StatusCode);
             await WaitFor(browser, p => p.State == "running", "the running state again", timeout.Token);
+
+            // A click on a cell opens its elite and its confidence over generations.
+            await browser.EvaluateAsync("document.querySelector('#grid .cell.filled[data-cell=\"3\"]').click()", timeout.Token);
+            JsonElement selected = default;
+            for (int i = 0; i < 120 && !(selected.ValueKind == JsonValueKind.String && selected.GetString()!.StartsWith("class 3", StringComparison.Ordinal)); i++)
+            {
+                await Task.Delay(250, timeout.Token);
+                selected = await browser.EvaluateAsync("(() => { const s = document.getElementById('selected'); return s.hidden || !s.querySelector('polyline') ? '' : s.querySelector('h3').textContent; })()", timeout.Token);
+            }
+
+            Assert.StartsWith("class 3", selected.GetString());
+            if (Environment.GetEnvironmentVariable("FOOLING_SCREENSHOTS") is string shots)
+            {
+                await Task.Delay(500, timeout.Token);
+                await browser.ScreenshotAsync(Path.Combine(shots, "dashboard-10-classes.png"), timeout.Token);
+            }
         }
         finally
         {
@@ -103,14 +119,14 @@ public partial class RunDashboardBrowserTests(TargetModelFixture target)
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri(dashboard, "/api/archive")));
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitForServer(HttpClient http, Uri dashboard, Task<(int Exit, string Out, string Err)> run, CancellationToken cancel)
+    internal static async Task WaitForServer(HttpClient http, Uri dashboard, Task<(int Exit, string Out, string Err)> run, CancellationToken cancel)
     {
         while (true)
         {
@@ -163,7 +179,7 @@ public partial class RunDashboardBrowserTests(TargetModelFixture target)
         }
     }
 
-    private static async Task StopQuietly(HttpClient http, Uri dashboard)
+    internal static async Task StopQuietly(HttpClient http, Uri dashboard)
     {
         try
         {

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Coordinator.Search;
+using FoolingCluster.Models.Imaging;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tests.Shared;
 using Xunit;
@@ -67,6 +68,53 @@ public sealed class DashboardServerTests : IDisposable
         {
             using HttpResponseMessage response = await _http.GetAsync(new Uri(server.Uri, missing));
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{missing}: {response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task A_thumbnail_has_the_asked_size_and_caches_for_good_only_under_its_elites_generation()
+    {
+        await using DashboardServer server = await Start();
+        using HttpResponseMessage small = await _http.GetAsync(new Uri(server.Uri, "/api/elites/3.png?size=14&g=4"));
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal("image/png", small.Content.Headers.ContentType?.MediaType);
+        PngImage image = PngReader.Decode(await small.Content.ReadAsByteArrayAsync(), "thumbnail");
+        Assert.Equal((14, 14), (image.Width, image.Height));
+        Assert.All(image.Pixels, p => Assert.Equal(3, p));
+        Assert.Contains("immutable", small.Headers.CacheControl?.ToString());
+
+        // A URL naming another generation is answered with the current elite, but not kept.
+        using HttpResponseMessage stale = await _http.GetAsync(new Uri(server.Uri, "/api/elites/3.png?size=14&g=1"));
+        Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+        Assert.True(stale.Headers.CacheControl?.NoCache, stale.Headers.CacheControl?.ToString());
+
+        foreach (string size in new[] { "7", "257", "0", "-8", "x", "" })
+        {
+            using HttpResponseMessage response = await _http.GetAsync(new Uri(server.Uri, $"/api/elites/3.png?size={size}"));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"size '{size}': {response.StatusCode}");
+        }
+
+        using HttpResponseMessage empty = await _http.GetAsync(new Uri(server.Uri, "/api/elites/1.png?size=64&g=0"));
+        Assert.Equal(HttpStatusCode.NotFound, empty.StatusCode);
+    }
+
+    [Fact]
+    public async Task History_of_one_cell_carries_that_cells_confidence_and_none_carries_only_the_summary()
+    {
+        await using DashboardServer server = await Start();
+        using JsonDocument one = await GetJson(server, "/api/history?cell=3&since=2");
+        JsonElement[] records = [.. one.RootElement.EnumerateArray()];
+        Assert.Equal([3, 4], records.Select(r => r.GetProperty("generation").GetInt32()));
+        Assert.All(records, r => Assert.Equal(0.99998f, r.GetProperty("confidence").GetSingle()));
+        Assert.All(records, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("cells").ValueKind));
+
+        using JsonDocument none = await GetJson(server, "/api/history?cell=none");
+        Assert.All(none.RootElement.EnumerateArray(), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("cells").ValueKind));
+
+        foreach (string cell in new[] { "10", "-1", "x" })
+        {
+            using HttpResponseMessage bad = await _http.GetAsync(new Uri(server.Uri, $"/api/history?cell={cell}"));
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         }
     }
 
@@ -176,14 +224,19 @@ public sealed class DashboardServerTests : IDisposable
         using (JsonDocument first = JsonDocument.Parse(data))
         {
             Assert.Equal(4, first.RootElement.GetProperty("generation").GetInt32());
+            Assert.False(first.RootElement.GetProperty("partial").GetBoolean());
+            Assert.Equal(3, first.RootElement.GetProperty("elites").GetArrayLength());
         }
 
+        // Cell 0 improved and cell 9 is new; 3 and 7 are unchanged and are not sent again.
         _view.Publish(FakeRunView.Snapshot(5, (0, 0.6f, 5), (3, 0.99998f, 4), (7, 0.9f, 2), (9, 0.3f, 5)));
         (name, data) = await NextEvent(reader, "archive", timeout.Token);
         using JsonDocument second = JsonDocument.Parse(data);
         Assert.Equal("archive", name);
         Assert.Equal(5, second.RootElement.GetProperty("generation").GetInt32());
-        Assert.Equal(4, second.RootElement.GetProperty("elites").GetArrayLength());
+        Assert.True(second.RootElement.GetProperty("partial").GetBoolean());
+        Assert.Equal([0, 9], second.RootElement.GetProperty("elites").EnumerateArray().Select(e => e.GetProperty("cell").GetInt32()));
+        Assert.Equal(4, second.RootElement.GetProperty("stats").GetProperty("filled").GetInt32());
 
         (_, data) = await NextEvent(reader, "workers", timeout.Token);
         Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(data).RootElement.ValueKind);

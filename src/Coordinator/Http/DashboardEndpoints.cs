@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Tensors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,9 +18,9 @@ namespace FoolingCluster.Coordinator.Http;
 /// The routes of the dashboard server.
 /// <list type="bullet">
 /// <item><c>GET /</c>: the dashboard page.</item>
-/// <item><c>GET /api/archive</c>, <c>/api/history[?since=G]</c>, <c>/api/workers</c>: JSON (see <see cref="DashboardJson"/>).</item>
-/// <item><c>GET /api/elites/{cell}.png</c>: the elite's image; 404 for an empty or unknown cell.</item>
-/// <item><c>GET /api/events</c>: server-sent events, <c>archive</c> after every snapshot and <c>workers</c> every 2 s.</item>
+/// <item><c>GET /api/archive</c>, <c>/api/history[?since=G][&amp;cell=C|none]</c>, <c>/api/workers</c>: JSON (see <see cref="DashboardJson"/>).</item>
+/// <item><c>GET /api/elites/{cell}.png[?size=N&amp;g=G]</c>: the elite's image, or a thumbnail with its longer side at most N (8–256); 404 for an empty or unknown cell, 400 for a bad size. With the elite's generation as <c>g</c> the answer may be cached for good.</item>
+/// <item><c>GET /api/events</c>: server-sent events, <c>archive</c> after every snapshot (the whole archive first, then only the cells that changed) and <c>workers</c> every 2 s.</item>
 /// <item><c>GET /metrics</c>: Prometheus text format.</item>
 /// <item><c>GET /api/models/{sha256}</c>, <c>/api/models/{sha256}.json</c>: the target's weights and sidecar, for workers; 404 unless the hash is the target's.</item>
 /// <item><c>POST /api/control/pause|resume|stop</c>, <c>POST /api/export</c> (name, optional allAbove): need the token when one is configured, else 401.</item>
@@ -83,9 +84,13 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
     {
         using Stream stream = typeof(DashboardEndpoints).Assembly.GetManifestResourceStream("FoolingCluster.Coordinator.Http.dashboard.html")
             ?? throw new InvalidOperationException("the dashboard page is not embedded in the assembly");
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        return copy.ToArray();
+        using var reader = new StreamReader(stream);
+        // The heat-map's style, colour scale and legend are report.html's own, filled in here.
+        string page = reader.ReadToEnd()
+            .Replace("/*heatmap-css*/", HeatMapAssets.Css, StringComparison.Ordinal)
+            .Replace("/*nines-colour*/", NinesColour.Script, StringComparison.Ordinal)
+            .Replace("<!--nines-legend-->", NinesColour.LegendHtml(), StringComparison.Ordinal);
+        return Encoding.UTF8.GetBytes(page);
     }
 
     private Task RefuseForeignHost(HttpContext context, RequestDelegate next)
@@ -110,6 +115,23 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
 
     private Task ServeHistory(HttpContext context)
     {
+        HistoryCells cells = HistoryCells.All;
+        if (context.Request.Query.TryGetValue("cell", out var cellText))
+        {
+            if (cellText == "none")
+            {
+                cells = HistoryCells.None;
+            }
+            else if (int.TryParse(cellText, NumberStyles.None, CultureInfo.InvariantCulture, out int cell) && cell < view.Current.Stats.Cells)
+            {
+                cells = new HistoryCells.One(cell);
+            }
+            else
+            {
+                return Error(context, StatusCodes.Status400BadRequest, $"cell must be a cell index below {view.Current.Stats.Cells} or 'none' (got '{cellText}')");
+            }
+        }
+
         int? since = null;
         if (context.Request.Query.TryGetValue("since", out var text))
         {
@@ -121,7 +143,7 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
             since = value;
         }
 
-        return WriteJson(context, DashboardJson.History(view.Current, since));
+        return WriteJson(context, DashboardJson.History(view.Current, since, cells));
     }
 
     private Task ServeElite(HttpContext context)
@@ -135,10 +157,24 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
             return Error(context, StatusCodes.Status404NotFound, $"no elite in cell '{text}'");
         }
 
+        byte[] png = elite.Png;
+        if (context.Request.Query.TryGetValue("size", out var sizeText))
+        {
+            if (!int.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size is < EliteThumbnails.MinSize or > EliteThumbnails.MaxSize)
+            {
+                return Error(context, StatusCodes.Status400BadRequest, $"size must be a whole number of pixels from {EliteThumbnails.MinSize} to {EliteThumbnails.MaxSize} (got '{sizeText}')");
+            }
+
+            png = EliteThumbnails.Png(elite, size);
+        }
+
+        // A URL naming the elite's generation always means this image: the browser keeps it and
+        // asks again only when the cell's elite, and so the URL, changes.
+        bool current = context.Request.Query.TryGetValue("g", out var generation) && generation == elite.Generation.ToString(CultureInfo.InvariantCulture);
         context.Response.ContentType = "image/png";
-        context.Response.Headers.CacheControl = "no-cache";
-        context.Response.ContentLength = elite.Png.Length;
-        return context.Response.Body.WriteAsync(elite.Png, context.RequestAborted).AsTask();
+        context.Response.Headers.CacheControl = current ? "public, max-age=31536000, immutable" : "no-cache";
+        context.Response.ContentLength = png.Length;
+        return context.Response.Body.WriteAsync(png, context.RequestAborted).AsTask();
     }
 
     private Task ServeMetrics(HttpContext context)
@@ -177,7 +213,8 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
                 RunSnapshot current = view.Current;
                 if (!ReferenceEquals(current, sent))
                 {
-                    await Send(response, Event("archive", DashboardJson.Archive(current)), cancel).ConfigureAwait(false);
+                    // The first event holds the whole archive, later ones only the cells that changed.
+                    await Send(response, Event("archive", DashboardJson.Changes(sent, current)), cancel).ConfigureAwait(false);
                     sent = current;
                     _streams[self] = sent;
                 }

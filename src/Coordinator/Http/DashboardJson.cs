@@ -18,8 +18,12 @@ namespace FoolingCluster.Coordinator.Http;
 /// <param name="EvaluationsPerSecond">Rate of the last generation.</param>
 /// <param name="Stats">Archive summary.</param>
 /// <param name="Elites">One entry per filled cell, in cell order.</param>
-/// <param name="ClassNames">The model's class names in cell order; null when it does not name them.</param>
-public sealed record ArchiveJson(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteJson> Elites, IReadOnlyList<string>? ClassNames = null);
+/// <param name="ClassNames">The model's class names in cell order; null when it does not name them, and in a partial document.</param>
+/// <param name="Partial">
+/// True in a live update that carries only the cells whose elite changed since the stream's
+/// previous <c>archive</c> event (the reader keeps the others); false when every filled cell is listed.
+/// </param>
+public sealed record ArchiveJson(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteJson> Elites, IReadOnlyList<string>? ClassNames = null, bool Partial = false);
 
 /// <summary>One filled cell.</summary>
 /// <param name="Cell">Cell index.</param>
@@ -39,8 +43,26 @@ public sealed record EliteJson(int Cell, int Class, float Confidence, int Genera
 /// <param name="Min">Lowest elite confidence after it.</param>
 /// <param name="Median">Median elite confidence.</param>
 /// <param name="Max">Highest elite confidence.</param>
-/// <param name="Cells">Elite confidence per cell (0 where empty), <c>[cells]</c>.</param>
-public sealed record HistoryJson(int Generation, long Evaluations, double Seconds, double EvaluationsPerSecond, float Min, float Median, float Max, float[] Cells);
+/// <param name="Cells">Elite confidence per cell (0 where empty), <c>[cells]</c>; null when one cell or none was asked for.</param>
+/// <param name="Confidence">The asked cell's elite confidence (0 while empty); null unless one cell was asked for.</param>
+public sealed record HistoryJson(int Generation, long Evaluations, double Seconds, double EvaluationsPerSecond, float Min, float Median, float Max, float[]? Cells, float? Confidence = null);
+
+/// <summary>Which cells' confidences <c>GET /api/history</c> lists per generation.</summary>
+public abstract record HistoryCells
+{
+    /// <summary>Every cell (<c>cells</c>, the default).</summary>
+    public static HistoryCells All { get; } = new AllCells();
+
+    /// <summary>None: only the summary of each generation (<c>?cell=none</c>).</summary>
+    public static HistoryCells None { get; } = new NoCells();
+
+    /// <summary>One cell (<c>?cell=C</c>), as <c>confidence</c>.</summary>
+    public sealed record One(int Cell) : HistoryCells;
+
+    private sealed record AllCells : HistoryCells;
+
+    private sealed record NoCells : HistoryCells;
+}
 
 /// <summary>One worker as <c>GET /api/workers</c> lists it.</summary>
 /// <param name="Id">Worker id.</param>
@@ -66,6 +88,28 @@ public static class DashboardJson
     /// <summary>Where the image of <paramref name="cell"/>'s elite is served.</summary>
     public static string ElitePath(int cell) => $"/api/elites/{cell}.png";
 
+    /// <summary>Where a thumbnail of <paramref name="cell"/>'s elite of <paramref name="generation"/> is served; the generation makes a replaced elite a new URL.</summary>
+    public static string ThumbnailPath(int cell, int generation, int size) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{ElitePath(cell)}?size={size}&g={generation}");
+
+    /// <summary>
+    /// A live update after <paramref name="previous"/>: the whole document of
+    /// <paramref name="current"/> but with only the cells whose elite changed (new, or replaced:
+    /// another generation or confidence), marked <see cref="ArchiveJson.Partial"/>. With no
+    /// previous document it is the full archive.
+    /// </summary>
+    public static ArchiveJson Changes(RunSnapshot? previous, RunSnapshot current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        if (previous is null)
+        {
+            return Archive(current);
+        }
+
+        Dictionary<int, EliteView> sent = previous.Elites.ToDictionary(e => e.Cell);
+        EliteView[] changed = [.. current.Elites.Where(e => !(sent.TryGetValue(e.Cell, out EliteView? old) && old.Generation == e.Generation && old.Confidence.Equals(e.Confidence)))];
+        return Archive(current with { Elites = changed }) with { ClassNames = null, Partial = true };
+    }
+
     /// <summary>The archive document.</summary>
     public static ArchiveJson Archive(RunSnapshot snapshot)
     {
@@ -85,13 +129,23 @@ public static class DashboardJson
             snapshot.ClassNames);
     }
 
-    /// <summary>The generations after <paramref name="since"/> (all of them when null).</summary>
-    public static IReadOnlyList<HistoryJson> History(RunSnapshot snapshot, int? since)
+    /// <summary>The generations after <paramref name="since"/> (all of them when null), with the confidences of <paramref name="cells"/> (every cell when null).</summary>
+    public static IReadOnlyList<HistoryJson> History(RunSnapshot snapshot, int? since, HistoryCells? cells = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        cells ??= HistoryCells.All;
         return [.. snapshot.History
             .Where(r => since is not int s || r.Generation > s)
-            .Select(r => new HistoryJson(r.Generation, r.Evaluations, r.SearchSeconds, r.EvaluationsPerSecond, r.Stats.MinConfidence, r.Stats.MedianConfidence, r.Stats.MaxConfidence, r.CellConfidences))];
+            .Select(r => new HistoryJson(
+                r.Generation,
+                r.Evaluations,
+                r.SearchSeconds,
+                r.EvaluationsPerSecond,
+                r.Stats.MinConfidence,
+                r.Stats.MedianConfidence,
+                r.Stats.MaxConfidence,
+                ReferenceEquals(cells, HistoryCells.All) ? r.CellConfidences : null,
+                cells is HistoryCells.One one ? (one.Cell < r.CellConfidences.Length ? r.CellConfidences[one.Cell] : 0f) : null))];
     }
 
     /// <summary>The workers, with heartbeat ages as of <paramref name="nowUtc"/>.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Reporting;
 
 namespace FoolingCluster.Coordinator.Http;
 
@@ -36,16 +37,19 @@ public static class PrometheusMetrics
         text.Sample("fooling_cells_fooled", [("threshold", "0.99")], stats.AtLeast99);
         text.Sample("fooling_cells_fooled", [("threshold", "0.9999")], stats.AtLeast9999);
         text.Single("fooling_qd_score", "gauge", "Sum of elite confidences (empty cells count 0).", stats.QdScore);
+        // One sample per filled cell: about 100 bytes a cell for both families, so 1,000 classes
+        // make an exposition of about 100 kB, which Prometheus scrapes without trouble.
+        var labels = new ClassLabels(snapshot.ClassNames);
         text.Family("fooling_elite_confidence", "gauge", "The elite's probability of its cell's class.");
         foreach (EliteView elite in snapshot.Elites)
         {
-            text.Sample("fooling_elite_confidence", [("cell", elite.Cell.ToString(CultureInfo.InvariantCulture))], Number(elite.Confidence));
+            text.Sample("fooling_elite_confidence", CellLabels(elite.Cell, labels), Number(elite.Confidence));
         }
 
         text.Family("fooling_elite_generation", "gauge", "Generation that produced the cell's elite.");
         foreach (EliteView elite in snapshot.Elites)
         {
-            text.Sample("fooling_elite_generation", [("cell", elite.Cell.ToString(CultureInfo.InvariantCulture))], elite.Generation);
+            text.Sample("fooling_elite_generation", CellLabels(elite.Cell, labels), elite.Generation);
         }
 
         text.Single("fooling_workers", "gauge", "Workers seen.", workers.Count);
@@ -84,6 +88,12 @@ public static class PrometheusMetrics
 
         return text.ToString();
     }
+
+    /// <summary>A cell's labels: its index, and its class name when the model names its classes.</summary>
+    private static (string Name, string Value)[] CellLabels(int cell, ClassLabels labels) =>
+        labels.Name(cell) is string name
+            ? [("cell", cell.ToString(CultureInfo.InvariantCulture)), ("name", name)]
+            : [("cell", cell.ToString(CultureInfo.InvariantCulture))];
 
     /// <summary>A sample value as the format writes it: shortest round-trip decimal, NaN, +Inf, -Inf.</summary>
     public static string Number(double value) => value switch

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using FoolingCluster.Evolution.Genomes;
+using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
@@ -88,7 +89,7 @@ public static class FoolingDatasetExport
         string partial = ExportFolder.Partial(outFolder);
         try
         {
-            int[] perClass = Write(partial, images, shape, run.Model.Sidecar.RealClasses);
+            int[] perClass = Write(partial, images, shape, run.Model.Sidecar.RealClasses, new ClassLabels(run.Model.Sidecar.ClassNames));
             ExportFolder.Replace(outFolder, partial, run.Folder);
             return new ExportSummary(Path.GetFullPath(outFolder), images.Count, fromElites, perClass, skipped);
         }
@@ -103,12 +104,14 @@ public static class FoolingDatasetExport
 
     /// <summary>Writes the dataset into the new folder <paramref name="folder"/>.</summary>
     /// <returns>Images per class, <c>[K]</c>.</returns>
-    private static int[] Write(string folder, List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)> images, ImageShape shape, int classes)
+    /// <remarks>When the model names its classes, images.csv gains a last column, <c>name</c>, so readers of the first six columns are unaffected.</remarks>
+    private static int[] Write(string folder, List<(byte[] Pixels, int Label, float Confidence, int Generation, string Source)> images, ImageShape shape, int classes, ClassLabels names)
     {
         Directory.CreateDirectory(Path.Combine(folder, "png"));
         var allPixels = new byte[images.Count * shape.Size];
         var labels = new byte[images.Count];
-        var table = new StringBuilder("index,label,confidence,generation,source,png\n");
+        bool named = names.Names is not null;
+        var table = new StringBuilder(named ? "index,label,confidence,generation,source,png,name\n" : "index,label,confidence,generation,source,png\n");
         int[] perClass = new int[classes];
         for (int i = 0; i < images.Count; i++)
         {
@@ -118,7 +121,8 @@ public static class FoolingDatasetExport
             perClass[label]++;
             string png = $"png/{i:D6}-class{label}.png";
             WritePng(Path.Combine(folder, png), pixels, shape);
-            table.Append(CultureInfo.InvariantCulture, $"{i},{label},{confidence:R},{generation},{source},{png}\n");
+            table.Append(CultureInfo.InvariantCulture, $"{i},{label},{confidence:R},{generation},{source},{png}");
+            table.Append(named ? "," + CsvField(names.Name(label) ?? string.Empty) + "\n" : "\n");
         }
 
         int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
@@ -150,4 +154,8 @@ public static class FoolingDatasetExport
     }
 
     private static string Key(byte[] pixels) => Convert.ToHexString(SHA256.HashData(pixels));
+
+    /// <summary>A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break, as class names may.</summary>
+    private static string CsvField(string text) =>
+        text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 }

@@ -11,8 +11,14 @@ public static class EliteImages
     public static IReadOnlyList<(Elite<TGenome> Elite, float[] Image)> Render<TGenome>(EliteArchive<TGenome> archive, IGenomeDecoder<TGenome> decoder)
     {
         ArgumentNullException.ThrowIfNull(archive);
+        return Render(archive.Elites, decoder);
+    }
+
+    /// <summary>One image per elite of <paramref name="elites"/>, <c>[C,H,W]</c> each, in their order.</summary>
+    public static IReadOnlyList<(Elite<TGenome> Elite, float[] Image)> Render<TGenome>(IReadOnlyList<Elite<TGenome>> elites, IGenomeDecoder<TGenome> decoder)
+    {
+        ArgumentNullException.ThrowIfNull(elites);
         ArgumentNullException.ThrowIfNull(decoder);
-        IReadOnlyList<Elite<TGenome>> elites = archive.Elites;
         int size = decoder.Shape.Size;
         var all = new float[elites.Count * size];
         decoder.Render(elites.Select(e => e.Genome).ToArray(), all);

@@ -4,12 +4,13 @@ namespace FoolingCluster.Evolution.Reporting;
 internal static class ReportAssets
 {
     /// <summary>The style sheet.</summary>
-    public static string Css { get; } = Read("report.css");
+    public static string Css { get; } = Read("report.css") + HeatMapAssets.Css;
 
     /// <summary>The script: the table's sorting and filtering and the chosen class's history.</summary>
     public static string Script { get; } = Read("report.js");
 
-    private static string Read(string name)
+    /// <summary>An asset embedded beside this class, by file name.</summary>
+    public static string Read(string name)
     {
         using Stream stream = typeof(ReportAssets).Assembly.GetManifestResourceStream("FoolingCluster.Evolution.Reporting." + name)
             ?? throw new InvalidOperationException($"the report asset {name} is missing from the assembly");

@@ -83,7 +83,7 @@ public static class RunReport
         html.AppendLine("<h2>Every class</h2>");
         html.AppendLine("<p class=\"note\">One square per class, coloured by its elite's confidence on the scale of nines (below); hover for the class and its confidence, click to see its elite and its confidence over generations.</p>");
         html.AppendLine(HeatMap(archive, facts.Labels));
-        html.AppendLine(Legend());
+        html.AppendLine(NinesColour.LegendHtml());
         html.AppendLine("<div id=\"selected\" hidden></div>");
         html.AppendLine("<h2>Elites table</h2>");
         html.AppendLine(inv, $"<div class=\"controls\"><label>class <input id=\"filter\" type=\"search\" placeholder=\"index or name\"></label> <label>show <select id=\"view\"><option value=\"all\">all</option><option value=\"top\">top</option><option value=\"bottom\">bottom</option></select></label> <label><input id=\"count\" type=\"number\" min=\"1\" value=\"{(filled > EliteGrid.AllUpTo ? 50 : 10)}\"> by confidence</label> <span id=\"shown\"></span></div>");
@@ -117,18 +117,6 @@ public static class RunReport
         }
 
         return html.Append("</div>").ToString();
-    }
-
-    private static string Legend()
-    {
-        CultureInfo inv = CultureInfo.InvariantCulture;
-        var html = new StringBuilder("<div class=\"legend\">");
-        foreach ((double nines, string text) in new[] { (0.0, "0%"), (1.0, "90%"), (2.0, "99%"), (3.0, "99.9%"), (4.0, "99.99%"), (6.0, "99.9999%"), (8.0, "≈ 1") })
-        {
-            html.Append(inv, $"<span><i style=\"background:{NinesColour.Of(1 - Math.Pow(10, -nines))}\"></i>{text}</span>");
-        }
-
-        return html.Append(inv, $"<span><i style=\"background:{NinesColour.Empty}\"></i>no elite</span></div>").ToString();
     }
 
     private static string ConfidenceChart(IReadOnlyList<GenerationRecord> history, int cells, ClassLabels labels)

@@ -26,6 +26,14 @@ public static class PngReader
         return Decode(path, File.ReadAllBytes(path));
     }
 
+    /// <summary>Decodes PNG bytes held in memory; <paramref name="source"/> names them in messages.</summary>
+    /// <exception cref="DataFormatException">The bytes are not a PNG this reader supports.</exception>
+    public static PngImage Decode(byte[] png, string source)
+    {
+        ArgumentNullException.ThrowIfNull(png);
+        return Decode(source, png);
+    }
+
     /// <summary>Decodes PNG bytes; <paramref name="path"/> only names the source in messages.</summary>
     internal static PngImage Decode(string path, byte[] png)
     {
