@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using FoolingCluster.Evolution.Runs;
@@ -81,6 +82,31 @@ public partial class ManyClassesRunTests
         Assert.Equal("index,label,confidence,generation,source,png,name", rows[0]);
         Assert.Contains(rows, r => r.Split(',')[1] == "1" && r.EndsWith(",goldfish", StringComparison.Ordinal));
         Assert.Contains(rows, r => r.Split(',')[1] == "5" && r.EndsWith(",\"crane, the bird\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Export_of_a_run_with_more_classes_than_a_byte_holds_writes_int32_labels()
+    {
+        using var scratch = new TempDirectory();
+        string model = ColourModel.Save(scratch, classes: 300, side: 8, ColourModel.Names(300));
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", model, generations: 1, seed: 4);
+        (int exit, _, string err) = RunTestSupport.Fooling("run", config, "--runs", scratch.File("runs"), "--threads", "1");
+        Assert.True(exit == 0, err);
+
+        (exit, string output, err) = RunTestSupport.Fooling("export", RunTestSupport.SingleRunFolder(scratch.File("runs")), "--out", scratch.File("export"));
+
+        Assert.True(exit == 0, err);
+        Assert.Contains("labels-idx1-int", output);
+        Assert.False(File.Exists(Path.Combine(scratch.File("export"), "labels-idx1-ubyte")));
+        byte[] labels = File.ReadAllBytes(Path.Combine(scratch.File("export"), "labels-idx1-int"));
+        Assert.Equal(0x0C, labels[2]);
+        int count = BinaryPrimitives.ReadInt32BigEndian(labels.AsSpan(4));
+        Assert.Equal(8 + (4 * count), labels.Length);
+        string[] rows = File.ReadAllLines(Path.Combine(scratch.File("export"), "images.csv"));
+        int[] csvLabels = [.. rows.Skip(1).Select(r => int.Parse(r.Split(',')[1], CultureInfo.InvariantCulture))];
+        int[] idxLabels = [.. Enumerable.Range(0, count).Select(i => BinaryPrimitives.ReadInt32BigEndian(labels.AsSpan(8 + (4 * i))))];
+        Assert.Equal(csvLabels, idxLabels);
+        Assert.Contains(idxLabels, l => l > 255);
     }
 
     [Theory]

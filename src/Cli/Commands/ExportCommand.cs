@@ -36,7 +36,7 @@ internal static class ExportCommand
             }
 
             console.WriteLine(WroteLine(summary, threshold));
-            console.WriteLine($"  {FoolingDatasetExport.ImagesFile(saved.Shape)}, {FoolingDatasetExport.LabelsFile}, {FoolingDatasetExport.TableFile}, png/");
+            console.WriteLine($"  {FoolingDatasetExport.ImagesFile(saved.Shape)}, {FoolingDatasetExport.LabelsFileFor(summary.PerClass.Length)}, {FoolingDatasetExport.TableFile}, png/");
             console.WriteLine("  images per fooled class: " + string.Join("  ", summary.PerClass.Select((c, k) => $"{k}:{c}")));
             return FoolingApp.Success;
         });

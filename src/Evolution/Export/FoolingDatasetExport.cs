@@ -32,6 +32,12 @@ public static class FoolingDatasetExport
     /// <summary>File name of the labels.</summary>
     public const string LabelsFile = "labels-idx1-ubyte";
 
+    /// <summary>File name of the labels of more than 256 classes, which a byte cannot hold: big-endian int32.</summary>
+    public const string WideLabelsFile = "labels-idx1-int";
+
+    /// <summary>File name of the labels for a model of <paramref name="classes"/> classes.</summary>
+    public static string LabelsFileFor(int classes) => classes <= 256 ? LabelsFile : WideLabelsFile;
+
     /// <summary>File name of the per-image table.</summary>
     public const string TableFile = "images.csv";
 
@@ -109,7 +115,7 @@ public static class FoolingDatasetExport
     {
         Directory.CreateDirectory(Path.Combine(folder, "png"));
         var allPixels = new byte[images.Count * shape.Size];
-        var labels = new byte[images.Count];
+        int[] labels = new int[images.Count];
         bool named = names.Names is not null;
         var table = new StringBuilder(named ? "index,label,confidence,generation,source,png,name\n" : "index,label,confidence,generation,source,png\n");
         int[] perClass = new int[classes];
@@ -117,7 +123,7 @@ public static class FoolingDatasetExport
         {
             (byte[] pixels, int label, float confidence, int generation, string source) = images[i];
             pixels.CopyTo(allPixels, i * shape.Size);
-            labels[i] = checked((byte)label);
+            labels[i] = label;
             perClass[label]++;
             string png = $"png/{i:D6}-class{label}.png";
             WritePng(Path.Combine(folder, png), pixels, shape);
@@ -127,7 +133,14 @@ public static class FoolingDatasetExport
 
         int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
         IdxWriter.Write(Path.Combine(folder, ImagesFile(shape)), allPixels, dims);
-        IdxWriter.Write(Path.Combine(folder, LabelsFile), labels, images.Count);
+        if (classes <= 256)
+        {
+            IdxWriter.Write(Path.Combine(folder, LabelsFile), labels.Select(l => (byte)l).ToArray(), images.Count);
+        }
+        else
+        {
+            IdxWriter.Write(Path.Combine(folder, WideLabelsFile), labels, images.Count);
+        }
         AtomicFile.WriteAllText(Path.Combine(folder, TableFile), table.ToString());
         return perClass;
     }

@@ -5,7 +5,7 @@ using FoolingCluster.Tensors.Serialization;
 namespace FoolingCluster.Models.Data;
 
 /// <summary>
-/// Writes idx files (ubyte or big-endian float32). Each file is written under a temporary
+/// Writes idx files (ubyte, big-endian int32 or big-endian float32). Each file is written under a temporary
 /// name and renamed, so a reader never sees half a file.
 /// </summary>
 public static class IdxWriter
@@ -17,6 +17,22 @@ public static class IdxWriter
         using var file = AtomicFile.Create(path);
         WriteHeader(file.Stream, IdxElementType.UnsignedByte, dimensions);
         file.Stream.Write(data);
+        file.Commit();
+    }
+
+    /// <summary>Writes int32 elements, big-endian as the idx format requires (e.g. labels <c>[N]</c> of more than 256 classes).</summary>
+    public static void Write(string path, ReadOnlySpan<int> data, params int[] dimensions)
+    {
+        CheckLength(data.Length, dimensions);
+        using var file = AtomicFile.Create(path);
+        WriteHeader(file.Stream, IdxElementType.Int32, dimensions);
+        Span<byte> word = stackalloc byte[sizeof(int)];
+        foreach (int value in data)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(word, value);
+            file.Stream.Write(word);
+        }
+
         file.Commit();
     }
 
