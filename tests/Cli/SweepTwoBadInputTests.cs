@@ -129,4 +129,23 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
         Assert.Contains($"error: {option} is empty; give it a value", err);
         Assert.DoesNotContain("   at ", err);
     }
+
+    [Theory]
+    [InlineData("attack")]
+    [InlineData("eval-robustness")]
+    public void A_probe_count_in_the_millions_is_refused_before_it_runs_for_hours(string command)
+    {
+        using var scratch = new TempDirectory();
+        string[] args = command == "attack"
+            ? ["attack", "--model", target.ModelPath, "--attack", "fgsm", "--eps", "0.1", "--n", "5", "--out", scratch.File("out"), "--probes", "100000000"]
+            : ["eval-robustness", "--model", target.ModelPath, "--n", "2", "--norms", "linf", "--attacks", "fgsm", "--runs", scratch.File("runs"), "--probes", "100000000"];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        (int exit, _, string err) = CliHarness.Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: --probes must be at most 10000 (got 100000000)", err);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
+        Assert.False(Directory.Exists(scratch.File("out")) || Directory.Exists(scratch.File("runs")));
+    }
 }
