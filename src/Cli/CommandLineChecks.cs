@@ -33,7 +33,14 @@ internal static partial class CommandLineChecks
                     problems.AddRange(positional.Tokens.Where(t => LooksLikeOption(t.Value)).Select(t => $"unknown option '{t.Value}'"));
                     problems.AddRange(positional.Tokens.Where(t => string.IsNullOrWhiteSpace(t.Value)).Select(_ => $"<{positional.Argument.Name}> is empty; give a path"));
                 }
-                else if (child is OptionResult text && text.Option.ValueType == typeof(string))
+                else if (child is OptionResult many && many.Option.AllowMultipleArgumentsPerToken)
+                {
+                    // An option taking several values swallows a misspelt or unsupported option
+                    // after it (transfer --to a.onnx --backend engine) as one more file name.
+                    problems.AddRange(many.Tokens.Where(t => LooksLikeOption(t.Value)).Select(t => $"unknown option '{t.Value}'"));
+                }
+
+                if (child is OptionResult text && (text.Option.ValueType == typeof(string) || text.Option.ValueType == typeof(string[])))
                 {
                     // An empty file name, address or name is a slip of the shell (an unset variable),
                     // never a value a command can use.
