@@ -148,4 +148,16 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"took {clock.Elapsed}");
         Assert.False(Directory.Exists(scratch.File("out")) || Directory.Exists(scratch.File("runs")));
     }
+
+    [Fact]
+    public void An_option_after_the_models_of_transfer_is_not_taken_for_one_more_model()
+    {
+        using var scratch = new TempDirectory();
+
+        (int exit, _, string err) = CliHarness.Run("transfer", scratch.Path, "--to", target.ModelPath, "--backend", "engine");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("error: unknown option '--backend'", err);
+        Assert.Empty(Directory.GetFileSystemEntries(scratch.Path));
+    }
 }
