@@ -17,7 +17,13 @@ public static class AttackTargets
     /// <summary>Probes per gradient estimate for ABS where none are named.</summary>
     public const int DefaultAbsProbes = 100;
 
-    /// <summary>Checks a probe count as the commands take it: 0 (the model's own gradients) or an even number ≥ 2.</summary>
+    /// <summary>
+    /// The most probes one gradient estimate may take: each probe is a forward pass of every image,
+    /// so a count of millions would run for hours between two checks for Ctrl-C.
+    /// </summary>
+    public const int MaxProbes = 10_000;
+
+    /// <summary>Checks a probe count as the commands take it: 0 (the model's own gradients) or an even number in [2, <see cref="MaxProbes"/>].</summary>
     /// <param name="option">The option or key the count came from, for the message.</param>
     /// <param name="probes">The count.</param>
     /// <exception cref="InvalidInputException">Neither.</exception>
@@ -26,6 +32,11 @@ public static class AttackTargets
         if (probes < 0 || probes % 2 != 0)
         {
             throw new InvalidInputException($"{option} must be 0 (the model's own gradients) or an even number ≥ 2 (antithetic pairs); got {probes}");
+        }
+
+        if (probes > MaxProbes)
+        {
+            throw new InvalidInputException($"{option} must be at most {MaxProbes} (got {probes}); each probe is a forward pass of every image at every step");
         }
     }
 

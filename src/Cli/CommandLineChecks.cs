@@ -9,7 +9,8 @@ namespace FoolingCluster.Cli;
 /// <summary>
 /// The command-line mistakes the parser lets through or words for programmers, checked once for
 /// every command: a misspelt option taken as a file name because the command has a positional
-/// argument, NaN or infinity given to a number option, and the parser's "expected type
+/// argument, NaN or infinity given to a number option, an empty value given to a text option
+/// (a path, an address or a name), and the parser's "expected type
 /// 'System.Nullable`1[System.Int32]'" said as "takes a whole number".
 /// </summary>
 internal static partial class CommandLineChecks
@@ -30,6 +31,20 @@ internal static partial class CommandLineChecks
                 if (child is ArgumentResult positional)
                 {
                     problems.AddRange(positional.Tokens.Where(t => LooksLikeOption(t.Value)).Select(t => $"unknown option '{t.Value}'"));
+                    problems.AddRange(positional.Tokens.Where(t => string.IsNullOrWhiteSpace(t.Value)).Select(_ => $"<{positional.Argument.Name}> is empty; give a path"));
+                }
+                else if (child is OptionResult many && many.Option.AllowMultipleArgumentsPerToken)
+                {
+                    // An option taking several values swallows a misspelt or unsupported option
+                    // after it (transfer --to a.onnx --backend engine) as one more file name.
+                    problems.AddRange(many.Tokens.Where(t => LooksLikeOption(t.Value)).Select(t => $"unknown option '{t.Value}'"));
+                }
+
+                if (child is OptionResult text && (text.Option.ValueType == typeof(string) || text.Option.ValueType == typeof(string[])))
+                {
+                    // An empty file name, address or name is a slip of the shell (an unset variable),
+                    // never a value a command can use.
+                    problems.AddRange(text.Tokens.Where(t => string.IsNullOrWhiteSpace(t.Value)).Select(_ => $"{text.Option.Name} is empty; give it a value"));
                 }
                 else if (child is OptionResult option && IsFloatingPoint(option.Option.ValueType))
                 {

@@ -28,11 +28,7 @@ internal static class ClusterOptions
 
     public static RabbitMqOptions Broker(string address, string prefix)
     {
-        if (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("amqp" or "amqps"))
-        {
-            throw new InvalidInputException($"--broker must be an amqp:// or amqps:// address (got '{address}')");
-        }
-
+        Uri uri = BrokerAddress.Parse(address);
         return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}", ConnectTimeout = ConnectTimeout() };
     }
 

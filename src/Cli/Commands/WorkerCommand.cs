@@ -31,7 +31,7 @@ internal static class WorkerCommand
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
-            Uri brokerUri = ParseUri(parse.GetValue(broker)!, "--broker", "amqp", "amqps");
+            Uri brokerUri = BrokerAddress.Parse(parse.GetValue(broker)!);
             Uri? coordinatorUri = parse.GetValue(coordinator) is string c ? ParseUri(c, "--coordinator", "http", "https") : null;
             string workerId = parse.GetValue(id) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
             void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));

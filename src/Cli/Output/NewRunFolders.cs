@@ -32,6 +32,9 @@ internal static class NewRunFolders
 
     private static readonly AsyncLocal<List<string>?> s_made = new();
 
+    /// <summary>Marks an entry of the list as a parent folder (no path starts with a NUL character).</summary>
+    private const string ParentMark = "\0parent:";
+
     /// <summary>Starts recording the folders made by the command about to run (on this flow of execution).</summary>
     public static List<string> Record()
     {
@@ -56,17 +59,37 @@ internal static class NewRunFolders
         }
     }
 
-    /// <summary>Removes each folder in <paramref name="made"/> that holds nothing but what a command writes before its work starts.</summary>
+    /// <summary>
+    /// Notes a folder made only to hold run folders (a first <c>runs/</c>), when a command is being
+    /// recorded: it is removed with them if it is left empty, and kept if it holds anything.
+    /// </summary>
+    public static void AddParent(string path) => Add(ParentMark + path);
+
+    /// <summary>
+    /// Removes each folder in <paramref name="made"/> that holds nothing but what a command writes
+    /// before its work starts, then each parent it made that is left empty (last made, first removed).
+    /// </summary>
     public static void RemoveUnstarted(List<string> made)
     {
         ArgumentNullException.ThrowIfNull(made);
         lock (made)
         {
-            foreach (string folder in made.Where(Unstarted))
+            for (int i = made.Count - 1; i >= 0; i--)
             {
                 try
                 {
-                    Directory.Delete(folder, recursive: true);
+                    if (made[i].StartsWith(ParentMark, StringComparison.Ordinal))
+                    {
+                        string parent = made[i][ParentMark.Length..];
+                        if (Directory.Exists(parent) && !Directory.EnumerateFileSystemEntries(parent).Any())
+                        {
+                            Directory.Delete(parent, recursive: false);
+                        }
+                    }
+                    else if (Unstarted(made[i]))
+                    {
+                        Directory.Delete(made[i], recursive: true);
+                    }
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {

@@ -35,11 +35,25 @@ internal sealed class RunFolder : IDisposable
 
     /// <summary>
     /// Creates a fresh folder under <paramref name="runsRoot"/> and opens its log. Should the
-    /// command fail before its work starts, <see cref="NewRunFolders"/> removes the folder again.
+    /// command fail before its work starts, <see cref="NewRunFolders"/> removes the folder again,
+    /// and <paramref name="runsRoot"/> too when this call made it and it is left empty.
     /// </summary>
     /// <exception cref="Tensors.InvalidInputException"><paramref name="runsRoot"/> is a file, lies under one, or cannot be written.</exception>
     public static RunFolder Create(string runsRoot, string kind, string name, TextWriter console)
     {
+        // The folders this call makes to hold the run folder (a first run's runs/) go on the list
+        // before it, so that a command failing before its work removes them too if left empty.
+        var parents = new Stack<string>();
+        for (string? parent = System.IO.Path.GetFullPath(runsRoot); parent is not null && !Directory.Exists(parent) && !System.IO.File.Exists(parent); parent = System.IO.Path.GetDirectoryName(parent))
+        {
+            parents.Push(parent);
+        }
+
+        foreach (string parent in parents)
+        {
+            NewRunFolders.AddParent(parent);
+        }
+
         OutputLocation.RequireWritableFolder(runsRoot, "--runs");
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         string baseName = $"{stamp}-{kind}-{name}";

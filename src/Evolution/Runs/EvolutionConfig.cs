@@ -57,6 +57,13 @@ public sealed record EvolutionConfig
     /// <summary>Settings of the CPPN encoding.</summary>
     public CppnSettings Cppn { get; init; } = new();
 
+    /// <summary>
+    /// The most images <see cref="InitialPopulation"/> and <see cref="BatchSize"/> may ask for at once: a
+    /// generation is held in memory as [N,1,28,28] floats, so this bound (about 300 MB of images) keeps a
+    /// slip of a few digits from a search that allocates for minutes and then runs out of memory.
+    /// </summary>
+    public const int MaxImagesPerGeneration = 100_000;
+
     /// <summary>Checks value ranges; errors name the key.</summary>
     /// <exception cref="ConfigException">A value is out of range.</exception>
     public void Validate(string source)
@@ -72,8 +79,8 @@ public sealed record EvolutionConfig
         Require(Encoding is CppnEncoding.EncodingName or DirectEncoding.EncodingName, $"encoding must be '{CppnEncoding.EncodingName}' or '{DirectEncoding.EncodingName}' (got '{Encoding}')");
         Require(!string.IsNullOrWhiteSpace(Model), "model must name a weights file");
         Require(Generations >= 0, $"generations must be non-negative (got {Generations})");
-        Require(InitialPopulation >= 1, $"initialPopulation must be at least 1 (got {InitialPopulation})");
-        Require(BatchSize >= 1, $"batchSize must be at least 1 (got {BatchSize})");
+        Require(InitialPopulation is >= 1 and <= MaxImagesPerGeneration, $"initialPopulation must be in [1, {MaxImagesPerGeneration}] (got {InitialPopulation})");
+        Require(BatchSize is >= 1 and <= MaxImagesPerGeneration, $"batchSize must be in [1, {MaxImagesPerGeneration}] (got {BatchSize})");
         Require(JobSize is >= 0 and <= 100_000, $"jobSize must be in [0, 100000] (got {JobSize}; 0 splits each generation evenly over the workers)");
         Require(RecordThreshold is > 0f and <= 1f, $"recordThreshold must be in (0,1], a probability (got {RecordThreshold})");
         Require(SnapshotEvery >= 1, $"snapshotEvery must be at least 1 (got {SnapshotEvery})");

@@ -171,6 +171,12 @@ public sealed record ModelSidecar
 
             Abs.Validate(path);
         }
+        else if (Abs is not null)
+        {
+            // Settings that belong to another architecture would be ignored without a word: the
+            // file was most likely edited or copied from an ABS model's sidecar by mistake.
+            throw new CheckpointFormatException(path, $"key 'abs' holds settings of an abs model, but this sidecar's architecture is '{Architecture}'; remove the key or set it to null");
+        }
 
         if (TestAccuracy is double accuracy && !(accuracy >= 0 && accuracy <= 1))
         {
