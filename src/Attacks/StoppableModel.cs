@@ -5,7 +5,9 @@ namespace FoolingCluster.Attacks;
 /// <summary>
 /// A model that checks a cancellation token before every question an attack asks it, so that
 /// every attack, whatever its loop, stops at its next step once the token is cancelled: each
-/// step of an iterative attack asks the model for logits or a gradient.
+/// step of an iterative attack asks the model for logits or a gradient. The token is also the
+/// <see cref="StopScope"/> of each call, so a model whose one answer takes long (ABS, or
+/// gradients estimated from many probes) stops inside it.
 /// </summary>
 /// <remarks>
 /// It only forwards, so an attack that is not stopped gives exactly what it gives on the model
@@ -37,6 +39,7 @@ internal class StoppableModel : IAttackModel
     public Tensor Logits(Tensor images)
     {
         Cancel.ThrowIfCancellationRequested();
+        using StopScope stop = StopScope.Begin(Cancel);
         return _model.Logits(images);
     }
 
@@ -44,6 +47,7 @@ internal class StoppableModel : IAttackModel
     public Tensor LossGradient(Tensor images, ReadOnlySpan<int> labels)
     {
         Cancel.ThrowIfCancellationRequested();
+        using StopScope stop = StopScope.Begin(Cancel);
         return _model.LossGradient(images, labels);
     }
 
@@ -53,6 +57,7 @@ internal class StoppableModel : IAttackModel
         public LogitGradients Differentiate(Tensor images, LogitSeeds seeds)
         {
             Cancel.ThrowIfCancellationRequested();
+            using StopScope stop = StopScope.Begin(Cancel);
             return model.Differentiate(images, seeds);
         }
     }

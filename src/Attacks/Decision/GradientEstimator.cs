@@ -30,7 +30,9 @@ public enum GradientEstimation
 /// its logits as <c>log(1 + Σ_{j≠y} exp(zⱼ − z_y))</c>, so images classified with near
 /// certainty still give differences above rounding. Probes of several images share a batch of
 /// up to <c>maxBatch</c> images. Each image's directions are drawn from the seed and the image's
-/// own pixels, so an estimate does not depend on batching or on earlier calls. Not thread-safe:
+/// own pixels, so an estimate does not depend on batching or on earlier calls. An estimate asks
+/// the model many times; before each batch of probes it checks the token of the caller's
+/// <see cref="StopScope"/>, so a stop need not wait for the whole estimate. Not thread-safe:
 /// <see cref="Queries"/> is a plain counter.
 /// </remarks>
 public sealed class GradientEstimator : ILogitGradientModel
@@ -190,6 +192,7 @@ public sealed class GradientEstimator : ILogitGradientModel
         ReadOnlySpan<float> x = images.Span;
         double[] differences = new double[gradients.Length];
         NoiseSource? directions = null;
+        CancellationToken stop = StopScope.Current;
         for (long task = 0; task < (long)n * pairs; task++)
         {
             int i = (int)(task / pairs);
@@ -216,6 +219,7 @@ public sealed class GradientEstimator : ILogitGradientModel
             batch.Add(x.Slice(i * size, size), i, Step);
             if (batch.Filled == slots || task == ((long)n * pairs) - 1)
             {
+                stop.ThrowIfCancellationRequested();
                 using TensorScope scope = TensorScope.Begin();
                 Tensor logits = Logits(Rows.Wrap(batch.Probes, 2 * batch.Filled, images));
                 int classes = logits.Shape[1];

@@ -36,7 +36,9 @@ internal static class EvalModelCommand
             using (var ctrlC = new CtrlCHandler(CancellationToken.None))
             {
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"evaluating on {test.Count:N0} test images (Ctrl-C stops it with the accuracy so far)"));
-                result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes, cancel: ctrlC.Token);
+                int batch = EvaluationProgress.BatchSize(loaded.Model);
+                var progress = new EvaluationProgress(console, test.Count);
+                result = Evaluation.Evaluate(loaded.Model, test, loaded.Sidecar.Classes, batch, progress, ctrlC.Token);
             }
 
             bool stopped = result.Count < test.Count;

@@ -14,7 +14,8 @@ namespace FoolingCluster.Models.Abs;
 /// decoded once and kept (<see cref="PrototypeBank"/>), then <see cref="AbsSettings.Steps"/>
 /// passes of Adam on the latent within <see cref="AbsSettings.Radius"/>
 /// (<see cref="LatentRefinement"/>). Batches of images share the decoder passes; classes and
-/// batches run in parallel on all cores.
+/// batches run in parallel on all cores. A batch takes seconds, so inference observes the
+/// token of the caller's <see cref="StopScope"/> and stops within a step once it is cancelled.
 /// </para>
 /// <para>
 /// As a <see cref="Module"/> it maps images <c>[N,1,28,28]</c> in [0,1] to the logits of
@@ -35,6 +36,13 @@ public sealed class AbsModel : Module
 
     /// <summary>Images refined together per class: small enough that a batch's buffers stay in cache, large enough to fill the kernels.</summary>
     private const int Chunk = 32;
+
+    /// <summary>
+    /// Images per call that give every core whole chunks to refine (a chunk per core, at least
+    /// two): what a caller that wants to report or stop between batches should send at once,
+    /// rather than the hundreds a network takes, since each image costs ABS milliseconds.
+    /// </summary>
+    public static int CoreBatch => Chunk * Math.Max(2, Engine.Threads);
 
     private readonly ClassVae[] _vaes;
     private readonly Prepared _prepared;
@@ -84,11 +92,15 @@ public sealed class AbsModel : Module
     /// Folds the decoders and decodes the prior samples, which the first inference does anyway;
     /// call it to keep that cost out of a measurement. Weights changed later are not seen.
     /// </summary>
-    public void Prepare() => State();
+    public void Prepare() => State(StopScope.Current);
 
     /// <summary>Classifies a batch.</summary>
     /// <param name="images"><c>[N,1,28,28]</c> in [0,1].</param>
     /// <param name="count">N.</param>
+    /// <exception cref="OperationCanceledException">
+    /// The token of the caller's <see cref="StopScope"/> was cancelled: checked between chunks of
+    /// images and at every Adam step, so a stop comes within one step of one chunk.
+    /// </exception>
     public AbsInference Infer(ReadOnlySpan<float> images, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -106,7 +118,8 @@ public sealed class AbsModel : Module
             }
         }
 
-        (FrozenDecoder[] decoders, PrototypeBank bank) = State();
+        CancellationToken cancel = StopScope.Current;
+        (FrozenDecoder[] decoders, PrototypeBank bank) = State(cancel);
         var elbos = new float[count * Classes];
         var latents = new float[count * Classes * D];
         int chunks = (count + Chunk - 1) / Chunk;
@@ -114,7 +127,7 @@ public sealed class AbsModel : Module
         Parallel.For(
             0,
             chunks * Classes,
-            new ParallelOptions { MaxDegreeOfParallelism = Engine.Threads },
+            new ParallelOptions { MaxDegreeOfParallelism = Engine.Threads, CancellationToken = cancel },
             () => new Scratch(decoders[0].CreateWorkspace(Chunk), bank.CreateScratch(Chunk)),
             (task, _, scratch) =>
             {
@@ -130,7 +143,7 @@ public sealed class AbsModel : Module
                     bank.Latents.AsSpan(best[i] * D, D).CopyTo(z.Slice(i * D, D));
                 }
 
-                LatentRefinement.Refine(decoders[c], chunk, n, z, value, settings, scratch.Workspace);
+                LatentRefinement.Refine(decoders[c], chunk, n, z, value, settings, scratch.Workspace, cancel);
                 float scale = settings.ClassScales?[c] ?? 1f;
                 for (int i = 0; i < n; i++)
                 {
@@ -168,10 +181,10 @@ public sealed class AbsModel : Module
         return y;
     }
 
-    private (FrozenDecoder[] Decoders, PrototypeBank Bank) State()
+    private (FrozenDecoder[] Decoders, PrototypeBank Bank) State(CancellationToken cancel)
     {
         AbsSettings s = Settings;
-        return _prepared.Get(_vaes, (s.Samples, s.DismissFraction, s.Seed, s.Beta));
+        return _prepared.Get(_vaes, (s.Samples, s.DismissFraction, s.Seed, s.Beta), cancel);
     }
 
     private static void RequireImages(Tensor images)
@@ -192,7 +205,8 @@ public sealed class AbsModel : Module
         private readonly Dictionary<(int, double, int, float), PrototypeBank> _banks = [];
         private FrozenDecoder[]? _decoders;
 
-        public (FrozenDecoder[] Decoders, PrototypeBank Bank) Get(ClassVae[] vaes, (int Samples, double Dismiss, int Seed, float Beta) prior)
+        /// <remarks>A stop while the samples are decoded keeps no bank, so the next call decodes them afresh.</remarks>
+        public (FrozenDecoder[] Decoders, PrototypeBank Bank) Get(ClassVae[] vaes, (int Samples, double Dismiss, int Seed, float Beta) prior, CancellationToken cancel)
         {
             lock (_banks)
             {
@@ -200,7 +214,7 @@ public sealed class AbsModel : Module
                 if (!_banks.TryGetValue(prior, out PrototypeBank? bank))
                 {
                     float[] latents = LatentPrior.Draw(prior.Samples, prior.Dismiss, prior.Seed);
-                    bank = new PrototypeBank(_decoders, latents, prior.Beta, Engine.Threads);
+                    bank = new PrototypeBank(_decoders, latents, prior.Beta, Engine.Threads, cancel);
                     _banks[prior] = bank;
                 }
 

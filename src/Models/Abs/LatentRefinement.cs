@@ -24,7 +24,9 @@ internal static class LatentRefinement
     /// <param name="elbo">Receives the negative ELBO per image, divided by 784.</param>
     /// <param name="settings">Steps, learning rate, radius and β.</param>
     /// <param name="workspace">Decoder buffers for at least <paramref name="count"/> latents.</param>
-    public static void Refine(FrozenDecoder decoder, ReadOnlySpan<float> images, int count, Span<float> latents, Span<float> elbo, AbsSettings settings, DecoderWorkspace workspace)
+    /// <param name="cancel">Checked before every step.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled; <paramref name="latents"/> and <paramref name="elbo"/> are left as they were.</exception>
+    public static void Refine(FrozenDecoder decoder, ReadOnlySpan<float> images, int count, Span<float> latents, Span<float> elbo, AbsSettings settings, DecoderWorkspace workspace, CancellationToken cancel = default)
     {
         var z = new float[count * D];
         latents[..z.Length].CopyTo(z);
@@ -36,6 +38,7 @@ internal static class LatentRefinement
         float beta = settings.Beta;
         for (int step = 0; step < settings.Steps; step++)
         {
+            cancel.ThrowIfCancellationRequested();
             decoder.Forward(z, count, workspace);
             ReadOnlySpan<float> reconstruction = workspace.Image.AsSpan(0, count * P);
             if (step == settings.Steps - 1)

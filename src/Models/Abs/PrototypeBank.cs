@@ -23,7 +23,9 @@ internal sealed class PrototypeBank
     /// <param name="latents">Prior samples <c>[S,8]</c>.</param>
     /// <param name="beta">Weight of the prior term.</param>
     /// <param name="threads">Cores to use.</param>
-    public PrototypeBank(IReadOnlyList<FrozenDecoder> decoders, float[] latents, float beta, int threads)
+    /// <param name="cancel">Checked between blocks of samples.</param>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    public PrototypeBank(IReadOnlyList<FrozenDecoder> decoders, float[] latents, float beta, int threads, CancellationToken cancel = default)
     {
         Latents = latents;
         Samples = latents.Length / D;
@@ -40,7 +42,7 @@ internal sealed class PrototypeBank
         Parallel.For(
             0,
             classes * blocks,
-            new ParallelOptions { MaxDegreeOfParallelism = threads },
+            new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel },
             () => decoders[0].CreateWorkspace(DecodeBlock),
             (task, _, workspace) =>
             {

@@ -28,13 +28,21 @@ public sealed record EvaluationResult(int Count, int Correct, int[,] Confusion)
 /// <summary>Runs a classifier over a dataset on the inference path (no tape, pooled buffers).</summary>
 public static class Evaluation
 {
+    /// <summary>Images per forward pass when the caller names no batch size.</summary>
+    public const int DefaultBatchSize = 500;
+
     /// <summary>Evaluates <paramref name="model"/> in evaluation mode, restoring its mode afterwards.</summary>
     /// <param name="model">Maps <c>[B,C,H,W]</c> to logits <c>[B,K]</c>.</param>
     /// <param name="data">Images and labels.</param>
     /// <param name="classes">K.</param>
     /// <param name="batchSize">Images per forward pass.</param>
-    /// <param name="cancel">Checked between batches: once cancelled, the result covers the images evaluated so far (its <see cref="EvaluationResult.Count"/> is less than the dataset's).</param>
-    public static EvaluationResult Evaluate(Module model, ImageDataset data, int classes = 10, int batchSize = 500, CancellationToken cancel = default)
+    /// <param name="progress">Told the images evaluated after each batch; null for silence.</param>
+    /// <param name="cancel">
+    /// Checked between batches, and observed inside a model that takes long over one batch (its
+    /// <see cref="StopScope"/>): once cancelled, the batch under way is dropped and the result
+    /// covers the batches evaluated before (its <see cref="EvaluationResult.Count"/> is less than the dataset's).
+    /// </param>
+    public static EvaluationResult Evaluate(Module model, ImageDataset data, int classes = 10, int batchSize = DefaultBatchSize, IProgress<int>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(data);
@@ -45,6 +53,7 @@ public static class Evaluation
         var isCorrect = new bool[data.Count];
         int correct = 0;
         int done = 0;
+        using StopScope stop = StopScope.Begin(cancel);
         try
         {
             for (int start = 0; start < data.Count && !cancel.IsCancellationRequested; start += batchSize)
@@ -70,7 +79,12 @@ public static class Evaluation
                 }
 
                 done = start + b;
+                progress?.Report(done);
             }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // The model stopped inside the batch under way; the batches before it are kept below.
         }
         finally
         {
