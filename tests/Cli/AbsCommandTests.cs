@@ -57,7 +57,7 @@ public class AbsCommandTests
 
         (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "http://localhost:5672/");
         Assert.Equal(2, exit);
-        Assert.Contains("--broker must be an amqp:// or amqps:// address", err);
+        Assert.Contains("--broker must start with amqp:// or amqps://, not http://", err);
 
         (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "amqp://localhost/", "--sequential");
         Assert.Equal(2, exit);

@@ -139,7 +139,7 @@ public static class FoolingDatasetExport
         }
         else
         {
-            IdxWriter.Write(Path.Combine(folder, WideLabelsFile), labels, images.Count);
+            IdxWriter.WriteInt32(Path.Combine(folder, WideLabelsFile), labels, images.Count);
         }
         AtomicFile.WriteAllText(Path.Combine(folder, TableFile), table.ToString());
         return perClass;

@@ -21,7 +21,7 @@ public static class IdxWriter
     }
 
     /// <summary>Writes int32 elements, big-endian as the idx format requires (e.g. labels <c>[N]</c> of more than 256 classes).</summary>
-    public static void Write(string path, ReadOnlySpan<int> data, params int[] dimensions)
+    public static void WriteInt32(string path, ReadOnlySpan<int> data, params int[] dimensions)
     {
         CheckLength(data.Length, dimensions);
         using var file = AtomicFile.Create(path);
