@@ -30,26 +30,6 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
     }
 
     [Theory]
-    [InlineData("evolution", "typo.safetensors")]
-    [InlineData("attacks", "typo.safetensors")]
-    [InlineData("attacks", "folder.onnx")]
-    public void A_bench_model_the_user_named_must_exist(string bench, string model)
-    {
-        using var scratch = new TempDirectory();
-        string path = scratch.File(model);
-        if (model.EndsWith(".onnx", StringComparison.Ordinal))
-        {
-            Directory.CreateDirectory(path);
-        }
-
-        (int exit, _, string err) = CliHarness.Run("bench", bench, "--quick", "--model", path, "--out", scratch.File("out.md"));
-
-        Assert.Equal(2, exit);
-        Assert.Contains($"model file {path} does not exist", err);
-        Assert.False(File.Exists(scratch.File("out.md")));
-    }
-
-    [Theory]
     [InlineData("amqp://", "--broker names no host")]
     [InlineData("amqp://user@:5672/", "--broker names no host")]
     [InlineData("amqp://127.0.0.1:99999/", "--broker: port '99999' is not a port number in [1, 65535]")]

@@ -59,7 +59,6 @@ internal static class BenchCommand
             string modelPath = parse.GetValue(model)!;
             console.WriteLine($"machine: {MachineInfo.Describe()}");
             bool trained = File.Exists(modelPath);
-            RequireGivenModel(parse, model, modelPath);
             var net = trained ? TargetModel.Load(modelPath).Loaded.Model : Architecture.Create("lenet", seed: 1);
             IReadOnlyList<Figure> figures = EvolutionBenchmark.Throughput(net, stop.Print, isQuick);
             var searches = new List<SearchFigure>();
@@ -112,7 +111,6 @@ internal static class BenchCommand
             IReadOnlyDictionary<string, double>? reference = comparePath is null ? null : ReferenceFigures.Read(comparePath);
             console.WriteLine($"machine: {MachineInfo.Describe()}");
             bool trained = File.Exists(modelPath);
-            RequireGivenModel(parse, model, modelPath);
             Module net = trained ? ModelCheckpoint.Load(modelPath).Model : Architecture.Create("lenet", seed: 1);
             var figures = new List<Figure>(AttackBenchmark.StepThroughput(net, stop.Print, isQuick));
             if (trained)
@@ -217,16 +215,4 @@ internal static class BenchCommand
     /// measurement meant to be taken again, so an existing one is replaced without asking.
     /// </summary>
     private static void CheckReport(string path) => OutputLocation.RequireNewFile(path, "--out", overwrite: true);
-
-    /// <summary>
-    /// Refuses a <c>--model</c> the user named that does not exist: only the default target may be
-    /// missing, in which case the benchmark measures an untrained LeNet and says so.
-    /// </summary>
-    private static void RequireGivenModel(ParseResult parse, Option<string> model, string modelPath)
-    {
-        if (parse.GetResult(model) is { Implicit: false } && !File.Exists(modelPath))
-        {
-            throw new Tensors.InvalidInputException($"model file {modelPath} does not exist (only the default, models/lenet.safetensors, may be missing, and then an untrained LeNet is measured)");
-        }
-    }
 }
