@@ -1,0 +1,51 @@
+using System.Globalization;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Hosting.Nodes;
+
+/// <summary>What every cluster node adds to its actor system: remoting, membership with its role, and downing.</summary>
+internal static class ClusterComposition
+{
+    /// <summary>The role of nodes that may host the coordinator singleton.</summary>
+    public const string CoordinatorRole = "coordinator";
+
+    /// <summary>The role of nodes whose actors evaluate jobs.</summary>
+    public const string WorkerRole = "worker";
+
+    /// <summary>The singleton's name: the job board of the active coordinator.</summary>
+    public const string BoardName = "job-board";
+
+    /// <summary>Adds remoting on <paramref name="settings"/>' address and cluster membership with <paramref name="role"/>.</summary>
+    public static AkkaConfigurationBuilder WithClusterNode(this AkkaConfigurationBuilder builder, NodeSettings settings, string role)
+    {
+        IReadOnlyList<NodeAddress> seeds = settings.Seeds.Count > 0 ? settings.Seeds : [settings.Listen];
+        if (seeds.Any(s => s.Port == 0))
+        {
+            throw new InvalidInputException("a seed node needs a fixed port (HOST:PORT with PORT ≥ 1)");
+        }
+
+        // Downing: the oldest coordinator-role node decides; when it is itself cut off alone (its
+        // process was killed), the others down it and a standby coordinator takes over.
+        string stableAfter = string.Create(CultureInfo.InvariantCulture, $"{settings.DownUnreachableAfter.TotalSeconds:F0}s");
+        return builder
+            .WithRemoting(new RemoteOptions
+            {
+                HostName = settings.Listen.Host,
+                Port = settings.Listen.Port,
+                MaxFrameSize = NodeHost.MaxFrameBytes,
+                SendBufferSize = 2 * NodeHost.MaxFrameBytes,
+                ReceiveBufferSize = 2 * NodeHost.MaxFrameBytes,
+            })
+            .WithClustering(new ClusterOptions
+            {
+                Roles = [role],
+                SeedNodes = [.. seeds.Select(s => s.AkkaAddress(NodeHost.SystemName))],
+                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true, Role = CoordinatorRole },
+            })
+            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {stableAfter}", HoconAddMode.Prepend);
+    }
+}

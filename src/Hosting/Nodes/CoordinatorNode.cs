@@ -1,0 +1,64 @@
+using System.Threading.Channels;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using FoolingCluster.Hosting.Jobs;
+using FoolingCluster.Hosting.Transport;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Protocol.Transport;
+
+namespace FoolingCluster.Hosting.Nodes;
+
+/// <summary>
+/// A coordinator-role cluster node: it hosts the job board as a cluster singleton (on the
+/// oldest coordinator-role node) and talks to it through the singleton's proxy.
+/// </summary>
+public sealed class CoordinatorNode : IAsyncDisposable
+{
+    private readonly NodeHost _host;
+
+    private CoordinatorNode(NodeHost host, ChannelReader<WorkerMessage> results)
+    {
+        _host = host;
+        Coordinator = new ActorCoordinatorTransport(host.Registry.Get<JobBoard>(), results);
+        Akka.Actor.Address self = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
+        Address = new NodeAddress(self.Host ?? "", self.Port ?? 0);
+    }
+
+    /// <summary>The coordinator's side of the cluster.</summary>
+    public ICoordinatorTransport Coordinator { get; }
+
+    /// <summary>Where this node listens (the port chosen, when 0 was asked for): what workers give as their seed.</summary>
+    public NodeAddress Address { get; }
+
+    /// <summary>Starts the node, joins (or forms) the cluster and starts the board singleton.</summary>
+    /// <param name="settings">Where to listen and which seeds to join.</param>
+    /// <param name="joinTimeout">How long to wait for the cluster before giving up.</param>
+    /// <param name="log">Receives the board's lines.</param>
+    public static async Task<CoordinatorNode> StartAsync(NodeSettings settings, TimeSpan joinTimeout, Action<string>? log, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var results = Channel.CreateUnbounded<WorkerMessage>();
+        NodeHost host = await NodeHost.StartAsync(
+            builder => builder
+                .WithClusterNode(settings, ClusterComposition.CoordinatorRole)
+                .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
+            cancel).ConfigureAwait(false);
+        try
+        {
+            await ClusterMembership.WaitUpAsync(host.System, settings, joinTimeout, cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new CoordinatorNode(host, results.Reader);
+    }
+
+    /// <summary>Asks the board what it holds.</summary>
+    public Task<BoardStatus> BoardStatusAsync(TimeSpan timeout) => _host.Registry.Get<JobBoard>().Ask<BoardStatus>(BoardStatusQuery.Instance, timeout);
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}

@@ -1,0 +1,10 @@
+namespace FoolingCluster.Hosting.Nodes;
+
+/// <summary>How a cluster node reaches the others.</summary>
+/// <param name="Listen">Where this node's remoting listens.</param>
+/// <param name="Seeds">Nodes to join through; empty on the first coordinator, which joins itself.</param>
+public sealed record NodeSettings(NodeAddress Listen, IReadOnlyList<NodeAddress> Seeds)
+{
+    /// <summary>How long a node that stopped answering is given before it is downed and its jobs go to others.</summary>
+    public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(7);
+}

@@ -1,0 +1,45 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using FoolingCluster.Hosting.Jobs;
+using FoolingCluster.Hosting.Transport;
+using FoolingCluster.Protocol.Transport;
+
+namespace FoolingCluster.Hosting.Nodes;
+
+/// <summary>A worker-role cluster node: its worker actors reach the coordinator's job board through the singleton's proxy.</summary>
+public sealed class WorkerNode : IAsyncDisposable
+{
+    private readonly NodeHost _host;
+
+    private WorkerNode(NodeHost host) => _host = host;
+
+    /// <summary>Starts the node and joins the cluster through its seeds.</summary>
+    /// <param name="settings">Where to listen (port 0: any) and which seeds to join.</param>
+    /// <param name="joinTimeout">How long to wait for the cluster before giving up.</param>
+    public static async Task<WorkerNode> StartAsync(NodeSettings settings, TimeSpan joinTimeout, CancellationToken cancel)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        NodeHost host = await NodeHost.StartAsync(
+            builder => builder
+                .WithClusterNode(settings, ClusterComposition.WorkerRole)
+                .WithSingletonProxy<JobBoard>(ClusterComposition.BoardName, new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
+            cancel).ConfigureAwait(false);
+        try
+        {
+            await ClusterMembership.WaitUpAsync(host.System, settings, joinTimeout, cancel).ConfigureAwait(false);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new WorkerNode(host);
+    }
+
+    /// <summary>A new worker's side, with its own actor on this node.</summary>
+    public IWorkerTransport Worker(string workerId) => new ActorWorkerTransport(_host.System, _host.Registry.Get<JobBoard>(), workerId);
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+}
