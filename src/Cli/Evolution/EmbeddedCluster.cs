@@ -2,6 +2,7 @@ using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
@@ -13,9 +14,9 @@ using FoolingCluster.Worker.Models;
 namespace FoolingCluster.Cli.Evolution;
 
 /// <summary>
-/// The embedded default: the coordinator's generation evaluator and N workers in this
-/// process, joined by the in-process transport — the same code paths as a cluster over
-/// RabbitMQ, without a broker.
+/// The embedded default: the coordinator's generation evaluator and N worker actors in one
+/// actor system in this process (<see cref="EmbeddedNode"/>) — the same job board, pull
+/// protocol and checks as a cluster, without a network.
 /// </summary>
 internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
 {
@@ -23,13 +24,15 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     private readonly Task[] _workers;
 
     private readonly ICoordinatorTransport? _external;
+    private readonly EmbeddedNode? _node;
 
-    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, ICoordinatorTransport? external)
+    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, ICoordinatorTransport? external, EmbeddedNode? node)
     {
         Evaluator = evaluator;
         Spec = spec;
         _workers = workers;
         _external = external;
+        _node = node;
     }
 
     /// <summary>The run as jobs describe it; its model address may be filled in once the HTTP API is up, before the first job goes out.</summary>
@@ -41,11 +44,11 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="workers"/> in-process workers serving the run in
     /// <paramref name="runFolder"/>, or, given an <paramref name="external"/> transport (a
-    /// coordinator's RabbitMQ connection, owned from now on), only the coordinator's side.
+    /// coordinator's cluster connection, owned from now on), only the coordinator's side.
     /// </summary>
     public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log, ICoordinatorTransport? external = null)
     {
-        var broker = new InProcessBroker { Dropped = log };
+        EmbeddedNode? node = external is null ? EmbeddedNode.StartAsync(log, CancellationToken.None).GetAwaiter().GetResult() : null;
         var models = new LocalModelSource(RunFiles.ModelIn(runFolder));
         var spec = new RunSpecMessage
         {
@@ -62,12 +65,20 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         // Over a broker the number of workers is unknown: a generation goes out as jobs of 50
         // unless the configuration says otherwise.
         int jobSize = external is null ? config.JobSizeFor(workers) : (config.JobSize > 0 ? config.JobSize : 50);
-        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? broker.Coordinator(), encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
-        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], external);
+        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? node!.Coordinator, encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
+        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], external, node);
         for (int i = 0; i < workers; i++)
         {
-            var service = new WorkerService(broker.Worker(), new JobExecutor($"embedded-{i + 1}", models), TimeSpan.FromSeconds(2), log);
-            cluster._workers[i] = Task.Run(() => service.RunAsync(cluster._workersStop.Token));
+            string id = $"embedded-{i + 1}";
+            IWorkerTransport transport = node!.Worker(id);
+            var service = new WorkerService(transport, new JobExecutor(id, models), TimeSpan.FromSeconds(2), log);
+            cluster._workers[i] = Task.Run(async () =>
+            {
+                await using (transport.ConfigureAwait(false))
+                {
+                    await service.RunAsync(cluster._workersStop.Token).ConfigureAwait(false);
+                }
+            });
         }
 
         return cluster;
@@ -89,6 +100,11 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         if (_external is not null)
         {
             await _external.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_node is not null)
+        {
+            await _node.DisposeAsync().ConfigureAwait(false);
         }
 
         _workersStop.Dispose();
