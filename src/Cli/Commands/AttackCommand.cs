@@ -27,7 +27,7 @@ internal static class AttackCommand
         var target = new Option<int?>("--target") { Description = "attack towards this class instead of away from the true one" };
         var n = new Option<int?>("--n") { Description = "attack the first N test images (default: all)" };
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
-        var output = new Option<string>("--out") { Description = "folder for adversarial-images.idx3, original-images.idx3, labels.idx1, grid.png and summary.md", Required = true };
+        var output = new Option<string>("--out") { Description = "folder for adversarial-images.idx3, original-images.idx3, labels.idx1, predictions.csv, grid.png and summary.md", Required = true };
         var seed = new Option<int>("--seed") { Description = "seed of randomised attacks (pgd's random start, noise, Boundary, Pointwise)", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch") { Description = "images attacked at once; a stop (Ctrl-C, SIGTERM) keeps the batches finished before it", DefaultValueFactory = _ => AttackRun.DefaultBatchSize };
         var overwrite = new Option<bool>("--overwrite") { Description = "write into a non-empty --out, replacing the files of an earlier attack there" };

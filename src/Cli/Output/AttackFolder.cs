@@ -11,13 +11,15 @@ namespace FoolingCluster.Cli.Output;
 /// <summary>
 /// The folder <c>fooling attack</c> leaves: adversarial-images.idx3 and original-images.idx3
 /// (float32 <c>[N,H,W]</c>, or <c>[N,C,H,W]</c> for colour), labels.idx1 (ubyte, true labels),
-/// grid.png and summary.md.
+/// predictions.csv (per image: true label and the classes the model gave the original and the
+/// adversarial), grid.png and summary.md.
 /// </summary>
 internal static class AttackFolder
 {
     public const string Adversarials = "adversarial-images.idx3";
     public const string Originals = "original-images.idx3";
     public const string Labels = "labels.idx1";
+    public const string Predictions = "predictions.csv";
     public const string Grid = "grid.png";
     public const string Summary = "summary.md";
 
@@ -32,6 +34,7 @@ internal static class AttackFolder
         IdxWriter.Write(Path.Combine(folder, Adversarials), result.Adversarials, dims);
         IdxWriter.Write(Path.Combine(folder, Originals), data.Images, dims);
         IdxWriter.Write(Path.Combine(folder, Labels), data.Labels, data.Count);
+        AtomicFile.WriteAllText(Path.Combine(folder, Predictions), PredictionsCsv(data.Labels, result.Statistics));
         PngWriter.Write(Path.Combine(folder, Grid), ImageGrid.Compose(GridTiles(result), GridColumns, scale: 3, padding: 6, textScale: 1));
         AtomicFile.WriteAllText(Path.Combine(folder, Summary), SummaryMarkdown(result));
     }
@@ -73,6 +76,22 @@ internal static class AttackFolder
         }
 
         return [.. originals, .. perturbations, .. adversarials];
+    }
+
+    /// <summary>
+    /// One row per image: <c>index,label,clean_prediction,adversarial_prediction</c>, so the
+    /// classes reported for each image can be checked outside the project (e.g. in PyTorch).
+    /// </summary>
+    internal static string PredictionsCsv(IReadOnlyList<byte> labels, AttackStatistics statistics)
+    {
+        var csv = new StringBuilder("index,label,clean_prediction,adversarial_prediction\n");
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        for (int i = 0; i < statistics.Count; i++)
+        {
+            csv.Append(inv, $"{i},{labels[i]},{statistics.CleanPredictions[i]},{statistics.AdversarialPredictions[i]}\n");
+        }
+
+        return csv.ToString();
     }
 
     internal static string SummaryMarkdown(AttackRunResult result)
