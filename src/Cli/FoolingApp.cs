@@ -95,7 +95,6 @@ public static class FoolingApp
     private static InvalidInputException? UserError(Exception ex) => ex switch
     {
         InvalidInputException user => user,
-        FoolingCluster.Protocol.Transport.RabbitMq.BrokerUnavailableException unreachable => new InvalidInputException(unreachable.Message),
         AggregateException agg when agg.InnerExceptions.Count == 1 => UserError(agg.InnerExceptions[0]),
         System.Reflection.TargetInvocationException { InnerException: { } inner } => UserError(inner),
         _ => null,

@@ -18,7 +18,7 @@ public sealed class TwoNodeClusterTests
         using var stop = new CancellationTokenSource(Wait);
         var listen = new NodeAddress("127.0.0.1", FreePort());
         await using CoordinatorNode coordinator = await CoordinatorNode.StartAsync(new NodeSettings(listen, []), Wait, null, stop.Token);
-        await using WorkerNode workers = await WorkerNode.StartAsync(new NodeSettings(NodeAddress.LoopbackAnyPort, [coordinator.Address]), Wait, stop.Token);
+        await using WorkerNode workers = await WorkerNode.StartAsync(new NodeSettings(NodeAddress.LoopbackAnyPort, [coordinator.Address]), Wait, Wait, null, stop.Token);
         await using IWorkerTransport worker = workers.Worker("remote-1");
 
         // Ten parents of an ImageNet-sized direct genome (3×224×224 floats, 602 KB each): far

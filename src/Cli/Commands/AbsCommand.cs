@@ -8,7 +8,8 @@ using FoolingCluster.Coordinator.Sharding;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
-using FoolingCluster.Protocol.Transport.RabbitMq;
+using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 
@@ -33,11 +34,11 @@ internal static class AbsCommand
         var data = new Option<string>("--data") { Description = "folder with the MNIST idx files", DefaultValueFactory = _ => MnistDataset.DefaultDirectory };
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder with the log", DefaultValueFactory = _ => "runs" };
         var threads = CommonOptions.Threads();
-        var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): train the ten VAEs on the workers listening there, one class per job, instead of here" };
-        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
-        var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores with a checkpoint per epoch, or one class per worker with --broker.")
+        var clusterAddress = new Option<string?>("--cluster") { Description = "HOST:PORT to listen on for workers (e.g. 127.0.0.1:4053; `fooling worker --join` it): train the ten VAEs on them, one class per job, instead of here" };
+        var insecure = ClusterOptions.Insecure();
+        var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores with a checkpoint per epoch, or one class per worker with --cluster.")
         {
-            output, epochs, seed, batchSize, lr, beta, subset, resume, overwrite, sequential, data, runs, threads, broker, prefix,
+            output, epochs, seed, batchSize, lr, beta, subset, resume, overwrite, sequential, data, runs, threads, clusterAddress, insecure,
         };
         train.SetAction(async (parse, cancel) =>
         {
@@ -61,7 +62,7 @@ internal static class AbsCommand
                 OutputLocation.RequireFreshFolder(cfg.Out, "--out", parse.GetValue(overwrite));
             }
 
-            RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
+            NodeSettings? cluster = parse.GetValue(clusterAddress) is string address ? ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false) : null;
             if (cluster is null)
             {
                 return Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume));
@@ -69,7 +70,7 @@ internal static class AbsCommand
 
             if (!cfg.ParallelClasses)
             {
-                throw new InvalidInputException("--sequential says how this machine trains the VAEs; with --broker each worker trains one at a time with its own --threads, so leave one of the two out");
+                throw new InvalidInputException("--sequential says how this machine trains the VAEs; with --cluster each worker trains one at a time with its own --threads, so leave one of the two out");
             }
 
             return await TrainOnWorkersAsync(cfg, cluster, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume)).ConfigureAwait(false);
@@ -128,7 +129,7 @@ internal static class AbsCommand
     /// each class's VAE into <see cref="AbsTrainingConfig.Out"/> once it has passed its checks and
     /// the sidecars once all ten have.
     /// </summary>
-    internal static async Task<int> TrainOnWorkersAsync(AbsTrainingConfig cfg, RabbitMqOptions cluster, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
+    internal static async Task<int> TrainOnWorkersAsync(AbsTrainingConfig cfg, NodeSettings cluster, string runsRoot, TextWriter console, CancellationToken cancel, bool resume = false)
     {
         (ImageDataset train, ClassVae[]? start, int earlierEpochs, double earlierSeconds, RunFolder opened) = Begin(cfg, runsRoot, console, resume);
         using RunFolder run = opened;
@@ -136,13 +137,11 @@ internal static class AbsCommand
         void Warn(string line) => run.Log.Warning("{Line:l}", line);
         using var ctrlC = new CtrlCHandler(cancel);
         var clock = Stopwatch.StartNew();
-        run.Log.Information("connecting to the broker at {Broker:l}", AddressText.Redacted(cluster.Uri));
-        await using RabbitMqCoordinatorTransport transport = await RabbitMqCoordinatorTransport.ConnectAsync(cluster with { Log = Warn, Dropped = Warn }, ctrlC.Token).ConfigureAwait(false);
-
-        // VAE jobs left by an interrupted training on this queue would keep workers busy for nobody.
-        await transport.PurgeJobsAsync(ctrlC.Token).ConfigureAwait(false);
+        run.Log.Information("starting the cluster node at {Address:l}", cluster.Listen.ToString());
+        await using CoordinatorNode node = await CoordinatorNode.StartAsync(cluster, ClusterOptions.JoinTimeout(), Warn, ctrlC.Token).ConfigureAwait(false);
+        ICoordinatorTransport transport = node.Coordinator;
         run.Log.Information("training the ABS model's 10 VAEs on workers, one class per job, on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); VAEs in {Out:l}, run folder {Run:l}; start workers with: {Worker:l} (one per core: a VAE trains fastest on one thread)",
-            train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, ClusterOptions.WorkerCommandLine(cluster) + " --threads 1");
+            train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, ClusterOptions.WorkerCommandLine(node.Address) + " --threads 1");
         var sharded = new ShardedAbsTraining(transport, run.Id, Warn);
         void Accept(ShardAccepted<TrainedVae> accepted)
         {

@@ -1,40 +1,74 @@
-using FoolingCluster.Protocol.Transport.RabbitMq;
+using System.CommandLine;
+using System.Globalization;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Commands;
 
-/// <summary>The broker and model-download addresses of the commands that hand work to workers.</summary>
+/// <summary>The cluster options of the commands that hand work to workers, and of the worker itself.</summary>
 internal static class ClusterOptions
 {
-    /// <summary>Environment variable that sets how many seconds a first connection to the broker is retried (default 30).</summary>
-    public const string ConnectSecondsVariable = "FOOLING_BROKER_CONNECT_SECONDS";
+    /// <summary>Environment variable that sets how many seconds joining the cluster is tried (default 30).</summary>
+    public const string JoinSecondsVariable = "FOOLING_JOIN_SECONDS";
 
-    /// <summary>How long to keep trying an unreachable broker before giving up: <see cref="ConnectSecondsVariable"/>, or 30 s.</summary>
-    public static TimeSpan ConnectTimeout()
+    /// <summary>Where a coordinator listens unless told otherwise.</summary>
+    public const string DefaultCoordinatorAddress = "127.0.0.1:4053";
+
+    /// <summary><c>--cluster HOST:PORT</c>: where this node listens for the cluster.</summary>
+    public static Option<string> Listen(string defaultAddress, string description) =>
+        new("--cluster") { Description = description, DefaultValueFactory = _ => defaultAddress };
+
+    /// <summary><c>--join HOST:PORT</c>, repeatable: the coordinator-role nodes to join through.</summary>
+    public static Option<string[]> Join(bool required) =>
+        new("--join") { Description = "HOST:PORT of a coordinator to join the cluster through (its --cluster address); may be given more than once", Required = required, Arity = required ? ArgumentArity.OneOrMore : ArgumentArity.ZeroOrMore };
+
+    /// <summary><c>--insecure</c>: allow a cluster address other machines can reach, without encryption.</summary>
+    public static Option<bool> Insecure() =>
+        new("--insecure") { Description = "allow a --cluster address reachable from other machines although the cluster's traffic is not encrypted (only on a network you trust)" };
+
+    /// <summary>The node's settings from its options, checked before anything starts.</summary>
+    /// <param name="listen">The <c>--cluster</c> value.</param>
+    /// <param name="joins">The <c>--join</c> values.</param>
+    /// <param name="insecure">Whether <c>--insecure</c> was given.</param>
+    /// <param name="anyPort">Whether port 0 (any free port) may be asked for: workers, not coordinators, whose address others join through.</param>
+    /// <exception cref="InvalidInputException">An address is malformed, or reachable from elsewhere without <c>--insecure</c>.</exception>
+    public static NodeSettings Node(string listen, IEnumerable<string>? joins, bool insecure, bool anyPort)
     {
-        string? text = Environment.GetEnvironmentVariable(ConnectSecondsVariable);
+        NodeAddress address = NodeAddress.Parse(listen, "--cluster", anyPort);
+        NodeAddress[] seeds = [.. (joins ?? []).Select(j => NodeAddress.Parse(j, "--join"))];
+        if (!address.IsLoopback && !insecure)
+        {
+            throw new InvalidInputException($"--cluster {address} can be reached from other machines, and the cluster's messages travel unencrypted: add --insecure to do this on a network you trust, or keep the default 127.0.0.1 for one machine");
+        }
+
+        if (address.Host is "0.0.0.0" or "::")
+        {
+            throw new InvalidInputException($"--cluster needs the address other nodes reach this one at, not a wildcard (got {address}); give this machine's IP address");
+        }
+
+        return new NodeSettings(address, seeds);
+    }
+
+    /// <summary>How long to keep trying to join before giving up: <see cref="JoinSecondsVariable"/>, or 30 s.</summary>
+    public static TimeSpan JoinTimeout()
+    {
+        string? text = Environment.GetEnvironmentVariable(JoinSecondsVariable);
         if (string.IsNullOrEmpty(text))
         {
             return TimeSpan.FromSeconds(30);
         }
 
-        if (!double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0) || seconds > 86_400)
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) || !(seconds > 0) || seconds > 86_400)
         {
-            throw new InvalidInputException($"{ConnectSecondsVariable} must be a number of seconds in (0, 86400] (got '{text}')");
+            throw new InvalidInputException($"{JoinSecondsVariable} must be a number of seconds in (0, 86400] (got '{text}')");
         }
 
         return TimeSpan.FromSeconds(seconds);
     }
 
-    public static RabbitMqOptions Broker(string address, string prefix)
-    {
-        Uri uri = BrokerAddress.Parse(address);
-        return new RabbitMqOptions { Uri = uri, Prefix = prefix, ConnectionName = $"coordinator {Environment.MachineName}", ConnectTimeout = ConnectTimeout() };
-    }
-
-    /// <summary>The command that starts a worker for this broker, for log lines that tell the user what to run.</summary>
-    public static string WorkerCommandLine(RabbitMqOptions broker) =>
-        $"./fooling worker --broker {Output.AddressText.Redacted(broker.Uri)}{(broker.Prefix == RabbitMqOptions.DefaultPrefix ? "" : $" --prefix {broker.Prefix}")}";
+    /// <summary>The command that starts a worker for the coordinator at <paramref name="coordinator"/>, for log lines that tell the user what to run.</summary>
+    public static string WorkerCommandLine(NodeAddress coordinator) =>
+        $"./fooling worker --join {coordinator}{(coordinator.IsLoopback ? "" : " --cluster <this machine's IP>:0 --insecure")}";
 
     public static string? Advertise(string? address)
     {

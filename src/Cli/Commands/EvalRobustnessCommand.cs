@@ -18,7 +18,8 @@ using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Coordinator.Robustness;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport.RabbitMq;
+using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 
@@ -47,14 +48,14 @@ internal static class EvalRobustnessCommand
         var probes = GradientOptions.Probes();
         var threads = CommonOptions.Threads();
         var backend = ModelLoading.BackendOption();
-        var broker = new Option<string?>("--broker") { Description = "RabbitMQ address (amqp://…): shard the images over the workers listening there, one job per slice; without it, everything runs here" };
-        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
-        var slice = new Option<int>("--slice") { Description = "images evaluated at once, and per worker job with --broker; a stop (Ctrl-C, SIGTERM) keeps the slices finished before it", DefaultValueFactory = _ => 100 };
-        var listen = new Option<string>("--listen") { Description = "HOST:PORT from which workers download the model with --broker", DefaultValueFactory = _ => "127.0.0.1:0" };
+        var clusterAddress = new Option<string?>("--cluster") { Description = "HOST:PORT to listen on for workers (e.g. 127.0.0.1:4053; `fooling worker --join` it): shard the images over them, one job per slice; without it, everything runs here" };
+        var insecure = ClusterOptions.Insecure();
+        var slice = new Option<int>("--slice") { Description = "images evaluated at once, and per worker job with --cluster; a stop (Ctrl-C, SIGTERM) keeps the slices finished before it", DefaultValueFactory = _ => 100 };
+        var listen = new Option<string>("--listen") { Description = "HOST:PORT from which workers download the model with --cluster", DefaultValueFactory = _ => "127.0.0.1:0" };
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen (default: the --listen address)" };
         var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
         {
-            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, broker, prefix, slice, listen, advertise, backend,
+            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, clusterAddress, insecure, slice, listen, advertise, backend,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -71,7 +72,7 @@ internal static class EvalRobustnessCommand
                 throw new InvalidInputException($"--slice must be at least 1 (got {sliceSize})");
             }
 
-            RabbitMqOptions? cluster = parse.GetValue(broker) is string address ? ClusterOptions.Broker(address, parse.GetValue(prefix)!) : null;
+            NodeSettings? cluster = parse.GetValue(clusterAddress) is string address ? ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false) : null;
             string? advertised = ClusterOptions.Advertise(parse.GetValue(advertise));
             bool binary = parse.GetValue(binarize);
             int gradientProbes = GradientOptions.Read(parse, probes);
@@ -153,15 +154,16 @@ internal static class EvalRobustnessCommand
         return command;
     }
 
-    /// <summary>Hands the slices to the workers on the broker, serving them the model, and waits for all of them.</summary>
-    private static async Task<RobustnessResult> RunOnWorkersAsync(RabbitMqOptions cluster, ClusterTarget target, RobustnessPlan plan, IAttackModel referee, Tensor images, int[] labels, int sliceSize, TextWriter console, CancellationToken cancel)
+    /// <summary>Hands the slices to the workers that join this node's cluster, serving them the model, and waits for all of them.</summary>
+    private static async Task<RobustnessResult> RunOnWorkersAsync(NodeSettings cluster, ClusterTarget target, RobustnessPlan plan, IAttackModel referee, Tensor images, int[] labels, int sliceSize, TextWriter console, CancellationToken cancel)
     {
         void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
         string weights = target.Model.Path;
         string sha = ContentHash.OfFile(weights);
         await using ModelServer server = await ModelServer.StartAsync(target.Listen, (weights, ModelCheckpoint.SidecarPath(weights), sha), cancel).ConfigureAwait(false);
-        Log($"connecting to the broker at {AddressText.Redacted(cluster.Uri)}");
-        await using RabbitMqCoordinatorTransport transport = await RabbitMqCoordinatorTransport.ConnectAsync(cluster with { Log = Log, Dropped = Log }, cancel).ConfigureAwait(false);
+        Log($"starting the cluster node at {cluster.Listen}");
+        await using CoordinatorNode node = await CoordinatorNode.StartAsync(cluster, ClusterOptions.JoinTimeout(), Log, cancel).ConfigureAwait(false);
+        ICoordinatorTransport transport = node.Coordinator;
         var spec = new RunSpecMessage
         {
             RunId = target.RunId,
@@ -175,7 +177,7 @@ internal static class EvalRobustnessCommand
             ModelBackend = ModelBackends.JobName(target.Model.Sidecar),
         };
         int slices = (labels.Length + sliceSize - 1) / sliceSize;
-        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(cluster)}");
+        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(node.Address)}");
         var sharded = new ShardedRobustnessEvaluation(transport, spec, referee, Log);
         var progress = new SynchronousProgress<SliceProgress>(p => Log($"[{p.Done}/{p.Total}] slice from worker {p.WorkerId} checked and accepted"));
         RobustnessResult result = await sharded.RunAsync(plan, images, labels, sliceSize, progress, cancel).ConfigureAwait(false);

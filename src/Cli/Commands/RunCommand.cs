@@ -13,7 +13,7 @@ using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
-using FoolingCluster.Protocol.Transport.RabbitMq;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 using Google.Protobuf;
@@ -48,17 +48,17 @@ internal static class RunCommand
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
         var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => coordinator ? 0 : 1 };
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard and HTTP API while the run runs (elite grid, confidence over time, workers, pause/resume/stop, export)" };
-        var broker = new Option<string>("--broker") { Description = "RabbitMQ address, e.g. amqp://guest:guest@127.0.0.1:5672/", Required = true };
-        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the workers", DefaultValueFactory = _ => "fooling." };
+        var cluster = ClusterOptions.Listen(ClusterOptions.DefaultCoordinatorAddress, $"HOST:PORT this coordinator listens on for workers (default {ClusterOptions.DefaultCoordinatorAddress}, this machine only; another address needs --insecure)");
+        var insecure = ClusterOptions.Insecure();
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach this coordinator's HTTP API (default: the --listen address)" };
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
         var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
         var threads = CommonOptions.Threads();
         var backend = ModelLoading.BackendOption();
         var command = coordinator
-            ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes over RabbitMQ; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
+            ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes that join its cluster; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
             {
-                config, resume, generations, seed, encoding, model, runs, broker, prefix, listen, token, advertise, workers, threads, backend,
+                config, resume, generations, seed, encoding, model, runs, cluster, insecure, listen, token, advertise, workers, threads, backend,
             }
             : new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
             {
@@ -90,7 +90,7 @@ internal static class RunCommand
 
             DashboardOptions? web = DashboardFrom(coordinator || parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
             RunMode mode = coordinator
-                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Broker(parse.GetValue(broker)!, parse.GetValue(prefix)!), ClusterOptions.Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, null, parse.GetValue(insecure), anyPort: false), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
             mode = mode with { Backend = ModelLoading.Backend(parse.GetValue(backend)) };
 
@@ -236,17 +236,14 @@ internal static class RunCommand
         }
 
         void Warn(string line) => run.Log.Warning("{Line:l}", line);
-        ICoordinatorTransport? broker = null;
-        if (mode.Broker is not null)
+        CoordinatorNode? node = null;
+        if (mode.Cluster is not null)
         {
-            run.Log.Information("connecting to the broker at {Broker:l}", AddressText.Redacted(mode.Broker.Uri));
-            broker = RabbitMqCoordinatorTransport.ConnectAsync(mode.Broker with { Log = Warn, Dropped = Warn }, cancel).GetAwaiter().GetResult();
-
-            // Jobs left by an earlier coordinator of this queue are re-issued by this one as needed.
-            broker.PurgeJobsAsync(cancel).AsTask().GetAwaiter().GetResult();
+            run.Log.Information("starting the cluster node at {Address:l}", mode.Cluster.Listen.ToString());
+            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), Warn, cancel).GetAwaiter().GetResult();
         }
 
-        EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, broker);
+        EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, node);
         using SearchRun<TGenome> search = resume
             ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs, Warn)
             : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs);
@@ -261,9 +258,9 @@ internal static class RunCommand
                 view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description, labels);
                 server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
                 cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
-                if (broker is not null)
+                if (node is not null)
                 {
-                    run.Log.Information("workers fetch the model from {Url:l}; start them with: {Worker:l}", cluster.Spec.ModelUrl, ClusterOptions.WorkerCommandLine(mode.Broker!));
+                    run.Log.Information("workers fetch the model from {Url:l}; start them with: {Worker:l}", cluster.Spec.ModelUrl, ClusterOptions.WorkerCommandLine(node.Address));
                 }
             }
 

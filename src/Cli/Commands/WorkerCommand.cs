@@ -1,7 +1,7 @@
 using System.CommandLine;
-using FoolingCluster.Cli.Output;
 using System.Globalization;
-using FoolingCluster.Protocol.Transport.RabbitMq;
+using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Worker;
 using FoolingCluster.Worker.Jobs;
@@ -10,43 +10,91 @@ using FoolingCluster.Worker.Models;
 namespace FoolingCluster.Cli.Commands;
 
 /// <summary>
-/// <c>fooling worker</c>: joins a cluster through its RabbitMQ broker, fetches each run's
-/// model from the coordinator by content hash and evaluates jobs until stopped.
+/// <c>fooling worker</c>: joins a coordinator's cluster, fetches each run's model from the
+/// coordinator by content hash and evaluates jobs until stopped. When the cluster has had no
+/// coordinator for a while (its process ended and no standby took over), it joins again through
+/// the same addresses, so a coordinator restarted with <c>--resume</c> finds its workers.
 /// </summary>
 internal static class WorkerCommand
 {
+    /// <summary>How long a worker waits for a coordinator to come back before joining again.</summary>
+    private static readonly TimeSpan CoordinatorGrace = TimeSpan.FromSeconds(10);
+
     public static Command Build()
     {
-        var broker = new Option<string>("--broker") { Description = "RabbitMQ address, e.g. amqp://guest:guest@10.0.0.5:5672/", Required = true };
+        var join = ClusterOptions.Join(required: true);
+        var cluster = ClusterOptions.Listen(NodeAddress.LoopbackAnyPort.ToString(), "HOST:PORT this worker listens on for the cluster (default 127.0.0.1:0: this machine, any free port; the coordinator must reach it, so on another machine give this machine's IP and --insecure)");
+        var insecure = ClusterOptions.Insecure();
         var coordinator = new Option<string?>("--coordinator") { Description = "coordinator's HTTP address (http://HOST:PORT) for model downloads, if the one jobs carry is not reachable from here" };
         var cache = new Option<string>("--cache") { Description = "folder for fetched models", DefaultValueFactory = _ => Path.Combine("models", "cache") };
         var id = new Option<string?>("--id") { Description = "worker id shown on the dashboard (default: host name and process id)" };
-        var prefix = new Option<string>("--prefix") { Description = "queue and exchange name prefix shared with the coordinator", DefaultValueFactory = _ => "fooling." };
         var threads = CommonOptions.Threads();
-        var command = new Command("worker", "Evaluate jobs for a coordinator over RabbitMQ until stopped (Ctrl-C or SIGTERM: exit 130 or 143, its unfinished job going back to the queue; or stop from the dashboard: exit 0).")
+        var command = new Command("worker", "Evaluate jobs for a coordinator's cluster until stopped (Ctrl-C or SIGTERM: exit 130 or 143, its unfinished job going to another worker; or stop from the dashboard: exit 0).")
         {
-            broker, coordinator, cache, id, prefix, threads,
+            join, cluster, insecure, coordinator, cache, id, threads,
         };
         command.SetAction(async (parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
-            Uri brokerUri = BrokerAddress.Parse(parse.GetValue(broker)!);
+            NodeSettings settings = ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: true);
             Uri? coordinatorUri = parse.GetValue(coordinator) is string c ? ParseUri(c, "--coordinator", "http", "https") : null;
             string workerId = parse.GetValue(id) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
+            TimeSpan joinTimeout = ClusterOptions.JoinTimeout();
             void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
 
-            var options = new RabbitMqOptions { Uri = brokerUri, Prefix = parse.GetValue(prefix)!, ConnectionName = $"worker {workerId}", ConnectTimeout = ClusterOptions.ConnectTimeout(), Log = Log, Dropped = Log };
             using var ctrlC = new CtrlCHandler(cancel);
-            Log($"worker {workerId}: connecting to {AddressText.Redacted(brokerUri)} with {Engine.Threads} threads");
-            await using RabbitMqWorkerTransport transport = await RabbitMqWorkerTransport.ConnectAsync(options, workerId, ctrlC.Token).ConfigureAwait(false);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
             var models = new HttpModelSource(http, parse.GetValue(cache)!, coordinatorUri, Log);
-            var service = new WorkerService(transport, new JobExecutor(workerId, models, Log), TimeSpan.FromSeconds(2), Log);
-            Log($"worker {workerId}: waiting for jobs");
-            await service.RunAsync(ctrlC.Token).ConfigureAwait(false);
+            var executor = new JobExecutor(workerId, models, Log);
+            string seeds = string.Join(", ", settings.Seeds);
+            long evaluations = 0;
+            int rejected = 0;
+            bool first = true;
+            while (!ctrlC.Token.IsCancellationRequested)
+            {
+                Log($"worker {workerId}: joining the cluster through {seeds} with {Engine.Threads} threads");
+                WorkerNode node;
+                try
+                {
+                    node = await WorkerNode.StartAsync(settings, joinTimeout, CoordinatorGrace, Log, ctrlC.Token).ConfigureAwait(false);
+                }
+                catch (InvalidInputException) when (!first)
+                {
+                    // The coordinator is being restarted: keep trying until it is back or the worker is stopped.
+                    Log($"worker {workerId}: no coordinator at {seeds} yet; trying again");
+                    continue;
+                }
+                catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                first = false;
+                await using (node.ConfigureAwait(false))
+                {
+                    IWorkerTransport transport = node.Worker(workerId);
+                    await using (transport.ConfigureAwait(false))
+                    {
+                        var service = new WorkerService(transport, executor, TimeSpan.FromSeconds(2), Log);
+                        using var lost = CancellationTokenSource.CreateLinkedTokenSource(ctrlC.Token);
+                        _ = node.CoordinatorLost.ContinueWith(_ => lost.Cancel(), TaskScheduler.Default);
+                        Log($"worker {workerId}: waiting for jobs");
+                        await service.RunAsync(lost.Token).ConfigureAwait(false);
+                        evaluations += service.Evaluations;
+                        rejected += service.Rejected;
+                        if (!node.CoordinatorLost.IsCompleted || ctrlC.Token.IsCancellationRequested)
+                        {
+                            break; // stopped by the dashboard or by a signal
+                        }
+
+                        Log($"worker {workerId}: the cluster has had no coordinator for {CoordinatorGrace.TotalSeconds:F0} s; joining again");
+                    }
+                }
+            }
+
             bool signalled = ctrlC.Token.IsCancellationRequested;
-            Log($"worker {workerId}: stopped{(signalled ? " by a signal" : "")} after {service.Evaluations:N0} evaluations ({service.Rejected} jobs rejected)");
+            Log($"worker {workerId}: stopped{(signalled ? " by a signal" : "")} after {evaluations:N0} evaluations ({rejected} jobs rejected)");
             return signalled ? FoolingApp.Interrupted : FoolingApp.Success;
         });
         return command;
@@ -61,5 +109,4 @@ internal static class WorkerCommand
 
         return uri;
     }
-
 }

@@ -23,15 +23,13 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     private readonly CancellationTokenSource _workersStop = new();
     private readonly Task[] _workers;
 
-    private readonly ICoordinatorTransport? _external;
-    private readonly EmbeddedNode? _node;
+    private readonly IAsyncDisposable _node;
 
-    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, ICoordinatorTransport? external, EmbeddedNode? node)
+    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, IAsyncDisposable node)
     {
         Evaluator = evaluator;
         Spec = spec;
         _workers = workers;
-        _external = external;
         _node = node;
     }
 
@@ -43,12 +41,13 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="workers"/> in-process workers serving the run in
-    /// <paramref name="runFolder"/>, or, given an <paramref name="external"/> transport (a
-    /// coordinator's cluster connection, owned from now on), only the coordinator's side.
+    /// <paramref name="runFolder"/>, or, given a coordinator's <paramref name="clusterNode"/>
+    /// (owned from now on), only the coordinator's side, its workers joining the cluster.
     /// </summary>
-    public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log, ICoordinatorTransport? external = null)
+    public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log, CoordinatorNode? clusterNode = null)
     {
-        EmbeddedNode? node = external is null ? EmbeddedNode.StartAsync(log, CancellationToken.None).GetAwaiter().GetResult() : null;
+        EmbeddedNode? node = clusterNode is null ? EmbeddedNode.StartAsync(log, CancellationToken.None).GetAwaiter().GetResult() : null;
+        ICoordinatorTransport? external = clusterNode?.Coordinator;
         var models = new LocalModelSource(RunFiles.ModelIn(runFolder));
         var spec = new RunSpecMessage
         {
@@ -62,11 +61,11 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
             ModelSha256 = models.Sha256,
             ModelBackend = ModelBackendIn(runFolder),
         };
-        // Over a broker the number of workers is unknown: a generation goes out as jobs of 50
+        // In a cluster the number of workers is unknown: a generation goes out as jobs of 50
         // unless the configuration says otherwise.
         int jobSize = external is null ? config.JobSizeFor(workers) : (config.JobSize > 0 ? config.JobSize : 50);
         var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? node!.Coordinator, encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
-        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], external, node);
+        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], (IAsyncDisposable?)clusterNode ?? node!);
         for (int i = 0; i < workers; i++)
         {
             string id = $"embedded-{i + 1}";
@@ -97,15 +96,7 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         await _workersStop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         await Evaluator.DisposeAsync().ConfigureAwait(false);
-        if (_external is not null)
-        {
-            await _external.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_node is not null)
-        {
-            await _node.DisposeAsync().ConfigureAwait(false);
-        }
+        await _node.DisposeAsync().ConfigureAwait(false);
 
         _workersStop.Dispose();
     }

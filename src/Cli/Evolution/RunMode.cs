@@ -1,15 +1,15 @@
 using FoolingCluster.Coordinator.Http;
-using FoolingCluster.Protocol.Transport.RabbitMq;
+using FoolingCluster.Hosting.Nodes;
 
 namespace FoolingCluster.Cli.Evolution;
 
-/// <summary>How a search is hosted: by <c>fooling run</c> (embedded workers) or <c>fooling coordinator</c> (workers over RabbitMQ).</summary>
+/// <summary>How a search is hosted: by <c>fooling run</c> (embedded workers) or <c>fooling coordinator</c> (workers in a cluster).</summary>
 /// <param name="Name">The command, for messages ("run" or "coordinator").</param>
-/// <param name="Workers">In-process workers (0 for a coordinator, whose workers connect through the broker).</param>
+/// <param name="Workers">In-process workers (0 for a coordinator, whose workers join its cluster).</param>
 /// <param name="Dashboard">Dashboard and HTTP API options; null for none.</param>
-/// <param name="Broker">RabbitMQ connection of a coordinator; null for the in-process transport.</param>
+/// <param name="Cluster">A coordinator's cluster node settings; null for the in-process actor system.</param>
 /// <param name="Advertise">Address workers use to reach the HTTP API, if not the bound one.</param>
-internal sealed record RunMode(string Name, int Workers, DashboardOptions? Dashboard, RabbitMqOptions? Broker, string? Advertise)
+internal sealed record RunMode(string Name, int Workers, DashboardOptions? Dashboard, NodeSettings? Cluster, string? Advertise)
 {
     /// <summary>What runs an ONNX target (<c>--backend</c>); null for the engine, or on resuming, what the run folder's sidecar says.</summary>
     public Models.Checkpoints.ModelBackend? Backend { get; init; }

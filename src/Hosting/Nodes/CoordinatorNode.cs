@@ -33,11 +33,12 @@ public sealed class CoordinatorNode : IAsyncDisposable
     /// <summary>Starts the node, joins (or forms) the cluster and starts the board singleton.</summary>
     /// <param name="settings">Where to listen and which seeds to join.</param>
     /// <param name="joinTimeout">How long to wait for the cluster before giving up.</param>
-    /// <param name="log">Receives the board's lines.</param>
+    /// <param name="log">Receives the board's lines and the cluster's warnings.</param>
     public static async Task<CoordinatorNode> StartAsync(NodeSettings settings, TimeSpan joinTimeout, Action<string>? log, CancellationToken cancel)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var results = Channel.CreateUnbounded<WorkerMessage>();
+        ClusterLog.Sink = log;
         NodeHost host = await NodeHost.StartAsync(
             builder => builder
                 .WithClusterNode(settings, ClusterComposition.CoordinatorRole)

@@ -31,6 +31,7 @@ public sealed class EmbeddedNode : IAsyncDisposable
     public static async Task<EmbeddedNode> StartAsync(Action<string>? log, CancellationToken cancel)
     {
         var results = Channel.CreateUnbounded<WorkerMessage>();
+        ClusterLog.Sink = log;
         NodeHost host = await NodeHost.StartAsync(_ => { }, cancel).ConfigureAwait(false);
         IActorRef board = host.System.ActorOf(JobBoard.Props(results.Writer, log), "job-board");
         return new EmbeddedNode(host, board, results.Reader);

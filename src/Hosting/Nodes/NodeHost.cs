@@ -45,6 +45,12 @@ public sealed class NodeHost : IAsyncDisposable
             {
                 builder.AddHocon(SharedHocon, HoconAddMode.Prepend);
                 builder.WithCustomSerializer(WireSerializer.Name, WireManifests.Types, system => new WireSerializer(system));
+                builder.ConfigureLoggers(loggers =>
+                {
+                    loggers.LogLevel = Akka.Event.LogLevel.WarningLevel;
+                    loggers.ClearLoggers();
+                    loggers.AddLogger<ClusterLog>();
+                });
                 configure(builder);
             }))
             .Build();
@@ -76,12 +82,11 @@ public sealed class NodeHost : IAsyncDisposable
         _host.Dispose();
     }
 
-    // Akka's own log lines below warnings are not for the user; signals are handled by the
-    // commands, which then stop the host, so the CLR shutdown hook is not needed.
+    // Akka's own log lines go through ClusterLog; signals are handled by the commands, which
+    // then stop the host, so the CLR shutdown hook is not needed.
     private const string SharedHocon = """
         akka {
-          loglevel = WARNING
-          stdout-loglevel = WARNING
+          stdout-loglevel = OFF
           log-dead-letters = off
           log-dead-letters-during-shutdown = off
           coordinated-shutdown.run-by-clr-shutdown-hook = off
