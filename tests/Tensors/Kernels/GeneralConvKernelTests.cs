@@ -182,6 +182,26 @@ public class GeneralConvKernelTests
         Assert.Throws<ArgumentException>(() => DepthwiseConvKernel.Forward(g, new float[g.ImageSize], new float[g.WeightSize], default, new float[g.OutImageSize]));
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_with_the_weight_packed_beforehand_matches_the_definition(int[] sizes)
+    {
+        GeneralConvGeometry g = Geometry(sizes);
+        var rng = new Random(2);
+        float[] x = ConvReference.Random(rng, g.Batch * g.ImageSize);
+        float[] weight = ConvReference.Random(rng, g.WeightSize);
+        float[] bias = ConvReference.Random(rng, g.OutChannels);
+        double[] expected = ConvReference.Forward(g, x, weight, bias);
+        GemmPackedA[]? packed = ConvKernel.PackWeight(g, weight);
+        Assert.Equal(g.IsDepthwise, packed is null);
+        foreach (int threads in s_threadCounts)
+        {
+            float[] y = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+            ConvKernel.ForwardPacked(g, x, weight, packed, bias, y, threads);
+            ConvReference.AssertClose(expected, y, $"packed forward {g} threads {threads}");
+        }
+    }
+
     private static GeneralConvGeometry Geometry(int[] s) =>
         new(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], s[13], s[14], s[15]);
 }
