@@ -16,7 +16,7 @@ namespace FoolingCluster.Tensors.Kernels;
 /// exactly as for <see cref="ConvGeometry"/>. Depthwise geometries go to
 /// <see cref="DepthwiseConvKernel"/> instead, where each product would have one row.
 /// Images are split across workers (<see cref="ConvBatch"/>), each with its own rented column
-/// buffer. Transposed convolution is the same three products with roles swapped, so it has no
+/// buffer; the forward pass hands them out in pieces that workers claim as they finish. Transposed convolution is the same three products with roles swapped, so it has no
 /// kernel of its own.
 /// </remarks>
 public static unsafe partial class ConvKernel
@@ -74,7 +74,7 @@ public static unsafe partial class ConvKernel
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
             nint xp = (nint)px, wp = (nint)pw, bp = (nint)pb, yp = (nint)py;
-            ConvBatch.Run(geo.Batch, threads, (_, start, end, gemmThreads) =>
+            ConvBatch.RunClaimed(geo.Batch, ChunkImages(geo), threads, (_, start, end, gemmThreads) =>
                 ForwardImages(geo, At(xp, geo.Batch * geo.ImageSize), At(wp, geo.WeightSize), packed, At(bp, biasLength), At(yp, geo.Batch * geo.OutImageSize), start, end, gemmThreads));
         }
     }
