@@ -21,6 +21,8 @@ public class GeneralConvKernelTests
         var data = new TheoryData<int[]>
         {
             new[] { 1, 3, 17, 15, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1 },      // a ResNet stem on a small image
+            new[] { 2, 3, 40, 45, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1 },      // a ResNet stem wide enough for whole vectors of stride 2
+            new[] { 1, 2, 9, 37, 3, 3, 2, 1, 2, 0, 1, 0, 0, 1, 1, 1 },       // stride 2 across only, reading up to the image's end
             new[] { 2, 4, 9, 9, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4 },        // MobileNetV2 depthwise, stride 2
             new[] { 2, 5, 8, 11, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5 },       // depthwise, stride 1
             new[] { 1, 3, 7, 8, 6, 3, 3, 1, 2, 0, 1, 1, 0, 1, 1, 3 },        // depthwise, multiplier 2, asymmetric
