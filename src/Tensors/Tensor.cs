@@ -18,6 +18,7 @@ public sealed class Tensor : IDisposable
 {
     private float[]? _data;
     private readonly bool _pooled;
+    private long _version;
 
     private Tensor(int[] shape, float[] data, bool pooled)
     {
@@ -58,14 +59,22 @@ public sealed class Tensor : IDisposable
     public float this[int index]
     {
         get => Span[index];
-        set => Span[index] = value;
+        set
+        {
+            Span[index] = value;
+            MarkModified();
+        }
     }
 
     /// <summary>Element at a multi-dimensional index.</summary>
     public float this[params int[] index]
     {
         get => Span[FlatIndex(index)];
-        set => Span[FlatIndex(index)] = value;
+        set
+        {
+            Span[FlatIndex(index)] = value;
+            MarkModified();
+        }
     }
 
     /// <summary>Size of dimension <paramref name="dim"/> (negative counts from the end).</summary>
@@ -152,7 +161,25 @@ public sealed class Tensor : IDisposable
     public float[] ToArray() => Span.ToArray();
 
     /// <summary>Fills the tensor with zeros in place.</summary>
-    public void ZeroInPlace() => Span.Clear();
+    public void ZeroInPlace()
+    {
+        Span.Clear();
+        MarkModified();
+    }
+
+    /// <summary>
+    /// Counts the in-place changes made to the elements: the indexers, <see cref="ZeroInPlace"/>,
+    /// the optimisers' steps and loading weights into the tensor each add one. What is derived from
+    /// the elements and kept between calls (a convolution's packed weight) is rebuilt when it changes.
+    /// </summary>
+    /// <remarks>
+    /// A write through <see cref="Span"/> or <see cref="Data"/> is not seen by the tensor: code that
+    /// changes a tensor's elements that way after it was first used must call <see cref="MarkModified"/>.
+    /// </remarks>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Records that the elements were changed in place (see <see cref="Version"/>).</summary>
+    public void MarkModified() => Interlocked.Increment(ref _version);
 
     /// <summary>Runs reverse-mode differentiation from this scalar (or from a seed gradient).</summary>
     /// <param name="seed">Gradient of the final objective with respect to this tensor; ones when null.</param>

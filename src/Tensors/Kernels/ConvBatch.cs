@@ -21,6 +21,44 @@ internal static class ConvBatch
     public static int Workers(int batch, int threads) => Math.Max(1, Math.Min(Resolve(threads), batch));
 
     /// <summary>
+    /// Runs <paramref name="body"/> over pieces of <paramref name="piece"/> images that the workers
+    /// claim one at a time, for work whose result does not depend on the split (the forward
+    /// pass): a worker slowed by another process then takes fewer pieces instead of holding up
+    /// the rest, as it would with one fixed range each.
+    /// </summary>
+    /// <param name="batch">Images in the batch.</param>
+    /// <param name="piece">Most images per claim (fewer when the batch would give under four claims per worker).</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    /// <param name="body">Receives the worker index, the piece's first and one-past-last image, and the GEMM threads.</param>
+    public static void RunClaimed(int batch, int piece, int threads, ImageRangeAction body)
+    {
+        threads = Resolve(threads);
+        int workers = Workers(batch, threads);
+
+        // At least about four pieces per worker, so that the last claims even out.
+        piece = Math.Max(1, Math.Min(piece, batch / (4 * workers)));
+        int pieces = (batch + piece - 1) / piece;
+        if (workers == 1 || pieces < workers)
+        {
+            Run(batch, threads, body);
+            return;
+        }
+
+        int next = -1;
+        Parallel.For(
+            0,
+            workers,
+            new ParallelOptions { MaxDegreeOfParallelism = workers },
+            k =>
+            {
+                for (int p = Interlocked.Increment(ref next); p < pieces; p = Interlocked.Increment(ref next))
+                {
+                    body(k, p * piece, Math.Min(batch, (p + 1) * piece), 1);
+                }
+            });
+    }
+
+    /// <summary>
     /// Runs <paramref name="body"/> once per worker over a fixed split of the batch, so results
     /// that depend on the split (partial sums) are the same from run to run.
     /// </summary>

@@ -16,10 +16,10 @@ namespace FoolingCluster.Tensors.Kernels;
 /// exactly as for <see cref="ConvGeometry"/>. Depthwise geometries go to
 /// <see cref="DepthwiseConvKernel"/> instead, where each product would have one row.
 /// Images are split across workers (<see cref="ConvBatch"/>), each with its own rented column
-/// buffer. Transposed convolution is the same three products with roles swapped, so it has no
+/// buffer; the forward pass hands them out in pieces that workers claim as they finish. Transposed convolution is the same three products with roles swapped, so it has no
 /// kernel of its own.
 /// </remarks>
-public static unsafe class ConvKernel
+public static unsafe partial class ConvKernel
 {
     /// <summary>
     /// <c>y = conv(x, weight) + bias</c>, overwriting <paramref name="y"/>.
@@ -44,7 +44,11 @@ public static unsafe class ConvKernel
     /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
     /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    public static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    public static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0) =>
+        Forward(g, x, weight, null, bias, y, threads);
+
+    /// <summary>As the public overload, with the weight's groups packed beforehand (<see cref="PackWeight"/>) or null to pack them on the way.</summary>
+    private static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads)
     {
         CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
         CheckLength("weight", g.WeightSize, weight.Length, g);
@@ -70,8 +74,8 @@ public static unsafe class ConvKernel
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
             nint xp = (nint)px, wp = (nint)pw, bp = (nint)pb, yp = (nint)py;
-            ConvBatch.Run(geo.Batch, threads, (_, start, end, gemmThreads) =>
-                ForwardImages(geo, At(xp, geo.Batch * geo.ImageSize), At(wp, geo.WeightSize), At(bp, biasLength), At(yp, geo.Batch * geo.OutImageSize), start, end, gemmThreads));
+            ConvBatch.RunClaimed(geo.Batch, ChunkImages(geo), threads, (_, start, end, gemmThreads) =>
+                ForwardImages(geo, At(xp, geo.Batch * geo.ImageSize), At(wp, geo.WeightSize), packed, At(bp, biasLength), At(yp, geo.Batch * geo.OutImageSize), start, end, gemmThreads));
         }
     }
 
@@ -248,7 +252,7 @@ public static unsafe class ConvKernel
     /// <summary>Images per chunk for this geometry: at least one, at most the budget allows.</summary>
     private static int ChunkImages(in GeneralConvGeometry g) => Math.Max(1, ColumnBudget / Math.Max(1, g.ColumnRows * g.OutSpatial));
 
-    private static void ForwardImages(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
+    private static void ForwardImages(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
     {
         GeneralConvGeometry geo = g;
         ForEachChunk(g, start, end, x, weight, bias, y, (n0, count, col, prod, x, weight, bias, y) =>
@@ -263,7 +267,14 @@ public static unsafe class ConvKernel
             int ocg = geo.GroupOutChannels;
             for (int grp = 0; grp < geo.Groups; grp++)
             {
-                Gemm.Multiply(false, false, ocg, ld, pg, 1f, weight[(grp * ocg * pg)..], pg, columns[(grp * pg * ld)..], ld, 0f, prod[(grp * ocg * ld)..], ld, gemmThreads);
+                if (packed is null)
+                {
+                    Gemm.Multiply(false, false, ocg, ld, pg, 1f, weight[(grp * ocg * pg)..], pg, columns[(grp * pg * ld)..], ld, 0f, prod[(grp * ocg * ld)..], ld, gemmThreads);
+                }
+                else
+                {
+                    Gemm.MultiplyPacked(packed[grp], ld, columns[(grp * pg * ld)..], ld, prod[(grp * ocg * ld)..], ld, gemmThreads);
+                }
             }
 
             for (int j = 0; j < count; j++)

@@ -117,6 +117,49 @@ public static class Gemm
         }
     }
 
+    /// <summary>
+    /// <c>C[m,n] = A[m,k] · B[k,n]</c> with A packed beforehand (<see cref="GemmPackedA"/>), overwriting C;
+    /// B is row-major with row stride <paramref name="ldb"/>.
+    /// </summary>
+    /// <param name="a">A, packed for one blocked microkernel.</param>
+    /// <param name="n">Columns of B and C.</param>
+    /// <param name="b">B's storage, <c>[k,n]</c>.</param>
+    /// <param name="ldb">Row stride of B.</param>
+    /// <param name="c">C's storage, <c>[m,n]</c>.</param>
+    /// <param name="ldc">Row stride of C.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    /// <exception cref="ArgumentException">A span is too short for its dimensions and stride.</exception>
+    internal static unsafe void MultiplyPacked(GemmPackedA a, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int threads = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        CheckOperand(nameof(b), b.Length, nameof(ldb), ldb, a.K, n, "[k,n]");
+        CheckOperand(nameof(c), c.Length, nameof(ldc), ldc, a.M, n, "[m,n]");
+        if (n == 0)
+        {
+            return;
+        }
+
+        int workers = threads > 0 ? threads : Engine.Threads;
+        fixed (float* pa = a.Panels)
+        fixed (float* pb = b)
+        fixed (float* pc = c)
+        {
+            var op = new GemmOperands(a, pa, 0, a.M, false, n, 1f, pb, ldb, 0f, pc, ldc);
+            switch (a.Kind)
+            {
+                case GemmKernelKind.Vector512:
+                    GemmBlocked.Run<GemmKernel512>(op, workers);
+                    break;
+                case GemmKernelKind.Vector256:
+                    GemmBlocked.Run<GemmKernel256>(op, workers);
+                    break;
+                default:
+                    GemmBlocked.Run<GemmKernelScalar>(op, workers);
+                    break;
+            }
+        }
+    }
+
     /// <summary>The widest microkernel this CPU runs in hardware.</summary>
     internal static GemmKernelKind BestKernel()
     {

@@ -111,8 +111,7 @@ internal static unsafe class GemmBlocked
                 for (int ic = 0; ic < op.M; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, op.M - ic);
-                    float* aBlock = op.TransA ? op.A + (pc * op.Lda) + ic : op.A + (ic * op.Lda) + pc;
-                    GemmPacking.PackA(op.TransA, aBlock, op.Lda, mc, kc, mr, aPack);
+                    float* aPanels = PanelsOfA(op, aPack, pc, ic, mc, kc, mr);
                     float* cBlock = op.C + (ic * op.Ldc) + jc;
                     for (int jr = 0; jr < nc; jr += nr)
                     {
@@ -121,7 +120,7 @@ internal static unsafe class GemmBlocked
                         for (int ir = 0; ir < mc; ir += mr)
                         {
                             int rows = Math.Min(mr, mc - ir);
-                            float* aPanel = aPack + (ir * kc);
+                            float* aPanel = aPanels + (ir * kc);
                             float* c = cBlock + (ir * op.Ldc) + jr;
                             if (cols == nr)
                             {
@@ -138,6 +137,22 @@ internal static unsafe class GemmBlocked
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The micro-panels of <c>op(A)[ic..ic+mc, pc..pc+kc]</c>: read in place from a packed A, whose
+    /// depth block pc holds all its rows' panels one after another, else packed into <paramref name="aPack"/>.
+    /// </summary>
+    private static float* PanelsOfA(in GemmOperands op, float* aPack, int pc, int ic, int mc, int kc, int mr)
+    {
+        if (op.PackedA != null)
+        {
+            return op.PackedA + ((nint)pc * op.PackedRows) + ((nint)(op.PackedRow0 + ic) * kc);
+        }
+
+        float* aBlock = op.TransA ? op.A + (pc * op.Lda) + ic : op.A + (ic * op.Lda) + pc;
+        GemmPacking.PackA(op.TransA, aBlock, op.Lda, mc, kc, mr, aPack);
+        return aPack;
     }
 
     /// <summary><c>C[r,j] = tile[r,j] + beta * C[r,j]</c> for the valid part of an edge tile; C is not read when beta is 0.</summary>

@@ -73,6 +73,11 @@ public static partial class Im2Col
                         {
                             Copy(ref src, ref Unsafe.Add(ref dst, lo), hi - lo);
                         }
+                        else if (sw == 2)
+                        {
+                            int readable = image.Length - ((c * h * w) + (ih * w) + firstColumn);
+                            CopyEveryOther(ref src, ref Unsafe.Add(ref dst, lo), hi - lo, readable);
+                        }
                         else
                         {
                             for (int ow = lo, iw = 0; ow < hi; ow++, iw += sw)

@@ -27,7 +27,22 @@ public static partial class Functional
     /// </returns>
     /// <exception cref="InvalidInputException">A stride, dilation or group count is below 1, or a pad is negative.</exception>
     /// <exception cref="ShapeMismatchException">Ranks, channels, groups or bias length disagree, or the dilated kernel is larger than the padded input.</exception>
-    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options)
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options) => Conv2d(x, weight, bias, options, null);
+
+    /// <summary>
+    /// As <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions)"/>, with the weight packed for
+    /// the GEMM once and kept in <paramref name="cache"/> across calls (repacked when the weight or
+    /// its <see cref="Tensor.Version"/> changes); null packs it on every call.
+    /// </summary>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c>.</param>
+    /// <param name="bias">Per-filter offset <c>[OC]</c>, or null.</param>
+    /// <param name="options">Strides, pads, dilations and groups.</param>
+    /// <param name="cache">This convolution's packed weight, or null.</param>
+    /// <returns><c>[N,OC,OH,OW]</c>, as the overload without a cache.</returns>
+    /// <exception cref="InvalidInputException">A stride, dilation or group count is below 1, or a pad is negative.</exception>
+    /// <exception cref="ShapeMismatchException">Ranks, channels, groups or bias length disagree, or the dilated kernel is larger than the padded input.</exception>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options, ConvWeightCache? cache)
     {
         ArgumentNullException.ThrowIfNull(options);
         CheckConvOptions(options);
@@ -49,15 +64,24 @@ public static partial class Functional
             throw new ShapeMismatchException($"conv2d: weight {Tensor.ShapeString(weight.Shape)} on input x {Tensor.ShapeString(x.Shape)} with padding ({p}): {problem}");
         }
 
-        return Convolve(x, weight, bias, g);
+        return Convolve(x, weight, bias, g, cache);
     }
 
     /// <summary>Runs the convolution of a checked geometry and records its backward on the tape.</summary>
-    private static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, in GeneralConvGeometry geometry)
+    private static Tensor Convolve(Tensor x, Tensor weight, Tensor? bias, in GeneralConvGeometry geometry, ConvWeightCache? cache = null)
     {
         GeneralConvGeometry g = geometry;
         Tensor y = Tensor.Empty(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
-        ConvKernel.Forward(g, x.Span, weight.Span, bias is null ? default : bias.Span, y.Span);
+        ReadOnlySpan<float> b = bias is null ? default : bias.Span;
+        if (cache is null)
+        {
+            ConvKernel.Forward(g, x.Span, weight.Span, b, y.Span);
+        }
+        else
+        {
+            ConvKernel.ForwardPacked(g, x.Span, weight.Span, cache.For(weight, g), b, y.Span);
+        }
+
         if (Tape.ShouldRecord([x, weight, bias]))
         {
             Tensor[] inputs = bias is null ? [x, weight] : [x, weight, bias];

@@ -47,6 +47,8 @@ public sealed class Adam(IEnumerable<Tensor> parameters, float learningRate = 1e
                 v[i] = (beta2 * v[i]) + ((1f - beta2) * g * g);
                 ps[i] -= stepSize * m[i] / ((MathF.Sqrt(v[i]) / sqrtBias2) + eps);
             }
+
+            p.MarkModified();
         }
     }
 }

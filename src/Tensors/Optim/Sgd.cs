@@ -59,6 +59,8 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, float learningRate, floa
 
                 TensorPrimitives.MultiplyAdd(grad, -LearningRate, ps, ps);
             }
+
+            p.MarkModified();
         }
     }
 }

@@ -70,6 +70,7 @@ public sealed class SafeTensorsFile
         }
 
         CopyData(info, destination.Span);
+        destination.MarkModified();
     }
 
     /// <summary>The F32 entry for <paramref name="name"/>, or a clear error naming the tensor and its dtype.</summary>

@@ -21,6 +21,8 @@ public class GeneralConvKernelTests
         var data = new TheoryData<int[]>
         {
             new[] { 1, 3, 17, 15, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1 },      // a ResNet stem on a small image
+            new[] { 2, 3, 40, 45, 4, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1 },      // a ResNet stem wide enough for whole vectors of stride 2
+            new[] { 1, 2, 9, 37, 3, 3, 2, 1, 2, 0, 1, 0, 0, 1, 1, 1 },       // stride 2 across only, reading up to the image's end
             new[] { 2, 4, 9, 9, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 4 },        // MobileNetV2 depthwise, stride 2
             new[] { 2, 5, 8, 11, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 5 },       // depthwise, stride 1
             new[] { 1, 3, 7, 8, 6, 3, 3, 1, 2, 0, 1, 1, 0, 1, 1, 3 },        // depthwise, multiplier 2, asymmetric
@@ -180,6 +182,26 @@ public class GeneralConvKernelTests
         var g = new GeneralConvGeometry(1, 4, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 2);
         Assert.False(g.IsDepthwise);
         Assert.Throws<ArgumentException>(() => DepthwiseConvKernel.Forward(g, new float[g.ImageSize], new float[g.WeightSize], default, new float[g.OutImageSize]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Forward_with_the_weight_packed_beforehand_matches_the_definition(int[] sizes)
+    {
+        GeneralConvGeometry g = Geometry(sizes);
+        var rng = new Random(2);
+        float[] x = ConvReference.Random(rng, g.Batch * g.ImageSize);
+        float[] weight = ConvReference.Random(rng, g.WeightSize);
+        float[] bias = ConvReference.Random(rng, g.OutChannels);
+        double[] expected = ConvReference.Forward(g, x, weight, bias);
+        GemmPackedA[]? packed = ConvKernel.PackWeight(g, weight);
+        Assert.Equal(g.IsDepthwise, packed is null);
+        foreach (int threads in s_threadCounts)
+        {
+            float[] y = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+            ConvKernel.ForwardPacked(g, x, weight, packed, bias, y, threads);
+            ConvReference.AssertClose(expected, y, $"packed forward {g} threads {threads}");
+        }
     }
 
     private static GeneralConvGeometry Geometry(int[] s) =>

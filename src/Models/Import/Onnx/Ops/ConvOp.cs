@@ -8,7 +8,8 @@ namespace FoolingCluster.Models.Import.Onnx.Ops;
 /// any strides, pads (asymmetric too), dilations and groups (depthwise included), with
 /// <c>auto_pad</c> VALID, SAME_UPPER and SAME_LOWER turned into explicit pads from the input's size.
 /// A convolution with constant weights is tagged so that a BatchNormalization reading only its
-/// output can fold into it (<see cref="BatchNormalizationOp"/>).
+/// output can fold into it (<see cref="BatchNormalizationOp"/>). Each node keeps its weight packed
+/// for the GEMM between runs (<see cref="ConvWeightCache"/>).
 /// </summary>
 internal sealed class ConvOp : IOnnxOp
 {
@@ -41,7 +42,12 @@ internal sealed class ConvOp : IOnnxOp
 
         var window = new WindowAttributes(node);
         int groups = (int)group;
-        Tensor Run(Tensor x, Tensor w, Tensor? b) => Functional.Conv2d(x, w, b, new Conv2dOptions
+
+        // A constant weight (folded with a BatchNormalization or not) is packed for the GEMM on the
+        // first run and reused until it changes; one computed at run time is new on every run.
+        ConvWeightCache? packed = weight is null ? null : new ConvWeightCache();
+        Tensor Run(Tensor x, Tensor w, Tensor? b) => Functional.Conv2d(x, w, b, Options(x, w), packed);
+        Conv2dOptions Options(Tensor x, Tensor w) => new()
         {
             StrideHeight = window.StrideHeight,
             StrideWidth = window.StrideWidth,
@@ -49,7 +55,7 @@ internal sealed class ConvOp : IOnnxOp
             DilationWidth = window.DilationWidth,
             Groups = groups,
             Padding = x.Rank == 4 && w.Rank == 4 ? window.Padding(x.Dim(2), x.Dim(3), w.Dim(2), w.Dim(3)) : default,
-        });
+        };
 
         Tensor? bias = graph.FloatConstant(node.Input(2));
         bool foldable = weight is not null && (node.Input(2) is null || bias is not null);

@@ -1,0 +1,54 @@
+namespace FoolingCluster.Tensors.Kernels;
+
+/// <summary>The forward convolution with its weight packed once for many calls.</summary>
+public static partial class ConvKernel
+{
+    /// <summary>
+    /// The weight of a convolution as <see cref="Forward(in GeneralConvGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
+    /// reads it, <c>[OC, (C/G)·KH·KW]</c> per group, packed into the GEMM's micro-panels: one
+    /// <c>[OC/G, (C/G)·KH·KW]</c> matrix per group. Null for a depthwise geometry, which does not
+    /// run a GEMM.
+    /// </summary>
+    /// <param name="g">Sizes; only the channels, kernel and groups matter.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c>; copied, so later changes to it are not seen.</param>
+    internal static GemmPackedA[]? PackWeight(in GeneralConvGeometry g, ReadOnlySpan<float> weight)
+    {
+        CheckLength("weight", g.WeightSize, weight.Length, g);
+        if (g.IsDepthwise)
+        {
+            return null;
+        }
+
+        int pg = g.PatchSize;
+        int ocg = g.GroupOutChannels;
+        var groups = new GemmPackedA[g.Groups];
+        for (int grp = 0; grp < g.Groups; grp++)
+        {
+            groups[grp] = GemmPackedA.Pack(weight.Slice(grp * ocg * pg, ocg * pg), pg, ocg, pg);
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// <c>y = conv(x, weight) + bias</c> as the unpacked overload, with the weight's groups packed by
+    /// <see cref="PackWeight"/> from the same weight; the result is the same as the unpacked path's
+    /// up to the order of the sums in products small enough to skip packing.
+    /// </summary>
+    /// <param name="g">Sizes.</param>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c> (read only by a depthwise geometry).</param>
+    /// <param name="packed">The packed weight, or null for a depthwise geometry.</param>
+    /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
+    /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    internal static void ForwardPacked(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    {
+        if (packed is not null && (packed.Length != g.Groups || packed[0].M != g.GroupOutChannels || packed[0].K != g.PatchSize))
+        {
+            throw new ArgumentException($"conv kernel: the packed weight does not fit {g}", nameof(packed));
+        }
+
+        Forward(g, x, weight, packed, bias, y, threads);
+    }
+}
