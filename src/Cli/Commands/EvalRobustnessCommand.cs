@@ -82,8 +82,8 @@ internal static class EvalRobustnessCommand
             // ABS has no input gradient: it estimates its own (from --probes, 100 by default), and the
             // plan uses them as they come. Binary ABS binarises its own inputs and scales its classes.
             RobustnessPlan plan = RobustnessPlan.Create(
-                SplitList(parse.GetValue(norms)!),
-                parse.GetValue(attacks) is string a ? SplitList(a) : null,
+                CommaList.Split("--norms", parse.GetValue(norms)!, string.Join(", ", RobustnessPlan.AllNorms)),
+                parse.GetValue(attacks) is string a ? CommaList.Split("--attacks", a, string.Join(", ", AttackCatalog.Names)) : null,
                 parse.GetValue(seed),
                 binary && !isAbs,
                 gradientProbes,
@@ -220,9 +220,6 @@ internal static class EvalRobustnessCommand
 
     private static string DefaultsText() =>
         string.Join("; ", RobustnessPlan.DefaultAttacks.Select(d => $"{d.Key}: {string.Join(", ", d.Value)}"));
-
-    private static string[] SplitList(string value) =>
-        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.###", CultureInfo.InvariantCulture);
 
