@@ -175,6 +175,8 @@ internal static class RunCommand
             throw new InvalidInputException($"{folder} is not a run folder of `fooling run` (no {RunFiles.Config} in it)");
         }
 
+        ResumableRun.Require(folder);
+
         EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath);
         if (generations is int g && g != cfg.Generations)
         {
