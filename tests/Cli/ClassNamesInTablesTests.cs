@@ -1,4 +1,6 @@
+using System.Globalization;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Tensors.Serialization;
 using FoolingCluster.Tests.Shared;
 using Xunit;
@@ -11,7 +13,7 @@ namespace FoolingCluster.Cli.Tests;
 /// holds a comma.
 /// </summary>
 [Collection(RunTestGroup.Name)]
-public sealed class ClassNamesInTablesTests
+public sealed class ClassNamesInTablesTests(TargetModelFixture target)
 {
     private const int Classes = 12;
 
@@ -55,6 +57,34 @@ public sealed class ClassNamesInTablesTests
         List<string> crane = CsvText.Split(rows.Single(r => r.StartsWith("5,", StringComparison.Ordinal)));
         Assert.Equal(7, crane.Count);
         Assert.Equal("crane, the bird", crane[5]);
+    }
+
+    [Fact]
+    public void Robustness_csv_ends_each_row_with_its_labels_name()
+    {
+        using var scratch = new TempDirectory();
+        string[] digits = ["zero", "one", "two", "three", "four", "five", "six", "seven, lucky", "eight", "nine"];
+        string model = scratch.File("named.safetensors");
+        File.Copy(target.ModelPath, model);
+        ModelSidecar sidecar = ModelSidecar.Load(ModelSidecar.PathFor(target.ModelPath)) with { ClassNames = digits };
+        sidecar.Save(ModelSidecar.PathFor(model));
+
+        (int exit, _, string err) = CliHarness.Run("eval-robustness", "--model", model, "--norms", "linf", "--attacks", "fgsm", "--n", "20", "--data", CliHarness.Mnist, "--runs", scratch.File("runs"), "--threads", "1");
+
+        Assert.True(exit == 0, err);
+        string[] rows = File.ReadAllLines(Path.Combine(RunTestSupport.SingleRunFolder(scratch.File("runs")), "robustness.csv"));
+        List<string> header = CsvText.Split(rows[0]);
+        Assert.Equal(["image", "label", "clean_correct"], header[..3]);
+        Assert.Equal("label_name", header[^1]);
+        foreach (string row in rows[1..])
+        {
+            List<string> fields = CsvText.Split(row);
+            Assert.Equal(header.Count, fields.Count);
+            Assert.Equal(digits[int.Parse(fields[1], CultureInfo.InvariantCulture)], fields[^1]);
+        }
+
+        // The first 20 test images include a 7, whose name holds a comma.
+        Assert.Contains(rows, r => r.EndsWith(",\"seven, lucky\"", StringComparison.Ordinal));
     }
 
     private static string[] Names()

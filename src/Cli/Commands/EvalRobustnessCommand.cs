@@ -127,7 +127,7 @@ internal static class EvalRobustnessCommand
 
                 if (finished.Count < test.Count)
                 {
-                    return PartialReport.Write(folder, finished, test, name, CommandLine(parse), gradients, clock.Elapsed.TotalSeconds, console);
+                    return PartialReport.Write(folder, finished, test, name, CommandLine(parse), gradients, clock.Elapsed.TotalSeconds, console, loaded.Sidecar.ClassNames);
                 }
 
                 result = finished;
@@ -144,7 +144,7 @@ internal static class EvalRobustnessCommand
             }
 
             var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, gradients);
-            Write(folder, result, info, test);
+            Write(folder, result, info, test, loaded.Sidecar.ClassNames);
             AtomicFile.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, gradients).ToJson());
             console.WriteLine(SummaryLines(result));
             console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
@@ -194,11 +194,11 @@ internal static class EvalRobustnessCommand
         return loaded with { Path = RunFiles.ModelIn(folder.Path) };
     }
 
-    /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>
-    internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images)
+    /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder; robustness.csv names each label when <paramref name="classNames"/> does.</summary>
+    internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images, IReadOnlyList<string>? classNames = null)
     {
         AtomicFile.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, PublishedRobustness.All));
-        AtomicFile.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result));
+        AtomicFile.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result, classNames));
         AtomicFile.WriteAllText(folder.File("robustness.svg"), RobustnessReport.Svg(result));
         PngWriter.Write(folder.File("robustness.png"), RobustnessReport.Picture(result, images.Images, (images.Channels, images.Height, images.Width)));
     }
