@@ -13,12 +13,13 @@ internal static class ResumableRun
     /// <exception cref="InvalidInputException">Neither a snapshot nor a journal is there.</exception>
     public static void Require(string folder)
     {
+        string snapshot = Path.Combine(folder, RunFiles.Archive);
         string journal = Path.Combine(folder, RunFiles.Journal);
-        if (File.Exists(Path.Combine(folder, RunFiles.Archive)) || (File.Exists(journal) && new FileInfo(journal).Length > 0))
+        if (File.Exists(snapshot) || (File.Exists(journal) && new FileInfo(journal).Length > 0))
         {
             return;
         }
 
-        throw new InvalidInputException($"--resume {folder}: there is no {RunFiles.Archive} in it (nor a {RunFiles.Journal} to replay), so there is nothing to resume; the run ended before its first snapshot: start it afresh from its configuration, {Path.Combine(folder, RunFiles.Config)}");
+        throw new InvalidInputException($"--resume {folder}: {snapshot} does not exist (nor a {RunFiles.Journal} to replay), so there is nothing to resume; the run ended before its first snapshot: start it afresh from its configuration, {Path.Combine(folder, RunFiles.Config)}");
     }
 }
