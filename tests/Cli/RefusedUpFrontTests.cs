@@ -30,6 +30,20 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
         Assert.False(Directory.Exists(scratch.File("runs")));
     }
 
+    [Fact]
+    public void Backend_with_a_resumed_run_is_refused_since_the_runs_model_json_decides()
+    {
+        using var scratch = new TempDirectory();
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 4);
+        string run = RunTestSupport.RunOnOneThread(config, scratch.File("runs"));
+
+        (int exit, _, string err) = RunTestSupport.Fooling("run", "--resume", run, "--generations", "2", "--backend", "engine");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("and --backend cannot change a run being resumed", err);
+        Assert.DoesNotContain(RunTestSupport.History(run, 2), r => r.Generation == 2);
+    }
+
     [Theory]
     [InlineData("--attacks", "fgsm,,", "pgd")]
     [InlineData("--attacks", ",fgsm", "deepfool")]
@@ -136,7 +150,7 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
         (int exit, _, string err) = CliHarness.Run("coordinator", "--resume", run, "--broker", "amqp://127.0.0.1:1");
 
         Assert.Equal(2, exit);
-        Assert.Contains($"--resume {run}: there is no {RunFiles.Archive} in it", err);
+        Assert.Contains($"--resume {run}: {Path.Combine(run, RunFiles.Archive)} does not exist", err);
         Assert.DoesNotContain("broker", err);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"refused after {clock.Elapsed}");
     }
