@@ -68,6 +68,7 @@ public static class HistoryCsv
 
         // Every complete line ends with a newline, so the last piece is empty or a torn line.
         string[] lines = File.ReadAllText(path).Split('\n')[..^1];
+
         // A class name in the header may hold a comma inside quotes; the rows hold numbers only.
         int columns = lines.Length == 0 ? 0 : CsvText.Split(lines[0].TrimEnd('\r')).Count;
         for (int i = 1; i < lines.Length; i++)
