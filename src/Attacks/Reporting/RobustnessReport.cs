@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Attacks.Reporting;
 
@@ -175,7 +176,9 @@ public static class RobustnessReport
     }
 
     /// <summary>One row per image: label, whether it was classified correctly, and per norm the smallest distance, the attack that found it and every attack's distance.</summary>
-    public static string Csv(RobustnessResult result)
+    /// <param name="result">The evaluation.</param>
+    /// <param name="classNames">The model's class names, in class order; when given, each row ends with its label's name in a <c>label_name</c> column, so readers of the other columns are unaffected.</param>
+    public static string Csv(RobustnessResult result, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var csv = new StringBuilder("image,label,clean_correct");
@@ -188,7 +191,7 @@ public static class RobustnessReport
             }
         }
 
-        csv.Append('\n');
+        csv.Append(classNames is null ? "\n" : ",label_name\n");
         for (int i = 0; i < result.Count; i++)
         {
             csv.Append(s_inv, $"{i},{result.Labels[i]},{(result.CleanCorrect[i] ? 1 : 0)}");
@@ -200,6 +203,12 @@ public static class RobustnessReport
                 {
                     csv.Append(',').Append(Csv(attack.Distances[i]));
                 }
+            }
+
+            if (classNames is not null)
+            {
+                int label = result.Labels[i];
+                csv.Append(',').Append(CsvText.Field(label >= 0 && label < classNames.Count ? classNames[label] : string.Empty));
             }
 
             csv.Append('\n');

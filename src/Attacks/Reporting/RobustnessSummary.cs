@@ -51,7 +51,12 @@ public sealed record RobustnessSummary(string Model, int Images, double CleanAcc
         string path = Path.Combine(folder, File);
         if (!System.IO.File.Exists(path))
         {
-            throw new InvalidInputException($"{folder} has no {File}; it is made by `./fooling eval-robustness --model …`");
+            // A stopped evaluation writes its report of the slices finished but not the summary,
+            // so that its figures are never tabulated as a whole evaluation.
+            bool partial = System.IO.File.Exists(Path.Combine(folder, "robustness.csv"));
+            throw new InvalidInputException(partial
+                ? $"{folder} holds a partial evaluation (it was stopped, so it has robustness.csv but no {File}); there is nothing to tabulate: run `./fooling eval-robustness --model …` to the end"
+                : $"{folder} has no {File}, so there is nothing to tabulate; `./fooling eval-robustness --model …` writes it");
         }
 
         string? text = null;

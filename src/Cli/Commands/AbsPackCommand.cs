@@ -26,10 +26,7 @@ internal static class AbsPackCommand
                 throw new InvalidInputException($"--model {from} is not an ABS model folder or sidecar");
             }
 
-            if (!to.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new InvalidInputException($"--out {to} must end in .safetensors (its sidecar is written as {Path.ChangeExtension(to, ".json")})");
-            }
+            OutputLocation.RequireExtension(to, "--out", ".safetensors", $"its sidecar is written as {ModelCheckpoint.SidecarPath(to)}");
 
             OutputLocation.RequireNewFile(to, "--out", parse.GetValue(overwrite), ModelCheckpoint.SidecarPath(to));
             LoadedModel packed = AbsCheckpoint.Pack(from, to);

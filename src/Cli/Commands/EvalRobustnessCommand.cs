@@ -83,8 +83,8 @@ internal static class EvalRobustnessCommand
             // ABS has no input gradient: it estimates its own (from --probes, 100 by default), and the
             // plan uses them as they come. Binary ABS binarises its own inputs and scales its classes.
             RobustnessPlan plan = RobustnessPlan.Create(
-                SplitList(parse.GetValue(norms)!),
-                parse.GetValue(attacks) is string a ? SplitList(a) : null,
+                CommaList.Split("--norms", parse.GetValue(norms)!, string.Join(", ", RobustnessPlan.AllNorms)),
+                parse.GetValue(attacks) is string a ? CommaList.Split("--attacks", a, string.Join(", ", AttackCatalog.Names)) : null,
                 parse.GetValue(seed),
                 binary && !isAbs,
                 gradientProbes,
@@ -128,7 +128,7 @@ internal static class EvalRobustnessCommand
 
                 if (finished.Count < test.Count)
                 {
-                    return PartialReport.Write(folder, finished, test, name, CommandLine(parse), gradients, clock.Elapsed.TotalSeconds, console);
+                    return PartialReport.Write(folder, finished, test, name, CommandLine(parse), gradients, clock.Elapsed.TotalSeconds, console, loaded.Sidecar.ClassNames);
                 }
 
                 result = finished;
@@ -145,7 +145,7 @@ internal static class EvalRobustnessCommand
             }
 
             var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, gradients);
-            Write(folder, result, info, test);
+            Write(folder, result, info, test, loaded.Sidecar.ClassNames);
             AtomicFile.WriteAllText(folder.File(RobustnessSummary.File), RobustnessSummary.Of(result, name, gradients).ToJson());
             console.WriteLine(SummaryLines(result));
             console.WriteLine($"wrote {folder.File("robustness.md")}, .csv, .svg and .png");
@@ -196,11 +196,11 @@ internal static class EvalRobustnessCommand
         return loaded with { Path = RunFiles.ModelIn(folder.Path) };
     }
 
-    /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder.</summary>
-    internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images)
+    /// <summary>Writes robustness.md, .csv, .svg and .png into the run folder; robustness.csv names each label when <paramref name="classNames"/> does.</summary>
+    internal static void Write(RunFolder folder, RobustnessResult result, RobustnessReportInfo info, ImageDataset images, IReadOnlyList<string>? classNames = null)
     {
         AtomicFile.WriteAllText(folder.File("robustness.md"), RobustnessReport.Markdown(result, info, PublishedRobustness.All));
-        AtomicFile.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result));
+        AtomicFile.WriteAllText(folder.File("robustness.csv"), RobustnessReport.Csv(result, classNames));
         AtomicFile.WriteAllText(folder.File("robustness.svg"), RobustnessReport.Svg(result));
         PngWriter.Write(folder.File("robustness.png"), RobustnessReport.Picture(result, images.Images, (images.Channels, images.Height, images.Width)));
     }
@@ -222,9 +222,6 @@ internal static class EvalRobustnessCommand
 
     private static string DefaultsText() =>
         string.Join("; ", RobustnessPlan.DefaultAttacks.Select(d => $"{d.Key}: {string.Join(", ", d.Value)}"));
-
-    private static string[] SplitList(string value) =>
-        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.###", CultureInfo.InvariantCulture);
 

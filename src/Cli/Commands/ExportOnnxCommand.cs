@@ -25,10 +25,7 @@ internal static class ExportOnnxCommand
         command.SetAction(parse =>
         {
             string from = parse.GetValue(model)!, to = parse.GetValue(output)!;
-            if (!OnnxCheckpoint.IsOnnxPath(to))
-            {
-                throw new InvalidInputException($"--out {to} must end in .onnx");
-            }
+            OutputLocation.RequireExtension(to, "--out", ".onnx");
 
             OutputLocation.RequireNewFile(to, "--out", parse.GetValue(overwrite));
             TextWriter console = parse.InvocationConfiguration.Output;

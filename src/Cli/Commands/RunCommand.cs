@@ -96,9 +96,9 @@ internal static class RunCommand
 
             if (resumeFolder is not null)
             {
-                if (parse.GetValue(seed) is not null || parse.GetValue(encoding) is not null || parse.GetValue(model) is not null)
+                if (parse.GetValue(seed) is not null || parse.GetValue(encoding) is not null || parse.GetValue(model) is not null || parse.GetValue(backend) is not null)
                 {
-                    throw new InvalidInputException("--seed, --encoding and --model cannot change a run being resumed; only --generations can");
+                    throw new InvalidInputException("--seed, --encoding, --model and --backend cannot change a run being resumed (its model.json says what runs its model); only --generations can");
                 }
 
                 return Task.FromResult(Resume(resumeFolder, generationsOverride, mode, console, cancel));
@@ -174,6 +174,8 @@ internal static class RunCommand
         {
             throw new InvalidInputException($"{folder} is not a run folder of `fooling run` (no {RunFiles.Config} in it)");
         }
+
+        ResumableRun.Require(folder);
 
         EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath);
         if (generations is int g && g != cfg.Generations)

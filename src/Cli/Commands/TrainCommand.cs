@@ -75,6 +75,7 @@ internal static class TrainCommand
     /// <summary>Trains the classifier <paramref name="cfg"/> describes into <see cref="TrainingConfig.Out"/>, refusing to replace a model there unless <paramref name="overwrite"/>.</summary>
     internal static int Run(TrainingConfig cfg, string runsRoot, TextWriter console, CancellationToken cancel, bool overwrite = false)
     {
+        OutputLocation.RequireExtension(cfg.Out, "--out", ".safetensors", $"the weights are written as safetensors, their sidecar as {ModelCheckpoint.SidecarPath(cfg.Out)}");
         OutputLocation.RequireNewFile(cfg.Out, "--out", overwrite, ModelCheckpoint.SidecarPath(cfg.Out));
         ImageDataset train = MnistDataset.Load(cfg.Data, MnistSplit.Train, cfg.TrainSubset > 0 ? cfg.TrainSubset : null);
         ImageDataset test = MnistDataset.Load(cfg.Data, MnistSplit.Test);

@@ -122,7 +122,7 @@ internal static class TransferAttackCommand
     /// <summary>The weights files from every --models value, split at commas, in order.</summary>
     private static List<string> ModelPaths(string[] values)
     {
-        List<string> paths = [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+        List<string> paths = [.. values.SelectMany(v => CommaList.Split("--models", v, "model files (weights, .onnx or an ABS model)"))];
         if (paths.Count < 2)
         {
             throw new InvalidInputException($"a transfer matrix needs at least two models (got {paths.Count}{(paths.Count == 1 ? $": {paths[0]}" : "")}); give them as --models a.safetensors,b.safetensors or repeat --model");

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using FoolingCluster.Cli.ModelFiles;
-using System.Globalization;
-using System.Text;
 using FoolingCluster.Cli.Evolution;
+using FoolingCluster.Cli.Output;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Export;
 using FoolingCluster.Evolution.Reporting;
@@ -22,48 +21,23 @@ internal static class TransferCommand
         command.SetAction(parse =>
         {
             SavedRun saved = SavedRun.Load(parse.GetValue(run)!);
+            ClassLabels runLabels = ClassLabels.ForRun(saved.Folder);
             TextWriter console = parse.InvocationConfiguration.Output;
             foreach (string other in parse.GetValue(to)!)
             {
                 (var loaded, ModuleClassifier classifier) = TargetModel.Load(other, console: console);
                 IReadOnlyList<TransferRow> rows = TransferCheck.Run(saved, classifier);
-                string table = Table(saved, other, loaded.Sidecar.Architecture, rows);
-                console.Write(table);
+
+                // Both models classify into the same classes; the run's names, or the other's where the run has none.
+                ClassLabels labels = runLabels.Names is null ? new ClassLabels(loaded.Sidecar.ClassNames) : runLabels;
+                console.Write(TransferTable.Text(saved.Folder, other, loaded.Sidecar.Architecture, rows, labels));
                 string csv = Path.Combine(saved.Folder, $"transfer-{Path.GetFileNameWithoutExtension(other)}.csv");
-                AtomicFile.WriteAllText(csv, Csv(rows));
+                AtomicFile.WriteAllText(csv, TransferTable.Csv(rows, labels));
                 console.WriteLine($"  (also in {csv})");
             }
 
             return FoolingApp.Success;
         });
         return command;
-    }
-
-    private static string Table(SavedRun run, string other, string architecture, IReadOnlyList<TransferRow> rows)
-    {
-        CultureInfo inv = CultureInfo.InvariantCulture;
-        var text = new StringBuilder();
-        text.AppendLine(inv, $"elites of {run.Folder} under {other} ({architecture}):");
-        text.AppendLine("  class   run model   other model   other's top class");
-        foreach (TransferRow r in rows)
-        {
-            text.AppendLine(inv, $"  {r.Cell,5}   {ConfidenceText.Percent(r.RunConfidence),9}   {ConfidenceText.Percent(r.OtherConfidence),11}   {r.OtherTopClass} ({ConfidenceText.Percent(r.OtherTopConfidence)})");
-        }
-
-        int stillFooled = rows.Count(r => r.OtherConfidence >= 0.99f);
-        double median = rows.Count == 0 ? 0 : rows.Select(r => (double)r.OtherConfidence).Order().ElementAt(rows.Count / 2);
-        text.AppendLine(inv, $"  {stillFooled} of {rows.Count} elites reach ≥ 99% for their class under the other model; {rows.Count(r => r.OtherTopClass == r.Cell)} keep their class as its top class; median {ConfidenceText.Percent(median)}");
-        return text.ToString();
-    }
-
-    private static string Csv(IReadOnlyList<TransferRow> rows)
-    {
-        var csv = new StringBuilder("class,run_confidence,other_confidence,other_top_class,other_top_confidence\n");
-        foreach (TransferRow r in rows)
-        {
-            csv.Append(CultureInfo.InvariantCulture, $"{r.Cell},{r.RunConfidence:R},{r.OtherConfidence:R},{r.OtherTopClass},{r.OtherTopConfidence:R}\n");
-        }
-
-        return csv.ToString();
     }
 }

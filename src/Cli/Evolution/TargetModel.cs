@@ -31,6 +31,7 @@ internal static class TargetModel
     /// <param name="backend">What runs an ONNX target; null for the engine.</param>
     public static bool EnsureTrained(string weights, string configured, string trainConfig, string runsRoot, TextWriter console, CancellationToken cancel, ModelBackend? backend = null)
     {
+        ModelBackends.RequireApplies(weights, backend);
         if (!TrainIfMissing(weights, configured, trainConfig, runsRoot, console, cancel))
         {
             return false;

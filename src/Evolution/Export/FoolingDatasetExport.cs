@@ -128,7 +128,7 @@ public static class FoolingDatasetExport
             string png = $"png/{i:D6}-class{label}.png";
             WritePng(Path.Combine(folder, png), pixels, shape);
             table.Append(CultureInfo.InvariantCulture, $"{i},{label},{confidence:R},{generation},{source},{png}");
-            table.Append(named ? "," + CsvField(names.Name(label) ?? string.Empty) + "\n" : "\n");
+            table.Append(named ? "," + names.CsvName(label) + "\n" : "\n");
         }
 
         int[] dims = shape.Channels == 1 ? [images.Count, shape.Height, shape.Width] : [images.Count, shape.Channels, shape.Height, shape.Width];
@@ -167,8 +167,4 @@ public static class FoolingDatasetExport
     }
 
     private static string Key(byte[] pixels) => Convert.ToHexString(SHA256.HashData(pixels));
-
-    /// <summary>A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break, as class names may.</summary>
-    private static string CsvField(string text) =>
-        text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
 }

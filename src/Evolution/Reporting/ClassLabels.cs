@@ -1,6 +1,7 @@
 using System.Globalization;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Evolution.Reporting;
 
@@ -32,6 +33,9 @@ public sealed class ClassLabels
     public string Label(int cell) => Name(cell) is string name
         ? string.Create(CultureInfo.InvariantCulture, $"{cell} {name}")
         : cell.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The name of <paramref name="cell"/> as one CSV field (quoted when it holds a comma or a quote); empty when it has none.</summary>
+    public string CsvName(int cell) => CsvText.Field(Name(cell) ?? string.Empty);
 
     /// <summary>A caption or log prefix: "1 goldfish", or "class 1" without names.</summary>
     public string Caption(int cell) => Name(cell) is not null

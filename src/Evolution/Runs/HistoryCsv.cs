@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Evolution.Runs;
 
@@ -10,8 +12,18 @@ public static class HistoryCsv
     private const string FixedColumns = "generation,evaluations,seconds,evals_per_second,filled,min_confidence,median_confidence,max_confidence,qd_score,cells_at_99,cells_at_9999";
 
     /// <summary>The header line for <paramref name="cells"/> cells.</summary>
-    public static string Header(int cells) =>
-        FixedColumns + string.Concat(Enumerable.Range(0, cells).Select(c => $",confidence_{c}"));
+    public static string Header(int cells) => Header(cells, ClassLabels.None);
+
+    /// <summary>
+    /// The header line for <paramref name="cells"/> cells, each cell's column named by its label:
+    /// <c>confidence_1 goldfish</c> when the model names its classes (quoted when the name holds a
+    /// comma), <c>confidence_1</c> otherwise.
+    /// </summary>
+    public static string Header(int cells, ClassLabels labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return FixedColumns + string.Concat(Enumerable.Range(0, cells).Select(c => "," + CsvText.Field($"confidence_{labels.Label(c)}")));
+    }
 
     /// <summary>One row.</summary>
     public static string Row(GenerationRecord r)
@@ -29,14 +41,14 @@ public static class HistoryCsv
         return line.ToString();
     }
 
-    /// <summary>Appends rows, writing the header first if the file is new.</summary>
-    public static void Append(string path, IEnumerable<GenerationRecord> records, int cells)
+    /// <summary>Appends rows, writing the header first if the file is new (its cell columns named by <paramref name="labels"/>, by index when null).</summary>
+    public static void Append(string path, IEnumerable<GenerationRecord> records, int cells, ClassLabels? labels = null)
     {
         bool fresh = !File.Exists(path) || new FileInfo(path).Length == 0;
         using var writer = new StreamWriter(path, append: true);
         if (fresh)
         {
-            writer.WriteLine(Header(cells));
+            writer.WriteLine(Header(cells, labels ?? ClassLabels.None));
         }
 
         foreach (GenerationRecord r in records)
@@ -56,7 +68,9 @@ public static class HistoryCsv
 
         // Every complete line ends with a newline, so the last piece is empty or a torn line.
         string[] lines = File.ReadAllText(path).Split('\n')[..^1];
-        int columns = lines.Length == 0 ? 0 : lines[0].TrimEnd('\r').Split(',').Length;
+
+        // A class name in the header may hold a comma inside quotes; the rows hold numbers only.
+        int columns = lines.Length == 0 ? 0 : CsvText.Split(lines[0].TrimEnd('\r')).Count;
         for (int i = 1; i < lines.Length; i++)
         {
             if (TryParse(lines[i].TrimEnd('\r'), generations, columns) is GenerationRecord r)
@@ -69,12 +83,12 @@ public static class HistoryCsv
     }
 
     /// <summary>Keeps only rows of generations before <paramref name="nextGeneration"/> (rows written after the last snapshot are redone on resume).</summary>
-    public static void Truncate(string path, int nextGeneration, int cells, int generations)
+    public static void Truncate(string path, int nextGeneration, int cells, int generations, ClassLabels? labels = null)
     {
         List<GenerationRecord> kept = Read(path, generations).Where(r => r.Generation < nextGeneration).ToList();
         string temp = path + ".tmp";
         File.Delete(temp);
-        Append(temp, kept, cells);
+        Append(temp, kept, cells, labels);
         File.Move(temp, path, overwrite: true);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Randomness;
+using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Scheduling;
 
 namespace FoolingCluster.Evolution.Runs;
@@ -30,11 +31,15 @@ public sealed class SearchRun<TGenome> : IDisposable
     private readonly FoundImageLog _found;
     private readonly ArchiveJournal _journal;
     private readonly List<GenerationRecord> _history;
+    private readonly ClassLabels _labels;
     private double _searchSeconds;
 
     private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds, Action<string>? warn)
     {
         _folder = folder;
+
+        // The run folder holds its model's copy by now, so history.csv names the cells as the report does.
+        _labels = ClassLabels.ForRun(folder);
         RunId = runId;
         _config = config;
         _encoding = encoding;
@@ -107,7 +112,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         (restored, _) = ArchiveJournal.Replay(journal, restored, encoding, warn);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
-        HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations);
+        HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations, ClassLabels.ForRun(folder));
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
         return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, warn) { OutputsWriter = outputsWriter };
     }
@@ -199,7 +204,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         // History first, journal second: a crash between the two leaves a history row the
         // journal does not cover, which resuming drops and redoes, never a journaled
         // generation without its row.
-        HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], archive.Cells);
+        HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], archive.Cells, _labels);
         _found.Flush();
         _journal.Append(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds);
         return record;

@@ -20,7 +20,7 @@ public sealed record AbsTrainingConfig
     /// </summary>
     public float LearningRate { get; init; } = 3e-3f;
 
-    /// <summary>Weight of the KL term in the ELBO (1 in the paper).</summary>
+    /// <summary>Weight of the KL term in the ELBO (1 in the paper); positive, since ABS samples its starting latents from the prior.</summary>
     public float Beta { get; init; } = 1f;
 
     /// <summary>Use only the first N training images of the whole set (0: all 60,000).</summary>
@@ -53,7 +53,10 @@ public sealed record AbsTrainingConfig
         Require(Epochs >= 1, source, $"epochs must be at least 1 (got {Epochs})");
         Require(BatchSize >= 2, source, $"batchSize must be at least 2 for batch-norm statistics (got {BatchSize})");
         Require(LearningRate > 0 && float.IsFinite(LearningRate), source, $"learningRate must be positive (got {LearningRate})");
-        Require(Beta >= 0 && float.IsFinite(Beta), source, $"beta must be non-negative (got {Beta})");
+        // Without the KL term the latents are not drawn to the N(0, I) prior from which ABS
+        // samples the starting points of its inference, so the classifier would start from codes
+        // its decoders never learnt.
+        Require(Beta > 0 && float.IsFinite(Beta), source, $"beta must be positive and finite, in (0, ∞) (got {Beta}): it weighs the KL term that keeps each VAE's latents on the N(0, I) prior ABS samples from; the paper uses 1");
         Require(TrainSubset >= 0, source, $"trainSubset must be non-negative (got {TrainSubset})");
         Require(!string.IsNullOrWhiteSpace(Out), source, "out must name a folder");
     }

@@ -1,3 +1,4 @@
+using FoolingCluster.Models.Abs;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Models.Checkpoints;
@@ -37,6 +38,31 @@ public static class ModelBackends
         OnnxRuntimeName => ModelBackend.OnnxRuntime,
         _ => throw new InvalidInputException($"--backend must be {EngineName} or {OnnxRuntimeName} (got '{name}')"),
     };
+
+    /// <summary>
+    /// Refuses ONNX Runtime for a model that is not an ONNX classifier (an <c>.onnx</c> file, or a
+    /// file whose sidecar says it is one): the backend chooses only what runs an ONNX graph, so
+    /// naming it for weights or an ABS model is a mistake to say, not to ignore. Called before any
+    /// work, including training a missing target.
+    /// </summary>
+    /// <exception cref="InvalidInputException"><paramref name="backend"/> is ONNX Runtime and <paramref name="modelPath"/> is not an ONNX model.</exception>
+    public static void RequireApplies(string modelPath, ModelBackend? backend)
+    {
+        ArgumentNullException.ThrowIfNull(modelPath);
+        if (backend != ModelBackend.OnnxRuntime || OnnxCheckpoint.IsOnnxPath(modelPath))
+        {
+            return;
+        }
+
+        // An ONNX model kept under another name (a worker's cache file) says so in its sidecar.
+        string sidecar = ModelSidecar.PathFor(modelPath);
+        if (!AbsCheckpoint.IsAbsPath(modelPath) && File.Exists(sidecar) && OnnxCheckpoint.IsOnnxArchitecture(ModelSidecar.Load(sidecar).Architecture))
+        {
+            return;
+        }
+
+        throw new InvalidInputException($"--backend {OnnxRuntimeName} applies only to an ONNX model (.onnx); {modelPath} is not one and always runs on the engine: leave --backend out");
+    }
 
     /// <summary>The name of <paramref name="backend"/>.</summary>
     public static string Name(ModelBackend backend) => backend == ModelBackend.OnnxRuntime ? OnnxRuntimeName : EngineName;

@@ -103,7 +103,7 @@ public static class ModelCheckpoint
     /// sidecar is the built-in architecture its tensors match (<see cref="SidecarlessCheckpoint"/>).
     /// </summary>
     /// <param name="weightsPath">The model file or ABS folder.</param>
-    /// <param name="backend">What runs an ONNX model; null for what its sidecar says, else the engine. Ignored for other models.</param>
+    /// <param name="backend">What runs an ONNX model; null for what its sidecar says, else the engine. ONNX Runtime is refused for any other model; the engine is what runs them anyway.</param>
     /// <remarks>
     /// Every model is run once on a small test batch before it is returned (<see cref="ModelCheck"/>),
     /// so a model that cannot classify is refused by the command that loads it, not mid-run.
@@ -118,6 +118,7 @@ public static class ModelCheckpoint
 
     private static LoadedModel LoadUnchecked(string weightsPath, ModelBackend? backend)
     {
+        ModelBackends.RequireApplies(weightsPath, backend);
         if (AbsCheckpoint.IsAbsPath(weightsPath))
         {
             return AbsCheckpoint.Load(weightsPath);

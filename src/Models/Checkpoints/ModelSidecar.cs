@@ -162,6 +162,12 @@ public sealed record ModelSidecar
             throw new CheckpointFormatException(path, "class_names holds an empty name");
         }
 
+        // Two classes of one name would make every table, picture and page that shows names ambiguous.
+        if (ClassNames?.Select((name, index) => (name, index)).GroupBy(n => n.name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new CheckpointFormatException(path, $"class_names holds \"{twice.Key}\" more than once (classes {string.Join(" and ", twice.Select(n => n.index))}); each class needs a name of its own");
+        }
+
         if (Architecture == Models.Abs.AbsCheckpoint.ArchitectureName)
         {
             if (Abs is null)

@@ -104,4 +104,24 @@ public static class OutputLocation
 
         RequireWritableFolder(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{option} {path}: its folder");
     }
+
+    /// <summary>
+    /// Refuses a result file whose name does not end in <paramref name="extension"/>, the format
+    /// the command writes, so a slip such as <c>--out m.txt</c> is not saved under a name that
+    /// every reader of that format would then refuse (or, for <c>.json</c>, overwrite with its sidecar).
+    /// </summary>
+    /// <param name="path">The file the user named.</param>
+    /// <param name="option">The option that named it (<c>--out</c>).</param>
+    /// <param name="extension">What it must end in, with the dot (<c>.safetensors</c>).</param>
+    /// <param name="note">Said after the rule, e.g. where the sidecar goes; empty for nothing.</param>
+    /// <exception cref="InvalidInputException">The name ends otherwise.</exception>
+    public static void RequireExtension(string path, string option, string extension, string note = "")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(extension);
+        if (!path.EndsWith(extension, StringComparison.OrdinalIgnoreCase) || path.Length == extension.Length)
+        {
+            throw new InvalidInputException($"{option} {path} must end in {extension}{(note.Length == 0 ? string.Empty : $" ({note})")}");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using FoolingCluster.Evolution.Archive;
+using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
@@ -23,6 +24,20 @@ public sealed class HistoryCsvTests : IDisposable
         Assert.Equal("generation", columns[0]);
         Assert.Equal("cells_at_9999", columns[10]);
         Assert.Equal(["confidence_0", "confidence_1", "confidence_2"], columns[11..]);
+    }
+
+    [Fact]
+    public void Named_cells_name_their_columns_and_a_quoted_comma_keeps_every_row_readable_and_truncatable()
+    {
+        string path = _dir.File(RunFiles.History);
+        var labels = new ClassLabels(["tench", "crane, the bird", "say \"cheese\""]);
+
+        HistoryCsv.Append(path, [Record(0), Record(1), Record(2)], Cells, labels);
+        HistoryCsv.Truncate(path, nextGeneration: 2, Cells, Generations, labels);
+
+        string header = File.ReadLines(path).First();
+        Assert.EndsWith(",confidence_0 tench,\"confidence_1 crane, the bird\",\"confidence_2 say \"\"cheese\"\"\"", header);
+        Assert.Equal([0, 1], HistoryCsv.Read(path, Generations).Select(r => r.Generation));
     }
 
     [Fact]
