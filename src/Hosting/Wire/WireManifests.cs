@@ -18,6 +18,10 @@ public static class WireManifests
         ("job-release", typeof(JobReleaseMessage), JobReleaseMessage.Parser),
         ("worker", typeof(WorkerMessage), WorkerMessage.Parser),
         ("control", typeof(ControlMessage), ControlMessage.Parser),
+
+        // A run's durable state: one event per merged generation, and snapshots.
+        ("generation-merged", typeof(JournalRecordMessage), JournalRecordMessage.Parser),
+        ("archive-snapshot", typeof(ArchiveSnapshotMessage), ArchiveSnapshotMessage.Parser),
     ];
 
     private static readonly FrozenDictionary<string, MessageParser> Parsers = Messages.ToFrozenDictionary(m => m.Manifest, m => m.Parser);

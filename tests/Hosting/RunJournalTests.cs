@@ -1,0 +1,77 @@
+using Akka.Actor;
+using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Hosting.Persistence;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Tests.Shared;
+using Xunit;
+
+namespace FoolingCluster.Hosting.Tests;
+
+/// <summary>
+/// A run's journal survives its actor system: generations persisted and a snapshot taken are
+/// recovered by a new system (a restarted or standby coordinator) from SQLite and from PostgreSQL.
+/// </summary>
+public sealed class RunJournalTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Generations_and_a_snapshot_are_recovered_from_a_sqlite_file()
+    {
+        using var folder = new TempDirectory();
+        await RoundTripAsync(JournalStore.Sqlite(Path.Combine(folder.Path, "journal.db")));
+    }
+
+    [Fact]
+    public async Task Generations_and_a_snapshot_are_recovered_from_postgresql()
+    {
+        Assert.True(postgres.Unavailable is null, postgres.Unavailable);
+        await RoundTripAsync(JournalStore.Postgres(await postgres.NewDatabaseAsync()));
+    }
+
+    [Fact]
+    public void A_malformed_postgresql_address_is_refused_with_an_example()
+    {
+        var ex = Assert.Throws<FoolingCluster.Tensors.InvalidInputException>(() => JournalStore.Postgres("http://host/db"));
+        Assert.Contains("postgres://", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<FoolingCluster.Tensors.InvalidInputException>(() => JournalStore.Postgres("postgres://host/"));
+    }
+
+    private static async Task RoundTripAsync(JournalStore store)
+    {
+        const string Run = "20261206-000000-run-cppn";
+        await using (NodeHost first = await NodeHost.StartAsync(b => store.AddTo(b), CancellationToken.None))
+        {
+            IActorRef journal = first.System.ActorOf(RunJournal.Props(Run));
+            RecoveredRun empty = await journal.Ask<RecoveredRun>(RunJournal.RecoveredQuery.Instance, Wait);
+            Assert.Null(empty.Snapshot);
+            Assert.Empty(empty.Generations);
+            for (int g = 1; g <= 3; g++)
+            {
+                await journal.Ask<RunJournal.Persisted>(Record(Run, g), Wait);
+            }
+
+            await journal.Ask<RunJournal.Persisted>(new ArchiveSnapshotMessage { RunId = Run, Generation = 4, Evaluations = 1200 }, Wait);
+            for (int g = 4; g <= 5; g++)
+            {
+                await journal.Ask<RunJournal.Persisted>(Record(Run, g), Wait);
+            }
+        }
+
+        await using NodeHost second = await NodeHost.StartAsync(b => store.AddTo(b), CancellationToken.None);
+        IActorRef recovered = second.System.ActorOf(RunJournal.Props(Run));
+        RecoveredRun state = await recovered.Ask<RecoveredRun>(RunJournal.RecoveredQuery.Instance, Wait);
+        Assert.NotNull(state.Snapshot);
+        Assert.Equal(4, state.Snapshot.Generation);
+        Assert.Equal(1200, state.Snapshot.Evaluations);
+        Assert.Equal([5, 6], state.Generations.Select(r => r.NextGeneration));
+        Assert.Equal(Record(Run, 5), state.Generations[^1]);
+    }
+
+    private static JournalRecordMessage Record(string run, int generation)
+    {
+        var record = new JournalRecordMessage { RunId = run, NextGeneration = generation + 1, Evaluations = 400L * (generation + 1), SearchSeconds = generation };
+        record.RandomState.AddRange([1UL, 2UL, 3UL, (ulong)generation]);
+        return record;
+    }
+}
