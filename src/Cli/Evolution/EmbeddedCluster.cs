@@ -63,7 +63,9 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         };
         // In a cluster the number of workers is unknown: a generation goes out as jobs of 50
         // unless the configuration says otherwise.
-        int jobSize = external is null ? config.JobSizeFor(workers) : (config.JobSize > 0 ? config.JobSize : 50);
+        // Jobs that travel are also kept within the message limit: a direct genome at ImageNet
+        // size is 602 KB, so its jobs hold fewer children.
+        int jobSize = external is null ? config.JobSizeFor(workers) : Math.Min(config.JobSize > 0 ? config.JobSize : 50, MessageLimits.ChildrenPerJob(GenomeBytes(encoding)));
         var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? node!.Coordinator, encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
         var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], (IAsyncDisposable?)clusterNode ?? node!);
         for (int i = 0; i < workers; i++)
@@ -82,6 +84,10 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
 
         return cluster;
     }
+
+    /// <summary>Bytes a genome takes in a message, at most: a direct genome's floats, or a generous bound for a CPPN.</summary>
+    private static long GenomeBytes(IEncoding<TGenome> encoding) =>
+        encoding.Name == DirectEncoding.EncodingName ? (4L * encoding.Shape.Channels * encoding.Shape.Height * encoding.Shape.Width) + 64 : 64 << 10;
 
     /// <summary>What runs the run folder's target, as its sidecar records it (how this run and its resumes load it).</summary>
     private static string ModelBackendIn(string runFolder)
