@@ -35,6 +35,7 @@ public static class FoolingApp
         root.Subcommands.Add(RunCommand.Build());
         root.Subcommands.Add(RunCommand.Build(coordinator: true));
         root.Subcommands.Add(WorkerCommand.Build());
+        root.Subcommands.Add(ClusterCertificateCommand.Build());
         root.Subcommands.Add(ExportCommand.Build());
         root.Subcommands.Add(TransferCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());

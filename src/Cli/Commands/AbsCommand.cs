@@ -36,9 +36,10 @@ internal static class AbsCommand
         var threads = CommonOptions.Threads();
         var clusterAddress = new Option<string?>("--cluster") { Description = "HOST:PORT to listen on for workers (e.g. 127.0.0.1:4053; `fooling worker --join` it): train the ten VAEs on them, one class per job, instead of here" };
         var insecure = ClusterOptions.Insecure();
+        var tls = ClusterOptions.Tls();
         var train = new Command("train", "Train the ABS model's ten class-conditional VAEs on MNIST (Schott et al. 2019), all classes at once on all cores with a checkpoint per epoch, or one class per worker with --cluster.")
         {
-            output, epochs, seed, batchSize, lr, beta, subset, resume, overwrite, sequential, data, runs, threads, clusterAddress, insecure,
+            output, epochs, seed, batchSize, lr, beta, subset, resume, overwrite, sequential, data, runs, threads, clusterAddress, insecure, tls,
         };
         train.SetAction(async (parse, cancel) =>
         {
@@ -62,7 +63,7 @@ internal static class AbsCommand
                 OutputLocation.RequireFreshFolder(cfg.Out, "--out", parse.GetValue(overwrite));
             }
 
-            NodeSettings? cluster = parse.GetValue(clusterAddress) is string address ? ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false) : null;
+            NodeSettings? cluster = parse.GetValue(clusterAddress) is string address ? ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)) : null;
             if (cluster is null)
             {
                 return Train(cfg, parse.GetValue(runs)!, parse.InvocationConfiguration.Output, cancel, parse.GetValue(resume));
@@ -141,7 +142,7 @@ internal static class AbsCommand
         await using CoordinatorNode node = await CoordinatorNode.StartAsync(cluster, ClusterOptions.JoinTimeout(), Warn, ctrlC.Token).ConfigureAwait(false);
         ICoordinatorTransport transport = node.Coordinator;
         run.Log.Information("training the ABS model's 10 VAEs on workers, one class per job, on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); VAEs in {Out:l}, run folder {Run:l}; start workers with: {Worker:l} (one per core: a VAE trains fastest on one thread)",
-            train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, ClusterOptions.WorkerCommandLine(node.Address) + " --threads 1");
+            train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, ClusterOptions.WorkerCommandLine(cluster, node.Address) + " --threads 1");
         var sharded = new ShardedAbsTraining(transport, run.Id, Warn);
         void Accept(ShardAccepted<TrainedVae> accepted)
         {

@@ -11,6 +11,9 @@ internal static class ClusterOptions
     /// <summary>Environment variable that sets how many seconds joining the cluster is tried (default 30).</summary>
     public const string JoinSecondsVariable = "FOOLING_JOIN_SECONDS";
 
+    /// <summary>Environment variable holding the password of the <c>--tls</c> certificate file.</summary>
+    public const string TlsPasswordVariable = "FOOLING_TLS_PASSWORD";
+
     /// <summary>Where a coordinator listens unless told otherwise.</summary>
     public const string DefaultCoordinatorAddress = "127.0.0.1:4053";
 
@@ -26,19 +29,29 @@ internal static class ClusterOptions
     public static Option<bool> Insecure() =>
         new("--insecure") { Description = "allow a --cluster address reachable from other machines although the cluster's traffic is not encrypted (only on a network you trust)" };
 
+    /// <summary><c>--tls FILE</c>: the cluster's certificate.</summary>
+    public static Option<string?> Tls() =>
+        new("--tls") { Description = $"the cluster's certificate (PKCS#12, from `fooling cluster-certificate`; password in ${TlsPasswordVariable}): every node given the same file talks over mutual TLS and no other node gets in" };
+
     /// <summary>The node's settings from its options, checked before anything starts.</summary>
     /// <param name="listen">The <c>--cluster</c> value.</param>
     /// <param name="joins">The <c>--join</c> values.</param>
     /// <param name="insecure">Whether <c>--insecure</c> was given.</param>
     /// <param name="anyPort">Whether port 0 (any free port) may be asked for: workers, not coordinators, whose address others join through.</param>
-    /// <exception cref="InvalidInputException">An address is malformed, or reachable from elsewhere without <c>--insecure</c>.</exception>
-    public static NodeSettings Node(string listen, IEnumerable<string>? joins, bool insecure, bool anyPort)
+    /// <param name="tls">The <c>--tls</c> certificate file, or null.</param>
+    /// <exception cref="InvalidInputException">An address is malformed, reachable from elsewhere with neither <c>--tls</c> nor <c>--insecure</c>, or the certificate cannot be read.</exception>
+    public static NodeSettings Node(string listen, IEnumerable<string>? joins, bool insecure, bool anyPort, string? tls)
     {
         NodeAddress address = NodeAddress.Parse(listen, "--cluster", anyPort);
         NodeAddress[] seeds = [.. (joins ?? []).Select(j => NodeAddress.Parse(j, "--join"))];
-        if (!address.IsLoopback && !insecure)
+        if (!address.IsLoopback && !insecure && tls is null)
         {
-            throw new InvalidInputException($"--cluster {address} can be reached from other machines, and the cluster's messages travel unencrypted: add --insecure to do this on a network you trust, or keep the default 127.0.0.1 for one machine");
+            throw new InvalidInputException($"--cluster {address} can be reached from other machines: give every node the cluster's certificate with --tls FILE (make one with ./fooling cluster-certificate --out cluster.pfx), or add --insecure to send the cluster's messages unencrypted on a network you trust; the default 127.0.0.1 is this machine only");
+        }
+
+        if (tls is not null && insecure)
+        {
+            throw new InvalidInputException("--tls and --insecure contradict each other: with --tls the cluster's traffic is encrypted; leave out --insecure");
         }
 
         if (address.Host is "0.0.0.0" or "::")
@@ -46,7 +59,7 @@ internal static class ClusterOptions
             throw new InvalidInputException($"--cluster needs the address other nodes reach this one at, not a wildcard (got {address}); give this machine's IP address");
         }
 
-        return new NodeSettings(address, seeds);
+        return new NodeSettings(address, seeds) { Certificate = tls is null ? null : ClusterTls.Load(tls, Environment.GetEnvironmentVariable(TlsPasswordVariable)) };
     }
 
     /// <summary>How long to keep trying to join before giving up: <see cref="JoinSecondsVariable"/>, or 30 s.</summary>
@@ -67,8 +80,8 @@ internal static class ClusterOptions
     }
 
     /// <summary>The command that starts a worker for the coordinator at <paramref name="coordinator"/>, for log lines that tell the user what to run.</summary>
-    public static string WorkerCommandLine(NodeAddress coordinator) =>
-        $"./fooling worker --join {coordinator}{(coordinator.IsLoopback ? "" : " --cluster <this machine's IP>:0 --insecure")}";
+    public static string WorkerCommandLine(NodeSettings coordinator, NodeAddress bound) =>
+        $"./fooling worker --join {bound}{(coordinator.Certificate is null ? "" : " --tls <the same certificate file>")}{(bound.IsLoopback ? "" : $" --cluster <this machine's IP>:0{(coordinator.Certificate is null ? " --insecure" : "")}")}";
 
     public static string? Advertise(string? address)
     {

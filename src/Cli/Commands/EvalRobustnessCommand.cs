@@ -50,12 +50,13 @@ internal static class EvalRobustnessCommand
         var backend = ModelLoading.BackendOption();
         var clusterAddress = new Option<string?>("--cluster") { Description = "HOST:PORT to listen on for workers (e.g. 127.0.0.1:4053; `fooling worker --join` it): shard the images over them, one job per slice; without it, everything runs here" };
         var insecure = ClusterOptions.Insecure();
+        var tls = ClusterOptions.Tls();
         var slice = new Option<int>("--slice") { Description = "images evaluated at once, and per worker job with --cluster; a stop (Ctrl-C, SIGTERM) keeps the slices finished before it", DefaultValueFactory = _ => 100 };
         var listen = new Option<string>("--listen") { Description = "HOST:PORT from which workers download the model with --cluster", DefaultValueFactory = _ => "127.0.0.1:0" };
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen (default: the --listen address)" };
         var command = new Command("eval-robustness", "Measure a classifier's robustness in L0, L2 and L∞ with every applicable attack; writes the ABS paper's table, per-image distances and accuracy curves.")
         {
-            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, clusterAddress, insecure, slice, listen, advertise, backend,
+            model, norms, n, attacks, data, runs, seed, binarize, probes, threads, clusterAddress, insecure, tls, slice, listen, advertise, backend,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -72,7 +73,7 @@ internal static class EvalRobustnessCommand
                 throw new InvalidInputException($"--slice must be at least 1 (got {sliceSize})");
             }
 
-            NodeSettings? cluster = parse.GetValue(clusterAddress) is string address ? ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false) : null;
+            NodeSettings? cluster = parse.GetValue(clusterAddress) is string address ? ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)) : null;
             string? advertised = ClusterOptions.Advertise(parse.GetValue(advertise));
             bool binary = parse.GetValue(binarize);
             int gradientProbes = GradientOptions.Read(parse, probes);
@@ -177,7 +178,7 @@ internal static class EvalRobustnessCommand
             ModelBackend = ModelBackends.JobName(target.Model.Sidecar),
         };
         int slices = (labels.Length + sliceSize - 1) / sliceSize;
-        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(node.Address)}");
+        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(cluster, node.Address)}");
         var sharded = new ShardedRobustnessEvaluation(transport, spec, referee, Log);
         var progress = new SynchronousProgress<SliceProgress>(p => Log($"[{p.Done}/{p.Total}] slice from worker {p.WorkerId} checked and accepted"));
         RobustnessResult result = await sharded.RunAsync(plan, images, labels, sliceSize, progress, cancel).ConfigureAwait(false);

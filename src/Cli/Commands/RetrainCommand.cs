@@ -38,13 +38,14 @@ internal static class RetrainCommand
         var workers = new Option<int>("--workers") { Description = "in-process workers of each search", DefaultValueFactory = _ => 1 };
         var clusterAddress = new Option<string?>("--cluster") { Description = "HOST:PORT to listen on for workers (e.g. 127.0.0.1:4053; `fooling worker --join` it): run every search on them" };
         var insecure = ClusterOptions.Insecure();
+        var tls = ClusterOptions.Tls();
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT of each search's dashboard, from which workers fetch the network (with --cluster; default {DashboardOptions.DefaultListen})" };
         var token = new Option<string?>("--token") { Description = "dashboard token, needed for a --listen address beyond this machine" };
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach --listen" };
         var threads = CommonOptions.Threads();
         var command = new Command("retrain", "The n+1 class defence: train, evolve fooling images, add them as an extra class, retrain, repeat; writes runs/<id>/retrain.{md,csv,svg} and every network's search.")
         {
-            config, resume, iterations, generations, runs, workers, clusterAddress, insecure, listen, token, advertise, threads,
+            config, resume, iterations, generations, runs, workers, clusterAddress, insecure, tls, listen, token, advertise, threads,
         };
         command.SetAction((parse, cancel) =>
         {
@@ -63,7 +64,7 @@ internal static class RetrainCommand
             }
 
             RunMode mode = parse.GetValue(clusterAddress) is string address
-                ? new RunMode("coordinator", 0, new DashboardOptions { Listen = parse.GetValue(listen) ?? DashboardOptions.DefaultListen, Token = parse.GetValue(token) }, ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false), ClusterOptions.Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", 0, new DashboardOptions { Listen = parse.GetValue(listen) ?? DashboardOptions.DefaultListen, Token = parse.GetValue(token) }, ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, null, null, null);
             if (mode.Dashboard is not null)
             {

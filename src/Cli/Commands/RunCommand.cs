@@ -50,6 +50,7 @@ internal static class RunCommand
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard and HTTP API while the run runs (elite grid, confidence over time, workers, pause/resume/stop, export)" };
         var cluster = ClusterOptions.Listen(ClusterOptions.DefaultCoordinatorAddress, $"HOST:PORT this coordinator listens on for workers (default {ClusterOptions.DefaultCoordinatorAddress}, this machine only; another address needs --insecure)");
         var insecure = ClusterOptions.Insecure();
+        var tls = ClusterOptions.Tls();
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach this coordinator's HTTP API (default: the --listen address)" };
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
         var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
@@ -58,7 +59,7 @@ internal static class RunCommand
         var command = coordinator
             ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes that join its cluster; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
             {
-                config, resume, generations, seed, encoding, model, runs, cluster, insecure, listen, token, advertise, workers, threads, backend,
+                config, resume, generations, seed, encoding, model, runs, cluster, insecure, tls, listen, token, advertise, workers, threads, backend,
             }
             : new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
             {
@@ -90,7 +91,7 @@ internal static class RunCommand
 
             DashboardOptions? web = DashboardFrom(coordinator || parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
             RunMode mode = coordinator
-                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, null, parse.GetValue(insecure), anyPort: false), ClusterOptions.Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
             mode = mode with { Backend = ModelLoading.Backend(parse.GetValue(backend)) };
 
@@ -242,7 +243,7 @@ internal static class RunCommand
         if (mode.Cluster is not null)
         {
             run.Log.Information("starting the cluster node at {Address:l}", mode.Cluster.Listen.ToString());
-            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), Warn, cancel).GetAwaiter().GetResult();
+            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel).GetAwaiter().GetResult();
         }
 
         EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, node);
@@ -262,7 +263,7 @@ internal static class RunCommand
                 cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
                 if (node is not null)
                 {
-                    run.Log.Information("workers fetch the model from {Url:l}; start them with: {Worker:l}", cluster.Spec.ModelUrl, ClusterOptions.WorkerCommandLine(node.Address));
+                    run.Log.Information("workers fetch the model from {Url:l}; start them with: {Worker:l}", cluster.Spec.ModelUrl, ClusterOptions.WorkerCommandLine(mode.Cluster!, node.Address));
                 }
             }
 

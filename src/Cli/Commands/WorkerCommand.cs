@@ -25,19 +25,20 @@ internal static class WorkerCommand
         var join = ClusterOptions.Join(required: true);
         var cluster = ClusterOptions.Listen(NodeAddress.LoopbackAnyPort.ToString(), "HOST:PORT this worker listens on for the cluster (default 127.0.0.1:0: this machine, any free port; the coordinator must reach it, so on another machine give this machine's IP and --insecure)");
         var insecure = ClusterOptions.Insecure();
+        var tls = ClusterOptions.Tls();
         var coordinator = new Option<string?>("--coordinator") { Description = "coordinator's HTTP address (http://HOST:PORT) for model downloads, if the one jobs carry is not reachable from here" };
         var cache = new Option<string>("--cache") { Description = "folder for fetched models", DefaultValueFactory = _ => Path.Combine("models", "cache") };
         var id = new Option<string?>("--id") { Description = "worker id shown on the dashboard (default: host name and process id)" };
         var threads = CommonOptions.Threads();
         var command = new Command("worker", "Evaluate jobs for a coordinator's cluster until stopped (Ctrl-C or SIGTERM: exit 130 or 143, its unfinished job going to another worker; or stop from the dashboard: exit 0).")
         {
-            join, cluster, insecure, coordinator, cache, id, threads,
+            join, cluster, insecure, tls, coordinator, cache, id, threads,
         };
         command.SetAction(async (parse, cancel) =>
         {
             CommonOptions.ApplyThreads(parse.GetValue(threads));
             TextWriter console = parse.InvocationConfiguration.Output;
-            NodeSettings settings = ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: true);
+            NodeSettings settings = ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: true, parse.GetValue(tls));
             Uri? coordinatorUri = parse.GetValue(coordinator) is string c ? ParseUri(c, "--coordinator", "http", "https") : null;
             string workerId = parse.GetValue(id) ?? $"{Environment.MachineName}-{Environment.ProcessId}";
             TimeSpan joinTimeout = ClusterOptions.JoinTimeout();

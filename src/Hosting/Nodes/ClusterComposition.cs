@@ -31,19 +31,26 @@ internal static class ClusterComposition
         // Downing: the oldest coordinator-role node decides; when it is itself cut off alone (its
         // process was killed), the others down it and a standby coordinator takes over.
         string stableAfter = string.Create(CultureInfo.InvariantCulture, $"{settings.DownUnreachableAfter.TotalSeconds:F0}s");
+        var remote = new RemoteOptions
+        {
+            HostName = settings.Listen.Host,
+            Port = settings.Listen.Port,
+            MaxFrameSize = NodeHost.MaxFrameBytes,
+            SendBufferSize = 2 * NodeHost.MaxFrameBytes,
+            ReceiveBufferSize = 2 * NodeHost.MaxFrameBytes,
+        };
+        if (settings.Certificate is { } certificate)
+        {
+            remote.EnableSsl = true;
+            remote.Ssl = ClusterTls.Options(certificate);
+        }
+
         return builder
-            .WithRemoting(new RemoteOptions
-            {
-                HostName = settings.Listen.Host,
-                Port = settings.Listen.Port,
-                MaxFrameSize = NodeHost.MaxFrameBytes,
-                SendBufferSize = 2 * NodeHost.MaxFrameBytes,
-                ReceiveBufferSize = 2 * NodeHost.MaxFrameBytes,
-            })
+            .WithRemoting(remote)
             .WithClustering(new ClusterOptions
             {
                 Roles = [role],
-                SeedNodes = [.. seeds.Select(s => s.AkkaAddress(NodeHost.SystemName))],
+                SeedNodes = [.. seeds.Select(s => s.AkkaAddress(NodeHost.SystemName, settings.Certificate is not null))],
                 SplitBrainResolver = new KeepOldestOption { DownIfAlone = true, Role = CoordinatorRole },
             })
             .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {stableAfter}", HoconAddMode.Prepend);

@@ -27,6 +27,7 @@ internal sealed class ClusterLog : ReceiveActor, IRequiresMessageQueue<ILoggerMe
         "Heartbeat",
         "SBR",
         "Cluster Node",
+        "Unable to REMOVE channel",
     ];
 
     private static Action<string>? s_sink;

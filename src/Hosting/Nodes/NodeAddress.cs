@@ -31,8 +31,8 @@ public sealed record NodeAddress(string Host, int Port)
     /// <summary>Whether the address is on this machine only.</summary>
     public bool IsLoopback => Host is "127.0.0.1" or "localhost" or "::1";
 
-    /// <summary>The Akka address of the node listening here, in the actor system <paramref name="system"/>.</summary>
-    public string AkkaAddress(string system) => $"akka.tcp://{system}@{Host}:{Port}";
+    /// <summary>The Akka address of the node listening here, in the actor system <paramref name="system"/>, over TLS or not.</summary>
+    public string AkkaAddress(string system, bool tls) => $"{(tls ? "akka.ssl.tcp" : "akka.tcp")}://{system}@{Host}:{Port}";
 
     /// <inheritdoc/>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Host}:{Port}");

@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace FoolingCluster.Hosting.Nodes;
 
 /// <summary>How a cluster node reaches the others.</summary>
@@ -7,4 +9,11 @@ public sealed record NodeSettings(NodeAddress Listen, IReadOnlyList<NodeAddress>
 {
     /// <summary>How long a node that stopped answering is given before it is downed and its jobs go to others.</summary>
     public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(7);
+
+    /// <summary>
+    /// The cluster's certificate (with its private key), the same file on every node: with it,
+    /// remoting runs over TLS and a node accepts a peer only if it presents this very
+    /// certificate. Null: unencrypted, which the commands allow only on loopback or when asked.
+    /// </summary>
+    public X509Certificate2? Certificate { get; init; }
 }
