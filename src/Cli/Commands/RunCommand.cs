@@ -14,6 +14,7 @@ using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 using Google.Protobuf;
@@ -243,13 +244,13 @@ internal static class RunCommand
         if (mode.Cluster is not null)
         {
             run.Log.Information("starting the cluster node at {Address:l}", mode.Cluster.Listen.ToString());
-            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel).GetAwaiter().GetResult();
+            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel, JournalStore.Sqlite(Path.Combine(run.Path, RunFiles.Store))).GetAwaiter().GetResult();
         }
 
         EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, node);
         using SearchRun<TGenome> search = resume
-            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs, Warn)
-            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, WriteOutputs);
+            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs, Warn)
+            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs);
         using var control = new RunControl();
         DashboardServer? server = null;
         SearchRunView<TGenome>? view = null;

@@ -3,6 +3,7 @@ using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
@@ -24,14 +25,19 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     private readonly Task[] _workers;
 
     private readonly IAsyncDisposable _node;
+    private readonly ActorRunStore _store;
 
-    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, IAsyncDisposable node)
+    private EmbeddedCluster(ClusterGenerationEvaluator<TGenome> evaluator, RunSpecMessage spec, Task[] workers, IAsyncDisposable node, ActorRunStore store)
     {
         Evaluator = evaluator;
         Spec = spec;
         _workers = workers;
         _node = node;
+        _store = store;
     }
+
+    /// <summary>Where the run's generations and snapshots are kept: its journal on this node.</summary>
+    public IRunStore Store => _store;
 
     /// <summary>The run as jobs describe it; its model address may be filled in once the HTTP API is up, before the first job goes out.</summary>
     public RunSpecMessage Spec { get; }
@@ -42,11 +48,13 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
     /// <summary>
     /// Starts <paramref name="workers"/> in-process workers serving the run in
     /// <paramref name="runFolder"/>, or, given a coordinator's <paramref name="clusterNode"/>
-    /// (owned from now on), only the coordinator's side, its workers joining the cluster.
+    /// (owned from now on, and started with a journal), only the coordinator's side, its workers
+    /// joining the cluster. The embedded node keeps the run's journal in the run folder (SQLite).
     /// </summary>
     public static EmbeddedCluster<TGenome> Start(string runId, string runFolder, EvolutionConfig config, IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, int workers, Action<string> log, CoordinatorNode? clusterNode = null)
     {
-        EmbeddedNode? node = clusterNode is null ? EmbeddedNode.StartAsync(log, CancellationToken.None).GetAwaiter().GetResult() : null;
+        EmbeddedNode? node = clusterNode is null ? EmbeddedNode.StartAsync(log, CancellationToken.None, JournalStore.Sqlite(Path.Combine(runFolder, RunFiles.Store))).GetAwaiter().GetResult() : null;
+        ActorRunStore store = clusterNode?.RunStore(runId) ?? node!.RunStore(runId);
         ICoordinatorTransport? external = clusterNode?.Coordinator;
         var models = new LocalModelSource(RunFiles.ModelIn(runFolder));
         var spec = new RunSpecMessage
@@ -67,7 +75,7 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         // size is 602 KB, so its jobs hold fewer children.
         int jobSize = external is null ? config.JobSizeFor(workers) : Math.Min(config.JobSize > 0 ? config.JobSize : 50, MessageLimits.ChildrenPerJob(GenomeBytes(encoding)));
         var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? node!.Coordinator, encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
-        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], (IAsyncDisposable?)clusterNode ?? node!);
+        var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], (IAsyncDisposable?)clusterNode ?? node!, store);
         for (int i = 0; i < workers; i++)
         {
             string id = $"embedded-{i + 1}";
@@ -102,6 +110,7 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
         await _workersStop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_workers).ConfigureAwait(false);
         await Evaluator.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
         await _node.DisposeAsync().ConfigureAwait(false);
 
         _workersStop.Dispose();

@@ -10,33 +10,20 @@ using Google.Protobuf;
 namespace FoolingCluster.Evolution.Runs;
 
 /// <summary>
-/// <c>journal.bin</c>: every generation's archive changes, appended and flushed to disk as it
-/// completes, between snapshots. Records are <see cref="FramedRecords"/> (length, CRC-32, then a
-/// protobuf <c>JournalRecordMessage</c>). A record torn by a crash or damaged on disk ends the
-/// replay, which says so; the snapshot plus the records before it give the archive as of the
-/// last generation that was journaled intact.
+/// A generation's archive changes as a journal record (what a run's store keeps after every
+/// merged generation), applying such records to a restored search, and reading the
+/// <c>journal.bin</c> that run folders written before the store kept them: framed records
+/// (<see cref="FramedRecords"/>: length, CRC-32, then a protobuf <c>JournalRecordMessage</c>).
+/// A record torn by a crash or damaged on disk ends the replay, which says so.
 /// </summary>
-public sealed class ArchiveJournal : IDisposable
+public static class ArchiveJournal
 {
     /// <summary>Largest record accepted when replaying (a generation of large elites is far smaller).</summary>
     private const int MaxRecordBytes = 64 << 20;
 
-    private readonly FileStream _stream;
-
-    private ArchiveJournal(FileStream stream) => _stream = stream;
-
-    /// <summary>Opens the journal at <paramref name="path"/> for appending.</summary>
-    public static ArchiveJournal Open(string path)
-    {
-        // Not FileMode.Append: an appending stream may not be truncated by Clear.
-        var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-        stream.Seek(0, SeekOrigin.End);
-        return new ArchiveJournal(stream);
-    }
-
-    /// <summary>Appends the generation that just completed and flushes it to disk.</summary>
+    /// <summary>The record of the generation that just completed.</summary>
     /// <param name="changed">Elites that entered their cell in that generation.</param>
-    public void Append<TGenome>(string runId, IEncoding<TGenome> encoding, Scheduler<TGenome> scheduler, IEnumerable<Elite<TGenome>> changed, double searchSeconds)
+    public static JournalRecordMessage Record<TGenome>(string runId, IEncoding<TGenome> encoding, Scheduler<TGenome> scheduler, IEnumerable<Elite<TGenome>> changed, double searchSeconds)
     {
         ArgumentNullException.ThrowIfNull(encoding);
         ArgumentNullException.ThrowIfNull(scheduler);
@@ -50,20 +37,8 @@ public sealed class ArchiveJournal : IDisposable
         };
         record.RandomState.AddRange(scheduler.Random.State);
         record.Changed.AddRange(changed.Select(e => ArchiveSnapshot.ToMessage(e, encoding)));
-        FramedRecords.Write(_stream, record.ToByteArray());
-        _stream.Flush(flushToDisk: true);
+        return record;
     }
-
-    /// <summary>Empties the journal (its records are now in a snapshot).</summary>
-    public void Clear()
-    {
-        _stream.SetLength(0);
-        _stream.Seek(0, SeekOrigin.Begin);
-        _stream.Flush(flushToDisk: true);
-    }
-
-    /// <inheritdoc/>
-    public void Dispose() => _stream.Dispose();
 
     /// <summary>
     /// Applies the records of the journal at <paramref name="path"/> that come after
@@ -125,8 +100,12 @@ public sealed class ArchiveJournal : IDisposable
         return (current, applied);
     }
 
-    private static RestoredSearch<TGenome> Apply<TGenome>(RestoredSearch<TGenome> current, JournalRecordMessage record, IEncoding<TGenome> encoding, string path)
+    /// <summary>The search after <paramref name="record"/>'s generation; <paramref name="path"/> names the record's source in errors.</summary>
+    /// <exception cref="DataFormatException">The record belongs to another run or holds invalid elites.</exception>
+    public static RestoredSearch<TGenome> Apply<TGenome>(RestoredSearch<TGenome> current, JournalRecordMessage record, IEncoding<TGenome> encoding, string path)
     {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(record);
         if (record.RunId != current.RunId || record.RandomState.Count != 4 || record.Evaluations < current.Archive.Evaluations)
         {
             throw new DataFormatException(path, $"a record for generation {record.NextGeneration - 1} does not continue run '{current.RunId}'");

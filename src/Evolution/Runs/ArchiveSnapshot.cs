@@ -95,10 +95,14 @@ public static class ArchiveSnapshot
         }
     }
 
-    /// <summary>Writes the snapshot atomically to <paramref name="path"/>.</summary>
-    public static void Save<TGenome>(string path, string runId, IEncoding<TGenome> encoding, Scheduler<TGenome> scheduler, double searchSeconds)
+    /// <summary>Writes the snapshot of <paramref name="scheduler"/>'s search atomically to <paramref name="path"/>.</summary>
+    public static void Save<TGenome>(string path, string runId, IEncoding<TGenome> encoding, Scheduler<TGenome> scheduler, double searchSeconds) =>
+        Save(path, ToMessage(runId, encoding, scheduler, searchSeconds));
+
+    /// <summary>Writes <paramref name="message"/> atomically to <paramref name="path"/>.</summary>
+    public static void Save(string path, ArchiveSnapshotMessage message)
     {
-        ArchiveSnapshotMessage message = ToMessage(runId, encoding, scheduler, searchSeconds);
+        ArgumentNullException.ThrowIfNull(message);
         using AtomicFile file = AtomicFile.Create(path);
         message.WriteTo(file.Stream);
         file.Commit();

@@ -9,10 +9,13 @@ public static class RunFiles
     /// <summary>Per generation: evaluations, speed, archive summary, every cell's confidence.</summary>
     public const string History = "history.csv";
 
-    /// <summary>The archive and scheduler state (protobuf <c>ArchiveSnapshotMessage</c>).</summary>
+    /// <summary>The archive and scheduler state as of the last snapshot (protobuf <c>ArchiveSnapshotMessage</c>), for the commands that read a run.</summary>
     public const string Archive = "archive.pb";
 
-    /// <summary>Archive changes of every generation since the last snapshot.</summary>
+    /// <summary>The run's store on one machine (SQLite): every merged generation since the last snapshot, and the snapshot.</summary>
+    public const string Store = "journal.db";
+
+    /// <summary>Archive changes of every generation since the last snapshot, in run folders written before <see cref="Store"/> kept them; read when such a run is resumed.</summary>
     public const string Journal = "journal.bin";
 
     /// <summary>Every distinct image that reached the record threshold.</summary>

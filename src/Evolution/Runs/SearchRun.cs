@@ -4,6 +4,7 @@ using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Protocol.Messages;
 
 namespace FoolingCluster.Evolution.Runs;
 
@@ -15,10 +16,11 @@ public sealed record SearchOutcome(int LastGeneration, bool Stopped, double Sear
 
 /// <summary>
 /// A fooling-image search in a run folder: ask, evaluate, tell, generation after generation,
-/// appending <c>history.csv</c> and <c>found.bin</c> as it goes and rewriting the archive
-/// snapshot and pictures every few generations and at the end. Cancelling stops between
-/// generations and still writes everything, so a run can be continued with
-/// <see cref="Resume"/>.
+/// keeping every merged generation in the run's store (<see cref="IRunStore"/>) and appending
+/// <c>history.csv</c> and <c>found.bin</c> as it goes; every few generations and at the end it
+/// stores a snapshot and rewrites <c>archive.pb</c> (the same snapshot, for the commands that
+/// read a run folder) and the pictures. Cancelling stops between generations and still writes
+/// everything, so a run can be continued with <see cref="Resume"/>.
 /// </summary>
 /// <typeparam name="TGenome">Genome type.</typeparam>
 public sealed class SearchRun<TGenome> : IDisposable
@@ -29,13 +31,14 @@ public sealed class SearchRun<TGenome> : IDisposable
     private readonly IGenerationEvaluator<TGenome> _evaluator;
     private readonly int _classes;
     private readonly FoundImageLog _found;
-    private readonly ArchiveJournal _journal;
+    private readonly IRunStore _store;
     private readonly List<GenerationRecord> _history;
     private readonly ClassLabels _labels;
     private double _searchSeconds;
 
-    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds, Action<string>? warn)
+    private SearchRun(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Scheduler<TGenome> scheduler, List<GenerationRecord> history, double searchSeconds, IRunStore store, Action<string>? warn)
     {
+        _store = store;
         _folder = folder;
 
         // The run folder holds its model's copy by now, so history.csv names the cells as the report does.
@@ -49,7 +52,6 @@ public sealed class SearchRun<TGenome> : IDisposable
         _history = history;
         _searchSeconds = searchSeconds;
         _found = FoundImageLog.Open(Path.Combine(folder, RunFiles.Found), encoding.Shape, warn);
-        _journal = ArchiveJournal.Open(Path.Combine(folder, RunFiles.Journal));
     }
 
     /// <summary>The run's id (its folder name).</summary>
@@ -79,42 +81,80 @@ public sealed class SearchRun<TGenome> : IDisposable
     /// <param name="encoding">The genomes' encoding.</param>
     /// <param name="evaluator">Where generations are evaluated: here, or on workers.</param>
     /// <param name="classes">Cells of the archive: the classifier's classes.</param>
+    /// <param name="store">Where the run's generations and snapshots are kept; empty.</param>
     /// <param name="outputsWriter">Writes pictures and report at each snapshot.</param>
-    public static SearchRun<TGenome> Start(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Action<SearchRun<TGenome>, string>? outputsWriter = null)
+    public static SearchRun<TGenome> Start(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, IRunStore store, Action<SearchRun<TGenome>, string>? outputsWriter = null)
     {
+        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
         var archive = new EliteArchive<TGenome>(classes);
         var scheduler = new Scheduler<TGenome>(archive, encoding.Variation, config.InitialPopulation, config.BatchSize, new DeterministicRandom(config.Seed));
         File.Delete(Path.Combine(folder, RunFiles.History));
         File.Delete(Path.Combine(folder, RunFiles.Found));
-        File.Delete(Path.Combine(folder, RunFiles.Journal));
-        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0, warn: null) { OutputsWriter = outputsWriter };
+        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0, store, warn: null) { OutputsWriter = outputsWriter };
     }
 
     /// <summary>
-    /// Continues the search saved in <paramref name="folder"/> from its last snapshot and journal.
-    /// A torn or damaged tail of <c>journal.bin</c> or <c>found.bin</c> is cut off, the intact
+    /// Continues the search kept in <paramref name="store"/>: its last snapshot and the
+    /// generations merged after it. A run folder from before the store (its state in
+    /// <c>archive.pb</c> and <c>journal.bin</c>) is read from those files and moved into the store;
+    /// a torn or damaged tail of <c>journal.bin</c> or <c>found.bin</c> is cut off, the intact
     /// records before it kept, after telling <paramref name="warn"/>.
     /// </summary>
-    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, Action<SearchRun<TGenome>, string>? outputsWriter = null, Action<string>? warn = null)
+    /// <exception cref="Models.Data.DataFormatException">There is nothing to resume, or the stored state does not fit the configuration.</exception>
+    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, IRunStore store, Action<SearchRun<TGenome>, string>? outputsWriter = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
-        int cells = classes;
+        ArgumentNullException.ThrowIfNull(store);
+        string runId = Path.GetFileName(Path.GetFullPath(folder));
+        StoredRun stored = store.Load();
+        bool fromFiles = stored.IsEmpty;
+        RestoredSearch<TGenome> restored = fromFiles
+            ? RestoreFromFiles(folder, runId, config, encoding, classes, warn)
+            : RestoreFromStore(stored, store.Description, runId, config, encoding, classes);
+        var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
+        string historyPath = Path.Combine(folder, RunFiles.History);
+        HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations);
+        List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
+        var run = new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, store, warn) { OutputsWriter = outputsWriter };
+        if (fromFiles)
+        {
+            // The store holds the search from now on; the old journal's records are in this snapshot.
+            store.SaveSnapshot(ArchiveSnapshot.ToMessage(restored.RunId, encoding, scheduler, restored.SearchSeconds));
+            File.Delete(Path.Combine(folder, RunFiles.Journal));
+        }
+
+        return run;
+    }
+
+    private static RestoredSearch<TGenome> RestoreFromStore(StoredRun stored, string source, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, int cells)
+    {
+        RestoredSearch<TGenome> restored = stored.Snapshot is null
+            ? new RestoredSearch<TGenome>(runId, new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
+            : ArchiveSnapshot.FromMessage(stored.Snapshot, encoding, cells, source);
+        foreach (JournalRecordMessage record in stored.Generations)
+        {
+            if (record.NextGeneration > restored.NextGeneration)
+            {
+                restored = ArchiveJournal.Apply(restored, record, encoding, source);
+            }
+        }
+
+        return restored;
+    }
+
+    private static RestoredSearch<TGenome> RestoreFromFiles(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, int cells, Action<string>? warn)
+    {
         string snapshot = Path.Combine(folder, RunFiles.Archive);
         string journal = Path.Combine(folder, RunFiles.Journal);
 
         // A run killed before its first snapshot still has its journal: replay it from the start.
         RestoredSearch<TGenome> restored = !File.Exists(snapshot) && File.Exists(journal) && new FileInfo(journal).Length > 0
-            ? new RestoredSearch<TGenome>(Path.GetFileName(Path.GetFullPath(folder)), new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
+            ? new RestoredSearch<TGenome>(runId, new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
             : ArchiveSnapshot.Load(snapshot, encoding, cells);
-        (restored, _) = ArchiveJournal.Replay(journal, restored, encoding, warn);
-        var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
-        string historyPath = Path.Combine(folder, RunFiles.History);
-        HistoryCsv.Truncate(historyPath, restored.NextGeneration, cells, config.Generations, ClassLabels.ForRun(folder));
-        List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
-        return new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, warn) { OutputsWriter = outputsWriter };
+        return ArchiveJournal.Replay(journal, restored, encoding, warn).Search;
     }
 
     /// <summary>Called on the search's thread after every generation, once its record is written.</summary>
@@ -168,17 +208,14 @@ public sealed class SearchRun<TGenome> : IDisposable
     public void WriteOutputs()
     {
         _found.Flush();
-        ArchiveSnapshot.Save(Path.Combine(_folder, RunFiles.Archive), RunId, _encoding, Scheduler, _searchSeconds);
-        _journal.Clear();
+        ArchiveSnapshotMessage snapshot = ArchiveSnapshot.ToMessage(RunId, _encoding, Scheduler, _searchSeconds);
+        _store.SaveSnapshot(snapshot);
+        ArchiveSnapshot.Save(Path.Combine(_folder, RunFiles.Archive), snapshot);
         OutputsWriter?.Invoke(this, _folder);
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _found.Dispose();
-        _journal.Dispose();
-    }
+    public void Dispose() => _found.Dispose();
 
     /// <summary>One generation, evaluated wherever the evaluator evaluates; records what reached the threshold.</summary>
     private GenerationRecord Step(CancellationToken cancel)
@@ -201,12 +238,12 @@ public sealed class SearchRun<TGenome> : IDisposable
         var record = new GenerationRecord(generation, _config.Generations, archive.Evaluations, _searchSeconds, result.Evaluations / Math.Max(seconds, 1e-9), archive.Stats(), cells);
         _history.Add(record);
 
-        // History first, journal second: a crash between the two leaves a history row the
-        // journal does not cover, which resuming drops and redoes, never a journaled
-        // generation without its row.
+        // History first, store second: a crash between the two leaves a history row the
+        // store does not cover, which resuming drops and redoes, never a stored generation
+        // without its row.
         HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], archive.Cells, _labels);
         _found.Flush();
-        _journal.Append(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds);
+        _store.AppendGeneration(ArchiveJournal.Record(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds));
         return record;
     }
 

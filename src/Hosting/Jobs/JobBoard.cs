@@ -20,12 +20,16 @@ public sealed class JobBoard : ReceiveActor
     private readonly ChannelWriter<WorkerMessage> _results;
     private readonly Action<string>? _log;
 
+    private readonly bool _announceJoins;
+
     /// <param name="results">Where workers' results and heartbeats go.</param>
-    /// <param name="log">Receives a line when a worker joins or is lost with a job.</param>
-    public JobBoard(ChannelWriter<WorkerMessage> results, Action<string>? log)
+    /// <param name="log">Receives a line when a worker is lost with a job, and when one joins if <paramref name="announceJoins"/>.</param>
+    /// <param name="announceJoins">Whether joining workers are worth a line (on a cluster, not in one process).</param>
+    public JobBoard(ChannelWriter<WorkerMessage> results, Action<string>? log, bool announceJoins)
     {
         _results = results;
         _log = log;
+        _announceJoins = announceJoins;
         Receive<JobMessage>(job =>
         {
             _queue.AddLast(job);
@@ -47,8 +51,8 @@ public sealed class JobBoard : ReceiveActor
     }
 
     /// <summary>Props for a board writing results to <paramref name="results"/>.</summary>
-    public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null) =>
-        Akka.Actor.Props.Create(() => new JobBoard(results, log));
+    public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool announceJoins = true) =>
+        Akka.Actor.Props.Create(() => new JobBoard(results, log, announceJoins));
 
     private void Request(JobRequestMessage request)
     {
@@ -56,7 +60,10 @@ public sealed class JobBoard : ReceiveActor
         {
             Context.Watch(Sender);
             _workers[Sender] = request.WorkerId;
-            _log?.Invoke($"worker {Shorten(request.WorkerId)} on {Shorten(request.Host)} joined with {request.Threads} threads");
+            if (_announceJoins)
+            {
+                _log?.Invoke($"worker {Shorten(request.WorkerId)} on {Shorten(request.Host)} joined with {request.Threads} threads");
+            }
         }
 
         // A worker repeats its request until a job comes; one already holding a job or already

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using FoolingCluster.Hosting.Jobs;
+using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Hosting.Transport;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
@@ -16,9 +17,12 @@ public sealed class CoordinatorNode : IAsyncDisposable
 {
     private readonly NodeHost _host;
 
-    private CoordinatorNode(NodeHost host, ChannelReader<WorkerMessage> results)
+    private readonly JournalStore? _journal;
+
+    private CoordinatorNode(NodeHost host, ChannelReader<WorkerMessage> results, JournalStore? journal)
     {
         _host = host;
+        _journal = journal;
         Coordinator = new ActorCoordinatorTransport(host.Registry.Get<JobBoard>(), results);
         Akka.Actor.Address self = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
         Address = new NodeAddress(self.Host ?? "", self.Port ?? 0);
@@ -34,13 +38,14 @@ public sealed class CoordinatorNode : IAsyncDisposable
     /// <param name="settings">Where to listen and which seeds to join.</param>
     /// <param name="joinTimeout">How long to wait for the cluster before giving up.</param>
     /// <param name="log">Receives the board's lines and the cluster's warnings.</param>
-    public static async Task<CoordinatorNode> StartAsync(NodeSettings settings, TimeSpan joinTimeout, Action<string>? log, CancellationToken cancel)
+    /// <param name="journal">Where runs' journals are kept, or null for a node that keeps none (a robustness evaluation, ABS training).</param>
+    public static async Task<CoordinatorNode> StartAsync(NodeSettings settings, TimeSpan joinTimeout, Action<string>? log, CancellationToken cancel, JournalStore? journal = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var results = Channel.CreateUnbounded<WorkerMessage>();
         ClusterLog.Sink = log;
         NodeHost host = await NodeHost.StartAsync(
-            builder => builder
+            builder => (journal?.AddTo(builder) ?? builder)
                 .WithClusterNode(settings, ClusterComposition.CoordinatorRole)
                 .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
             cancel).ConfigureAwait(false);
@@ -54,11 +59,16 @@ public sealed class CoordinatorNode : IAsyncDisposable
             throw;
         }
 
-        return new CoordinatorNode(host, results.Reader);
+        return new CoordinatorNode(host, results.Reader, journal);
     }
 
     /// <summary>Asks the board what it holds.</summary>
     public Task<BoardStatus> BoardStatusAsync(TimeSpan timeout) => _host.Registry.Get<JobBoard>().Ask<BoardStatus>(BoardStatusQuery.Instance, timeout);
+
+    /// <summary>The store of run <paramref name="runId"/> in this node's journal.</summary>
+    /// <exception cref="InvalidOperationException">The node was started without a journal.</exception>
+    public ActorRunStore RunStore(string runId) =>
+        new(_host.System, runId, _journal ?? throw new InvalidOperationException("this node was started without a journal"));
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _host.DisposeAsync();

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Akka.Actor;
 using FoolingCluster.Hosting.Jobs;
+using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Hosting.Transport;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
@@ -15,10 +16,12 @@ public sealed class EmbeddedNode : IAsyncDisposable
 {
     private readonly NodeHost _host;
     private readonly IActorRef _board;
+    private readonly JournalStore? _journal;
 
-    private EmbeddedNode(NodeHost host, IActorRef board, ChannelReader<WorkerMessage> results)
+    private EmbeddedNode(NodeHost host, IActorRef board, ChannelReader<WorkerMessage> results, JournalStore? journal)
     {
         _host = host;
+        _journal = journal;
         _board = board;
         Coordinator = new ActorCoordinatorTransport(board, results);
     }
@@ -28,17 +31,23 @@ public sealed class EmbeddedNode : IAsyncDisposable
 
     /// <summary>Starts the actor system and the board.</summary>
     /// <param name="log">Receives the board's lines (workers joining, workers lost).</param>
-    public static async Task<EmbeddedNode> StartAsync(Action<string>? log, CancellationToken cancel)
+    /// <param name="journal">Where runs' journals are kept, or null for a node that keeps none.</param>
+    public static async Task<EmbeddedNode> StartAsync(Action<string>? log, CancellationToken cancel, JournalStore? journal = null)
     {
         var results = Channel.CreateUnbounded<WorkerMessage>();
         ClusterLog.Sink = log;
-        NodeHost host = await NodeHost.StartAsync(_ => { }, cancel).ConfigureAwait(false);
-        IActorRef board = host.System.ActorOf(JobBoard.Props(results.Writer, log), "job-board");
-        return new EmbeddedNode(host, board, results.Reader);
+        NodeHost host = await NodeHost.StartAsync(builder => journal?.AddTo(builder), cancel).ConfigureAwait(false);
+        IActorRef board = host.System.ActorOf(JobBoard.Props(results.Writer, log, announceJoins: false), "job-board");
+        return new EmbeddedNode(host, board, results.Reader, journal);
     }
 
     /// <summary>A new worker's side, with its own actor.</summary>
     public IWorkerTransport Worker(string workerId) => new ActorWorkerTransport(_host.System, _board, workerId);
+
+    /// <summary>The store of run <paramref name="runId"/> in this node's journal.</summary>
+    /// <exception cref="InvalidOperationException">The node was started without a journal.</exception>
+    public ActorRunStore RunStore(string runId) =>
+        new(_host.System, runId, _journal ?? throw new InvalidOperationException("this node was started without a journal"));
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => _host.DisposeAsync();

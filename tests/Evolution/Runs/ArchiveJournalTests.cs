@@ -10,6 +10,7 @@ using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Evolution.Tests.Support;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Tests.Shared;
+using Google.Protobuf;
 using Xunit;
 
 namespace FoolingCluster.Evolution.Tests.Runs;
@@ -112,7 +113,8 @@ public sealed class ArchiveJournalTests : IDisposable
         string snapshot = _dir.File(RunFiles.Archive);
         string journal = _dir.File(RunFiles.Journal);
         var scheduler = new Scheduler<DirectGenome>(new EliteArchive<DirectGenome>(Classes), _direct.Variation, 10, 8, new DeterministicRandom(3));
-        using ArchiveJournal log = ArchiveJournal.Open(journal);
+        // journal.bin as run folders from before the run store wrote it: framed records, emptied at each snapshot.
+        using var log = new FileStream(journal, FileMode.Create, FileAccess.Write);
         for (int g = 0; g < generations; g++)
         {
             long[] before = Ids(scheduler.Archive);
@@ -122,11 +124,12 @@ public sealed class ArchiveJournalTests : IDisposable
             if (g + 1 == snapshotAfter)
             {
                 ArchiveSnapshot.Save(snapshot, "run", _direct, scheduler, g);
-                log.Clear();
+                log.SetLength(0);
             }
             else
             {
-                log.Append("run", _direct, scheduler, Enumerable.Range(0, Classes).Where(c => after[c] != before[c]).Select(c => scheduler.Archive[c]!), g);
+                FramedRecords.Write(log, ArchiveJournal.Record("run", _direct, scheduler, Enumerable.Range(0, Classes).Where(c => after[c] != before[c]).Select(c => scheduler.Archive[c]!), g).ToByteArray());
+                log.Flush();
             }
         }
 
