@@ -6,7 +6,7 @@ namespace FoolingCluster.Cli.Evolution;
 /// <summary>
 /// Whether a run folder holds a search to continue: its snapshot (<c>archive.pb</c>), or, for a
 /// run stopped before its first snapshot, a journal to replay. Checked before a coordinator
-/// connects to its broker or a model is loaded, so a wrong folder is said at once.
+/// joins its cluster or a model is loaded, so a wrong folder is said at once.
 /// </summary>
 internal static class ResumableRun
 {
