@@ -9,6 +9,7 @@ using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Genomes.Cppn;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
@@ -50,7 +51,7 @@ public static class ClusterBenchmark
         md.AppendLine($"- machine: {MachineInfo.Describe()}");
         md.AppendLine($"- threads: {Engine.Threads}");
         md.AppendLine($"- command: `{command}`");
-        md.AppendLine("- method: in-process transport; one worker answers every job at once, evaluating only the children it reports (their scores are honest, so the coordinator's recomputation accepts them); best of the generations after the first");
+        md.AppendLine("- method: the embedded node (job board and worker actor in one process); one worker answers every job at once, evaluating only the children it reports (their scores are honest, so the coordinator's recomputation accepts them); best of the generations after the first");
         md.AppendLine();
         md.AppendLine("| figure | value | unit | note |");
         md.AppendLine("| --- | ---: | --- | --- |");
@@ -72,13 +73,15 @@ public static class ClusterBenchmark
         var encoding = new CppnEncoding(shape, new CppnSettings());
         var classifier = new ModuleClassifier(model, shape, 10);
         var verifier = new Evaluator<CppnGenome>(encoding.Decoder, classifier);
-        var broker = new InProcessBroker();
-        var spec = new RunSpecMessage { RunId = "bench", Encoding = encoding.Name, Channels = 1, Height = 28, Width = 28, Classes = 10 };
-        var evaluator = new ClusterGenerationEvaluator<CppnGenome>(broker.Coordinator(), encoding, spec, verifier, JobSize);
-        var scheduler = new Scheduler<CppnGenome>(new EliteArchive<CppnGenome>(10), encoding.Variation, Batch, Batch, new DeterministicRandom(1));
         using var stop = new CancellationTokenSource();
+
+        // Measure is synchronous, as a generation is; the node's start and stop are waited for here.
+        EmbeddedNode node = EmbeddedNode.StartAsync(null, stop.Token).GetAwaiter().GetResult();
+        var spec = new RunSpecMessage { RunId = "bench", Encoding = encoding.Name, Channels = 1, Height = 28, Width = 28, Classes = 10 };
+        var evaluator = new ClusterGenerationEvaluator<CppnGenome>(node.Coordinator, encoding, spec, verifier, JobSize);
+        var scheduler = new Scheduler<CppnGenome>(new EliteArchive<CppnGenome>(10), encoding.Variation, Batch, Batch, new DeterministicRandom(1));
         var workerEvaluator = new Evaluator<CppnGenome>(encoding.Decoder, new ModuleClassifier(model, shape, 10));
-        Task worker = Task.Run(() => AnswerAsync(broker.Worker(), encoding, workerEvaluator, reported, stop.Token));
+        Task worker = Task.Run(() => AnswerAsync(node.Worker("instant"), encoding, workerEvaluator, reported, stop.Token));
         double best = 0;
         try
         {
@@ -105,6 +108,7 @@ public static class ClusterBenchmark
             }
 
             evaluator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            node.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
         return (best, best / JobSize);

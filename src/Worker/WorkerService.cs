@@ -64,7 +64,7 @@ public sealed class WorkerService(IWorkerTransport transport, JobExecutor execut
         catch (Exception ex) when (cancel.IsCancellationRequested && ex is not InvalidInputException)
         {
             // Stopping mid-job: hand the job back at once, so another worker runs it without
-            // waiting for this connection to close; a result already published only arrives twice.
+            // waiting for this worker to be noticed gone; a result already published only arrives twice.
             log?.Invoke($"worker {executor.WorkerId}: stopping; job {job.JobId} goes back to the queue for another worker");
             await delivery.RejectAsync(requeue: true).ConfigureAwait(false);
             throw new OperationCanceledException($"job {job.JobId} abandoned", ex, cancel);

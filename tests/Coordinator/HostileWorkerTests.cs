@@ -6,17 +6,19 @@ using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Genomes.Direct;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
-using Google.Protobuf;
 using Xunit;
 
 namespace FoolingCluster.Coordinator.Tests;
 
 /// <summary>
 /// A worker that sends malformed or made-up results (NaN, wrong lengths, inflated scores,
-/// another run, wrong counts, garbage bytes, a giant payload) ahead of the honest ones: every
-/// bad message is refused or dropped, and the archive ends exactly as with honest workers only.
+/// another run, wrong counts) ahead of the honest ones, through the same job board and worker
+/// actors as a cluster: every bad result is refused, and the archive ends exactly as with honest
+/// workers only. Bytes that are not a message never get this far: the wire serializer refuses
+/// them between nodes (tests/Hosting).
 /// </summary>
 public sealed class HostileWorkerTests
 {
@@ -27,12 +29,11 @@ public sealed class HostileWorkerTests
     [Fact]
     public async Task Hostile_results_are_refused_and_the_archive_equals_the_honest_one()
     {
-        (EliteArchive<DirectGenome> honest, int refusedHonest, _) = await RunAsync(hostile: false);
-        (EliteArchive<DirectGenome> attacked, int refused, int dropped) = await RunAsync(hostile: true);
+        (EliteArchive<DirectGenome> honest, int refusedHonest) = await RunAsync(hostile: false);
+        (EliteArchive<DirectGenome> attacked, int refused) = await RunAsync(hostile: true);
 
         Assert.Equal(0, refusedHonest);
         Assert.Equal(3 * 2 * 6, refused);        // 3 generations × 2 jobs × 6 crafted results
-        Assert.Equal(3 * 2 * 2, dropped);        // garbage bytes and a giant payload per job
         Assert.Equal(honest.Evaluations, attacked.Evaluations);
         for (int c = 0; c < Classes; c++)
         {
@@ -43,18 +44,17 @@ public sealed class HostileWorkerTests
         }
     }
 
-    private async Task<(EliteArchive<DirectGenome> Archive, int Refused, int Dropped)> RunAsync(bool hostile)
+    private async Task<(EliteArchive<DirectGenome> Archive, int Refused)> RunAsync(bool hostile)
     {
-        int dropped = 0;
-        var broker = new InProcessBroker { Dropped = _ => Interlocked.Increment(ref dropped) };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
         var verifier = new Evaluator<DirectGenome>(_encoding.Decoder, new SumClassifier());
         var spec = new RunSpecMessage { RunId = "run", Encoding = _encoding.Name, Channels = 1, Height = 4, Width = 4, Classes = Classes };
-        await using var evaluator = new ClusterGenerationEvaluator<DirectGenome>(broker.Coordinator(), _encoding, spec, verifier, jobSize: 10);
+        await using var evaluator = new ClusterGenerationEvaluator<DirectGenome>(node.Coordinator, _encoding, spec, verifier, jobSize: 10);
         var archive = new EliteArchive<DirectGenome>(Classes);
         var scheduler = new Scheduler<DirectGenome>(archive, _encoding.Variation, 20, 20, new DeterministicRandom(9));
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await using IWorkerTransport worker = broker.Worker();
-        Task serving = ServeAsync(worker, broker, verifier, hostile, stop.Token);
+        await using IWorkerTransport worker = node.Worker(hostile ? "hostile" : "honest");
+        Task serving = ServeAsync(worker, verifier, hostile, stop.Token);
         for (int g = 0; g < 3; g++)
         {
             await Task.Run(() => evaluator.RunGeneration(scheduler, 2f, stop.Token));
@@ -62,11 +62,11 @@ public sealed class HostileWorkerTests
 
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => serving);
-        return (archive, evaluator.RefusedResults, dropped);
+        return (archive, evaluator.RefusedResults);
     }
 
     /// <summary>Answers every job honestly, after (if <paramref name="hostile"/>) a volley of bad answers to the same job.</summary>
-    private async Task ServeAsync(IWorkerTransport worker, InProcessBroker broker, Evaluator<DirectGenome> evaluator, bool hostile, CancellationToken cancel)
+    private async Task ServeAsync(IWorkerTransport worker, Evaluator<DirectGenome> evaluator, bool hostile, CancellationToken cancel)
     {
         await foreach (IDelivery<JobMessage> delivery in worker.ReceiveJobsAsync(1, cancel))
         {
@@ -77,9 +77,6 @@ public sealed class HostileWorkerTests
                 {
                     await worker.PublishAsync(new WorkerMessage { Result = bad }, cancel);
                 }
-
-                broker.InjectRaw([0xFF, 0x13, 0x37, 0x00, 0x42]);
-                broker.InjectRaw(new byte[MessageLimits.MaxMessageBytes + 1]);
             }
 
             await worker.PublishAsync(new WorkerMessage { Result = honest }, cancel);

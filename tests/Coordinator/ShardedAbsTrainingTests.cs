@@ -1,5 +1,6 @@
 using FoolingCluster.Coordinator.Abs;
 using FoolingCluster.Coordinator.Sharding;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Protocol.Messages;
@@ -44,10 +45,10 @@ public sealed class ShardedAbsTrainingTests
         await OnOneKernelThread(async () =>
         {
             (ClassVae[] local, ClassVaeRecord[] records) = AbsTrainer.Train(s_config, train);
-            var broker = new InProcessBroker();
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(broker.Worker(), Executor($"w{w}"), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
-            var sharded = new ShardedAbsTraining(broker.Coordinator(), "abs-test");
+            await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+            Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(node.Worker($"w{w}"), Executor($"w{w}"), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
+            var sharded = new ShardedAbsTraining(node.Coordinator, "abs-test");
             var seen = new List<ShardAccepted<TrainedVae>>();
 
             TrainedVae[] trained = await sharded.RunAsync(s_config, train, null, seen.Add, stop.Token);
@@ -74,11 +75,11 @@ public sealed class ShardedAbsTrainingTests
         {
             (ClassVae[] first, _) = AbsTrainer.Train(s_config, train);
             (ClassVae[] local, _) = AbsTrainer.Train(s_config, train, start: Copies(first));
-            var broker = new InProcessBroker();
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            Task worker = new WorkerService(broker.Worker(), Executor("w"), TimeSpan.FromSeconds(1)).RunAsync(stop.Token);
+            await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+            Task worker = new WorkerService(node.Worker("w"), Executor("w"), TimeSpan.FromSeconds(1)).RunAsync(stop.Token);
 
-            TrainedVae[] trained = await new ShardedAbsTraining(broker.Coordinator(), "abs-resume").RunAsync(s_config, train, Copies(first), null, stop.Token);
+            TrainedVae[] trained = await new ShardedAbsTraining(node.Coordinator, "abs-resume").RunAsync(s_config, train, Copies(first), null, stop.Token);
 
             await stop.CancelAsync();
             await Quietly(worker);
@@ -96,11 +97,11 @@ public sealed class ShardedAbsTrainingTests
         await OnOneKernelThread(async () =>
         {
             (ClassVae[] local, _) = AbsTrainer.Train(s_config, train);
-            var broker = new InProcessBroker();
             using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-            Task liar = LyingWorker.RunAsync(broker.Worker(), Executor("liar"), honest => s_lies.Select(lie => new WorkerMessage { VaeTraining = lie(honest.VaeTraining) }), stop.Token);
+            await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+            Task liar = LyingWorker.RunAsync(node.Worker("liar"), Executor("liar"), honest => s_lies.Select(lie => new WorkerMessage { VaeTraining = lie(honest.VaeTraining) }), stop.Token);
             var warnings = new List<string>();
-            var sharded = new ShardedAbsTraining(broker.Coordinator(), "abs-lies", line => { lock (warnings) { warnings.Add(line); } });
+            var sharded = new ShardedAbsTraining(node.Coordinator, "abs-lies", line => { lock (warnings) { warnings.Add(line); } });
 
             TrainedVae[] trained = await sharded.RunAsync(s_config, train, null, null, stop.Token);
 
@@ -142,11 +143,11 @@ public sealed class ShardedAbsTrainingTests
         }
 
         // A worker that rejects (drops) the first delivery of every job: the training completes on the resends.
-        var broker = new InProcessBroker();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Task dropper = DropFirstAsync(broker.Worker(), Executor("dropper"), stop.Token);
+        await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+        Task dropper = DropFirstAsync(node.Worker("dropper"), Executor("dropper"), stop.Token);
         var warnings = new List<string>();
-        var sharded = new ShardedAbsTraining(broker.Coordinator(), "abs-dropped", line => { lock (warnings) { warnings.Add(line); } }) { ResendAfter = TimeSpan.FromMilliseconds(300) };
+        var sharded = new ShardedAbsTraining(node.Coordinator, "abs-dropped", line => { lock (warnings) { warnings.Add(line); } }) { ResendAfter = TimeSpan.FromMilliseconds(300) };
 
         TrainedVae[] trained = await sharded.RunAsync(s_config, Train(), null, null, stop.Token);
 

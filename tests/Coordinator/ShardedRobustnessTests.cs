@@ -2,6 +2,7 @@ using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Abs;
 using FoolingCluster.Attacks.Robustness;
 using FoolingCluster.Coordinator.Robustness;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
@@ -35,10 +36,10 @@ public sealed class ShardedRobustnessTests
     {
         using var scratch = new TempDirectory();
         (string model, RunSpecMessage spec, IAttackModel referee, Tensor images, int[] labels) = Setup(scratch);
-        var broker = new InProcessBroker();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(broker.Worker(), new JobExecutor($"w{w}", new LocalModelSource(model)), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
-        var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
+        await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+        Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(node.Worker($"w{w}"), new JobExecutor($"w{w}", new LocalModelSource(model)), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
+        var sharded = new ShardedRobustnessEvaluation(node.Coordinator, spec, referee);
         var seen = new List<SliceProgress>();
 
         RobustnessResult result = await sharded.RunAsync(s_plan, images, labels, SliceSize, new Progress<SliceProgress>(seen.Add), stop.Token);
@@ -55,10 +56,10 @@ public sealed class ShardedRobustnessTests
     {
         using var scratch = new TempDirectory();
         (string model, RunSpecMessage spec, IAttackModel referee, Tensor images, int[] labels) = Setup(scratch);
-        var broker = new InProcessBroker();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Task liar = LyingWorker.RunAsync(broker.Worker(), new JobExecutor("liar", new LocalModelSource(model)), honest => Lies(honest.Robustness).Select(lie => new WorkerMessage { Robustness = lie }), stop.Token);
-        var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
+        await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+        Task liar = LyingWorker.RunAsync(node.Worker("liar"), new JobExecutor("liar", new LocalModelSource(model)), honest => Lies(honest.Robustness).Select(lie => new WorkerMessage { Robustness = lie }), stop.Token);
+        var sharded = new ShardedRobustnessEvaluation(node.Coordinator, spec, referee);
 
         RobustnessResult result = await sharded.RunAsync(s_plan, images, labels, SliceSize, null, stop.Token);
 
@@ -92,10 +93,10 @@ public sealed class ShardedRobustnessTests
         // Labelled as the model sees them, so that every image has an adversarial to find.
         float[] logits = referee.Logits(images).ToArray();
         int[] labels = [.. Enumerable.Range(0, n).Select(i => Array.IndexOf(logits, logits.AsSpan(i * 10, 10).ToArray().Max(), i * 10) - (i * 10))];
-        var broker = new InProcessBroker();
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(broker.Worker(), new JobExecutor($"w{w}", new LocalModelSource(packed)), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
-        var sharded = new ShardedRobustnessEvaluation(broker.Coordinator(), spec, referee);
+        await using EmbeddedNode node = await EmbeddedNode.StartAsync(null, stop.Token);
+        Task[] workers = [.. Enumerable.Range(0, 2).Select(w => new WorkerService(node.Worker($"w{w}"), new JobExecutor($"w{w}", new LocalModelSource(packed)), TimeSpan.FromSeconds(1)).RunAsync(stop.Token))];
+        var sharded = new ShardedRobustnessEvaluation(node.Coordinator, spec, referee);
 
         RobustnessResult result = await sharded.RunAsync(plan, images, labels, 3, null, stop.Token);
 

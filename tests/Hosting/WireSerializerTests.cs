@@ -57,6 +57,17 @@ public sealed class WireSerializerTests : IDisposable
         Assert.Contains("does not parse", ex.Message, StringComparison.Ordinal);
     }
 
+    public static TheoryData<string> Manifests() => [.. WireManifests.Types.Select(t => WireManifests.ManifestOf(t)!)];
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public void Garbage_bytes_are_refused_under_every_message_kind(string manifest)
+    {
+        // The first two bytes tag field 319 with wire type 7, which protobuf does not have.
+        var ex = Assert.Throws<SerializationException>(() => _serializer.FromBinary([0xFF, 0x13, 0x37, 0x00, 0x42], manifest));
+        Assert.Contains("does not parse", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_oversized_message_is_refused_before_parsing()
     {

@@ -5,12 +5,12 @@ using FoolingCluster.Tensors;
 namespace FoolingCluster.Cli.Commands;
 
 /// <summary>
-/// <c>eval-robustness</c> without a broker: the images go through the evaluation in slices, as
-/// they go to workers with one, and a stop (Ctrl-C, SIGTERM) keeps the slices finished before it.
+/// <c>eval-robustness</c> without <c>--cluster</c>: the images go through the evaluation in slices,
+/// as they go to workers with it, and a stop (Ctrl-C, SIGTERM) keeps the slices finished before it.
 /// </summary>
 /// <remarks>
 /// Each slice is evaluated as a worker evaluates it, so the figures are those of the same
-/// <c>--slice</c> over a broker; with one slice they are those of all images at once.
+/// <c>--slice</c> over a cluster; with one slice they are those of all images at once.
 /// </remarks>
 internal static class LocalRobustness
 {

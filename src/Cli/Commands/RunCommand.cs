@@ -37,7 +37,7 @@ internal static class RunCommand
     /// <summary>Environment variable read for the token when <c>--token</c> is not given (keeps it out of the process list).</summary>
     private const string TokenVariable = "FOOLING_DASHBOARD_TOKEN";
 
-    /// <summary><c>fooling run</c>, or with <paramref name="coordinator"/> <c>fooling coordinator</c>: the same search with its workers connecting through RabbitMQ and the HTTP API always on.</summary>
+    /// <summary><c>fooling run</c>, or with <paramref name="coordinator"/> <c>fooling coordinator</c>: the same search with its workers joining its Akka.NET cluster and the HTTP API always on.</summary>
     public static Command Build(bool coordinator = false)
     {
         var config = new Argument<string?>("config") { Description = "search configuration, e.g. config/mnist-cppn.json or config/mnist-direct.json", Arity = ArgumentArity.ZeroOrOne };

@@ -6,7 +6,7 @@ namespace FoolingCluster.Cli.Output;
 
 /// <summary>
 /// The run folders one command has made, so that a command that fails before it has done any
-/// work (a bad input found after its folder was made, a broker that cannot be reached) leaves
+/// work (a bad input found after its folder was made, a cluster that cannot be joined) leaves
 /// no empty run folder behind. Commands running side by side in one process each see their own.
 /// </summary>
 internal static class NewRunFolders

@@ -15,7 +15,7 @@ namespace FoolingCluster.Coordinator.Abs;
 /// Each returned VAE is checked by <see cref="VaeResultCheck"/> before it is handed on; a refused
 /// one, or one missing after <see cref="ResendAfter"/>, is trained again (<see cref="ShardedJobs"/>).
 /// </summary>
-/// <param name="transport">The coordinator's side of the broker.</param>
+/// <param name="transport">The coordinator's side of the cluster.</param>
 /// <param name="runId">The run the jobs belong to.</param>
 /// <param name="log">Told about refused results and resent jobs; null for silence.</param>
 public sealed class ShardedAbsTraining(ICoordinatorTransport transport, string runId, Action<string>? log = null)
@@ -25,8 +25,9 @@ public sealed class ShardedAbsTraining(ICoordinatorTransport transport, string r
 
     /// <summary>
     /// How long a class may stay out before it is sent again. Training a class takes minutes per
-    /// epoch on one core, so this is longer than a robustness slice's; a worker that dies has its
-    /// job redelivered by the broker anyway, so this only catches jobs that were lost or rejected.
+    /// epoch on one core, so this is longer than a robustness slice's; the job of a worker that
+    /// dies goes to another worker from the job board anyway, so this only catches jobs that
+    /// were lost or rejected.
     /// </summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMinutes(30);
 
@@ -112,7 +113,7 @@ public sealed class ShardedAbsTraining(ICoordinatorTransport transport, string r
             int size = job.CalculateSize();
             if (size > MessageLimits.MaxMessageBytes)
             {
-                throw new InvalidInputException($"class {c} has {images.Count:N0} training images, {size:N0} bytes as a job; a message may hold {MessageLimits.MaxMessageBytes:N0}: train on fewer images (--train-subset) or without --broker");
+                throw new InvalidInputException($"class {c} has {images.Count:N0} training images, {size:N0} bytes as a job; a message may hold {MessageLimits.MaxMessageBytes:N0}: train on fewer images (--train-subset) or without --cluster");
             }
 
             jobs[c] = job;

@@ -20,7 +20,7 @@ public sealed record SliceProgress(int Done, int Total, string WorkerId);
 /// the slices joined in image order whichever worker finished first. Slices missing after
 /// <see cref="ResendAfter"/>, or whose result was refused, are sent again (<see cref="ShardedJobs"/>).
 /// </summary>
-/// <param name="transport">The coordinator's side of the broker.</param>
+/// <param name="transport">The coordinator's side of the cluster.</param>
 /// <param name="spec">The run: its id, image shape, classes, and the model's hash and download address.</param>
 /// <param name="referee">The coordinator's own copy of the model, for the checks.</param>
 /// <param name="log">Told about refused results and resent slices; null for silence.</param>

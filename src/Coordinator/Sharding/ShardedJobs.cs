@@ -29,7 +29,7 @@ public sealed record ShardAccepted<TResult>(int Job, int Done, int Total, string
 /// Results live in memory until the last one arrives: a computation whose coordinator dies is run
 /// again whole.
 /// </summary>
-/// <param name="transport">The coordinator's side of the broker.</param>
+/// <param name="transport">The coordinator's side of the cluster.</param>
 /// <param name="runId">The run every job and answer names.</param>
 /// <param name="kind">What one job is, for log lines ("robustness slice", "VAE job").</param>
 /// <param name="log">Told about refused results and resent jobs; null for silence.</param>
@@ -53,7 +53,7 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
     /// <param name="accepted">Called, one at a time, as each job's result is accepted (before the next answer is read).</param>
     /// <param name="cancel">Stops waiting.</param>
     /// <returns>The results in job order.</returns>
-    /// <exception cref="InvalidOperationException">The broker stopped delivering answers before every job had one.</exception>
+    /// <exception cref="InvalidOperationException">The transport stopped delivering answers before every job had one.</exception>
     public async Task<TResult[]> RunAsync<TResult>(
         IReadOnlyList<JobMessage> jobs, Func<WorkerMessage, ShardReply?> reply, Func<int, WorkerMessage, TResult> check,
         Action<ShardAccepted<TResult>>? accepted, CancellationToken cancel)
@@ -176,7 +176,7 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
             cancel.ThrowIfCancellationRequested();
             if (!finished.Task.IsCompleted)
             {
-                throw new InvalidOperationException($"the broker stopped delivering results with {count - done} of {count} {kind}s outstanding");
+                throw new InvalidOperationException($"the cluster stopped delivering results with {count - done} of {count} {kind}s outstanding");
             }
         }
         finally

@@ -9,8 +9,6 @@ internal sealed class ActorDelivery<T>(T message, Action ack, Action<bool> rejec
 
     public T Message => message;
 
-    public bool Redelivered => false;
-
     public ValueTask AckAsync()
     {
         if (Interlocked.Exchange(ref _settled, 1) == 0)

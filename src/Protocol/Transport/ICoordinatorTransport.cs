@@ -5,7 +5,7 @@ namespace FoolingCluster.Protocol.Transport;
 /// <summary>The coordinator's side of the cluster's message transport.</summary>
 public interface ICoordinatorTransport : IAsyncDisposable
 {
-    /// <summary>Queues a job for whichever worker takes it first; returns once the broker has it (publisher confirm).</summary>
+    /// <summary>Queues a job for whichever idle worker asks first.</summary>
     ValueTask PublishJobAsync(JobMessage job, CancellationToken cancel);
 
     /// <summary>Sends a control message to every worker.</summary>
@@ -15,9 +15,9 @@ public interface ICoordinatorTransport : IAsyncDisposable
     ValueTask PurgeJobsAsync(CancellationToken cancel);
 
     /// <summary>
-    /// Results and heartbeats from workers. Messages that do not parse or exceed
-    /// <see cref="MessageLimits.MaxMessageBytes"/> are logged and dropped by the transport;
-    /// everything else still has to be checked by the receiver.
+    /// Results and heartbeats from workers. Bytes that do not parse or exceed
+    /// <see cref="MessageLimits.MaxMessageBytes"/> are refused by the transport before they
+    /// become a message; every message that arrives still has to be checked by the receiver.
     /// </summary>
     IAsyncEnumerable<IDelivery<WorkerMessage>> ReceiveAsync(CancellationToken cancel);
 }

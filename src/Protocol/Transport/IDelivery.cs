@@ -10,10 +10,7 @@ public interface IDelivery<out T>
     /// <summary>The message.</summary>
     T Message { get; }
 
-    /// <summary>Whether the broker delivered it before (its first receiver did not acknowledge it).</summary>
-    bool Redelivered { get; }
-
-    /// <summary>Done with it: the broker forgets it.</summary>
+    /// <summary>Done with it: the sender forgets it.</summary>
     ValueTask AckAsync();
 
     /// <summary>Gives it back for another receiver (<paramref name="requeue"/>) or drops it.</summary>
