@@ -234,7 +234,7 @@ public sealed class ShardedAbsTrainingTests
         {
             float[] x = tensor.ToArray();
             float[] y = b[name].ToArray();
-            int differing = x.Zip(y).Count(p => BitConverter.SingleToInt32Bits(p.First) != BitConverter.SingleToInt32Bits(p.Second));
+            int differing = x.Zip(y, (p, q) => BitConverter.SingleToInt32Bits(p) != BitConverter.SingleToInt32Bits(q)).Count(d => d);
             Assert.True(differing == 0, $"{what} {name}: {differing} of {x.Length} values differ from in-process training");
         }
     }
