@@ -52,6 +52,9 @@ internal static class RunCommand
         var cluster = ClusterOptions.Listen(ClusterOptions.DefaultCoordinatorAddress, $"HOST:PORT this coordinator listens on for workers (default {ClusterOptions.DefaultCoordinatorAddress}, this machine only; another address needs --insecure)");
         var insecure = ClusterOptions.Insecure();
         var tls = ClusterOptions.Tls();
+        var join = ClusterOptions.Join(required: false);
+        join.Description = "HOST:PORT of the active coordinator (its --cluster address): start as a standby that takes the run over, from the shared --journal, when the active coordinator is gone; needs --resume";
+        var journal = new Option<string?>("--journal") { Description = "postgres://USER@HOST:PORT/DATABASE: keep the run's journal there (password in PGPASSWORD) so that a standby coordinator (--join) can take over; default: journal.db in the run folder" };
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach this coordinator's HTTP API (default: the --listen address)" };
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
         var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
@@ -60,7 +63,7 @@ internal static class RunCommand
         var command = coordinator
             ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes that join its cluster; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
             {
-                config, resume, generations, seed, encoding, model, runs, cluster, insecure, tls, listen, token, advertise, workers, threads, backend,
+                config, resume, generations, seed, encoding, model, runs, cluster, insecure, tls, join, journal, listen, token, advertise, workers, threads, backend,
             }
             : new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
             {
@@ -92,9 +95,13 @@ internal static class RunCommand
 
             DashboardOptions? web = DashboardFrom(coordinator || parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
             RunMode mode = coordinator
-                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
-            mode = mode with { Backend = ModelLoading.Backend(parse.GetValue(backend)) };
+            mode = mode with { Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? Hosting.Persistence.JournalStore.Postgres(url) : null };
+            if (mode.Standby && resumeFolder is null)
+            {
+                throw new InvalidInputException("a standby coordinator (--join) takes over a run that exists: give --resume runs/<id> with the active coordinator's run folder (and the same --journal)");
+            }
 
             if (resumeFolder is not null)
             {
@@ -104,6 +111,11 @@ internal static class RunCommand
                 }
 
                 return Task.FromResult(Resume(resumeFolder, generationsOverride, mode, console, cancel));
+            }
+
+            if (parse.GetValue(join) is { Length: > 0 })
+            {
+                throw new InvalidInputException("--join makes this coordinator a standby, which needs --resume runs/<id>");
             }
 
             EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath!);
@@ -177,7 +189,11 @@ internal static class RunCommand
             throw new InvalidInputException($"{folder} is not a run folder of `fooling run` (no {RunFiles.Config} in it)");
         }
 
-        ResumableRun.Require(folder);
+        if (!mode.Standby)
+        {
+            // A standby reads the run when it takes over; the active coordinator may not have stored anything yet.
+            ResumableRun.Require(folder);
+        }
 
         EvolutionConfig cfg = StrictJson.Read<EvolutionConfig>(configPath);
         if (generations is int g && g != cfg.Generations)
@@ -244,7 +260,14 @@ internal static class RunCommand
         if (mode.Cluster is not null)
         {
             run.Log.Information("starting the cluster node at {Address:l}", mode.Cluster.Listen.ToString());
-            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel, JournalStore.Sqlite(Path.Combine(run.Path, RunFiles.Store))).GetAwaiter().GetResult();
+            JournalStore journal = mode.Journal ?? JournalStore.Sqlite(Path.Combine(run.Path, RunFiles.Store));
+            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel, journal).GetAwaiter().GetResult();
+            if (!WaitUntilActive(node, mode, journal, run, cancel))
+            {
+                node.DisposeAsync().AsTask().GetAwaiter().GetResult();
+                run.Log.Warning("stopped while standing by; the run was not touched");
+                return FoolingApp.Interrupted;
+            }
         }
 
         EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, node);
@@ -299,6 +322,37 @@ internal static class RunCommand
         }
 
         return FoolingApp.Success;
+    }
+
+    /// <summary>
+    /// Waits until this coordinator's node hosts the job board singleton: at once for the
+    /// cluster's first coordinator; for a standby, when the active coordinator is gone. False if
+    /// stopped first.
+    /// </summary>
+    private static bool WaitUntilActive(CoordinatorNode node, RunMode mode, JournalStore journal, RunFolder run, CancellationToken cancel)
+    {
+        if (mode.Standby)
+        {
+            run.Log.Information("standing by at {Address:l} with the journal in {Journal:l}: this coordinator takes over {Run:l} when the active one at {Active:l} is gone",
+                node.Address.ToString(), journal.Description, run.Path, string.Join(", ", mode.Cluster!.Seeds));
+        }
+
+        using var ctrlC = new CtrlCHandler(cancel);
+        try
+        {
+            node.Active.WaitAsync(ctrlC.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (mode.Standby)
+        {
+            run.Log.Warning("the active coordinator is gone: taking over {Run:l} from its journal", run.Path);
+        }
+
+        return true;
     }
 
     private static void LogSummary<TGenome>(RunFolder run, EliteArchive<TGenome> archive, SearchOutcome outcome, int found, ClassLabels labels)

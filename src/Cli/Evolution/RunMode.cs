@@ -13,4 +13,10 @@ internal sealed record RunMode(string Name, int Workers, DashboardOptions? Dashb
 {
     /// <summary>What runs an ONNX target (<c>--backend</c>); null for the engine, or on resuming, what the run folder's sidecar says.</summary>
     public Models.Checkpoints.ModelBackend? Backend { get; init; }
+
+    /// <summary>Where a coordinator keeps the run's journal: <c>--journal</c>, or null for the SQLite file in the run folder.</summary>
+    public Hosting.Persistence.JournalStore? Journal { get; init; }
+
+    /// <summary>Whether this coordinator joins another (<c>--join</c>) and takes the run over only when that one is gone.</summary>
+    public bool Standby => Cluster is { Seeds.Count: > 0 };
 }

@@ -151,9 +151,17 @@ public sealed class SearchRun<TGenome> : IDisposable
         string journal = Path.Combine(folder, RunFiles.Journal);
 
         // A run killed before its first snapshot still has its journal: replay it from the start.
-        RestoredSearch<TGenome> restored = !File.Exists(snapshot) && File.Exists(journal) && new FileInfo(journal).Length > 0
+        // With neither, nothing was merged yet (a standby taking over a run that had not merged
+        // its first generation): the search starts from its seed.
+        bool hasJournal = File.Exists(journal) && new FileInfo(journal).Length > 0;
+        RestoredSearch<TGenome> restored = !File.Exists(snapshot)
             ? new RestoredSearch<TGenome>(runId, new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
             : ArchiveSnapshot.Load(snapshot, encoding, cells);
+        if (!hasJournal)
+        {
+            return restored;
+        }
+
         return ArchiveJournal.Replay(journal, restored, encoding, warn).Search;
     }
 

@@ -21,15 +21,18 @@ public sealed class JobBoard : ReceiveActor
     private readonly Action<string>? _log;
 
     private readonly bool _announceJoins;
+    private readonly Action? _started;
 
     /// <param name="results">Where workers' results and heartbeats go.</param>
     /// <param name="log">Receives a line when a worker is lost with a job, and when one joins if <paramref name="announceJoins"/>.</param>
     /// <param name="announceJoins">Whether joining workers are worth a line (on a cluster, not in one process).</param>
-    public JobBoard(ChannelWriter<WorkerMessage> results, Action<string>? log, bool announceJoins)
+    /// <param name="started">Called when this board starts: on a cluster, this node now holds the singleton and is the active coordinator.</param>
+    public JobBoard(ChannelWriter<WorkerMessage> results, Action<string>? log, bool announceJoins, Action? started = null)
     {
         _results = results;
         _log = log;
         _announceJoins = announceJoins;
+        _started = started;
         Receive<JobMessage>(job =>
         {
             _queue.AddLast(job);
@@ -51,8 +54,11 @@ public sealed class JobBoard : ReceiveActor
     }
 
     /// <summary>Props for a board writing results to <paramref name="results"/>.</summary>
-    public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool announceJoins = true) =>
-        Akka.Actor.Props.Create(() => new JobBoard(results, log, announceJoins));
+    public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool announceJoins = true, Action? started = null) =>
+        Akka.Actor.Props.Create(() => new JobBoard(results, log, announceJoins, started));
+
+    /// <inheritdoc/>
+    protected override void PreStart() => _started?.Invoke();
 
     private void Request(JobRequestMessage request)
     {

@@ -28,9 +28,16 @@ internal static class ClusterComposition
             throw new InvalidInputException("a seed node needs a fixed port (HOST:PORT with PORT ≥ 1)");
         }
 
-        // Downing: the oldest coordinator-role node decides; when it is itself cut off alone (its
-        // process was killed), the others down it and a standby coordinator takes over.
+        // Downing: the side with the oldest node (the first coordinator) stays; when that node is
+        // itself cut off alone (its process was killed), the others down it and a standby
+        // coordinator takes over. (Counting coordinator-role nodes only would make an active
+        // coordinator and its one standby a tie, which the oldest wins even when it is dead.)
         string stableAfter = string.Create(CultureInfo.InvariantCulture, $"{settings.DownUnreachableAfter.TotalSeconds:F0}s");
+
+        // Nodes compute flat out on every core, and a collection can pause a process for
+        // seconds: a node is suspected only after a longer silence than Akka's default 3 s, so
+        // a busy worker or coordinator is not taken for a dead one.
+        string heartbeatPause = string.Create(CultureInfo.InvariantCulture, $"{settings.HeartbeatPause.TotalSeconds:F0}s");
         var remote = new RemoteOptions
         {
             HostName = settings.Listen.Host,
@@ -51,8 +58,13 @@ internal static class ClusterComposition
             {
                 Roles = [role],
                 SeedNodes = [.. seeds.Select(s => s.AkkaAddress(NodeHost.SystemName, settings.Certificate is not null))],
-                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true, Role = CoordinatorRole },
+                SplitBrainResolver = new KeepOldestOption { DownIfAlone = true },
             })
-            .AddHocon($"akka.cluster.split-brain-resolver.stable-after = {stableAfter}", HoconAddMode.Prepend);
+            .AddHocon(
+                $"""
+                akka.cluster.split-brain-resolver.stable-after = {stableAfter}
+                akka.cluster.failure-detector.acceptable-heartbeat-pause = {heartbeatPause}
+                """,
+                HoconAddMode.Prepend);
     }
 }

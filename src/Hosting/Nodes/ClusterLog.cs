@@ -25,8 +25,6 @@ internal sealed class ClusterLog : ReceiveActor, IRequiresMessageQueue<ILoggerMe
         "Marking node as UNREACHABLE",
         "heartbeat",
         "Heartbeat",
-        "SBR",
-        "Cluster Node",
         "Unable to REMOVE channel",
     ];
 

@@ -18,15 +18,23 @@ public sealed class CoordinatorNode : IAsyncDisposable
     private readonly NodeHost _host;
 
     private readonly JournalStore? _journal;
+    private readonly Task _active;
 
-    private CoordinatorNode(NodeHost host, ChannelReader<WorkerMessage> results, JournalStore? journal)
+    private CoordinatorNode(NodeHost host, ChannelReader<WorkerMessage> results, JournalStore? journal, Task active)
     {
+        _active = active;
         _host = host;
         _journal = journal;
         Coordinator = new ActorCoordinatorTransport(host.Registry.Get<JobBoard>(), results);
         Akka.Actor.Address self = Akka.Cluster.Cluster.Get(host.System).SelfAddress;
         Address = new NodeAddress(self.Host ?? "", self.Port ?? 0);
     }
+
+    /// <summary>
+    /// Completes when this node hosts the job board singleton: at once on the cluster's first
+    /// coordinator, and on a standby when the active coordinator's node is gone.
+    /// </summary>
+    public Task Active => _active;
 
     /// <summary>The coordinator's side of the cluster.</summary>
     public ICoordinatorTransport Coordinator { get; }
@@ -43,11 +51,12 @@ public sealed class CoordinatorNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         var results = Channel.CreateUnbounded<WorkerMessage>();
+        var active = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ClusterLog.Sink = log;
         NodeHost host = await NodeHost.StartAsync(
             builder => (journal?.AddTo(builder) ?? builder)
                 .WithClusterNode(settings, ClusterComposition.CoordinatorRole)
-                .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
+                .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log, announceJoins: true, started: () => active.TrySetResult()), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
             cancel).ConfigureAwait(false);
         try
         {
@@ -59,7 +68,7 @@ public sealed class CoordinatorNode : IAsyncDisposable
             throw;
         }
 
-        return new CoordinatorNode(host, results.Reader, journal);
+        return new CoordinatorNode(host, results.Reader, journal, active.Task);
     }
 
     /// <summary>Asks the board what it holds.</summary>

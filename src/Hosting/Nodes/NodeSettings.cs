@@ -10,6 +10,9 @@ public sealed record NodeSettings(NodeAddress Listen, IReadOnlyList<NodeAddress>
     /// <summary>How long a node that stopped answering is given before it is downed and its jobs go to others.</summary>
     public TimeSpan DownUnreachableAfter { get; init; } = TimeSpan.FromSeconds(7);
 
+    /// <summary>How long a node may be silent before the others suspect it.</summary>
+    public TimeSpan HeartbeatPause { get; init; } = TimeSpan.FromSeconds(8);
+
     /// <summary>
     /// The cluster's certificate (with its private key), the same file on every node: with it,
     /// remoting runs over TLS and a node accepts a peer only if it presents this very
