@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Npgsql;
 using Xunit;
 
-namespace FoolingCluster.Hosting.Tests;
+namespace FoolingCluster.Tests.Shared;
 
 /// <summary>
 /// A private PostgreSQL server for the tests: a fresh cluster in a temporary folder, listening on
@@ -32,10 +31,7 @@ public sealed class PostgresServer : IAsyncLifetime
     public async Task<string> NewDatabaseAsync()
     {
         string name = $"db{Guid.NewGuid():N}"[..16];
-        await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={Port};Username=fooling;Database=postgres");
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await create.ExecuteNonQueryAsync();
+        await RunAsync(Path.Combine(_bin!, "createdb"), "-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "fooling", name);
         return $"postgres://fooling@127.0.0.1:{Port}/{name}";
     }
 
