@@ -9,7 +9,7 @@ namespace FoolingCluster.Cli.Tests;
 /// <summary>
 /// A coordinating command and worker processes joined in a cluster on 127.0.0.1: a search, a
 /// sharded robustness evaluation and ABS training finish as they do in one process, and every
-/// worker gets work.
+/// worker gets work. The fault cases are in <see cref="ClusterFaultTests"/>.
 /// </summary>
 [Collection(RunTestGroup.Name)]
 public sealed class ClusterTests : IDisposable
