@@ -92,7 +92,7 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
     [InlineData("coordinator")]
     [InlineData("eval-robustness")]
     [InlineData("abs")]
-    public void A_cluster_port_another_process_listens_on_is_refused_with_exit_2_and_no_runs_folder_left(string command)
+    public void A_cluster_port_another_process_listens_on_is_refused_in_one_line_with_exit_2_and_no_runs_folder_left(string command)
     {
         using var scratch = new TempDirectory();
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -107,11 +107,14 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
             _ => ["abs", "train", "--out", scratch.File("abs"), "--epochs", "1", "--train-subset", "20", "--data", CliHarness.Mnist, "--runs", runs, "--cluster", address],
         };
 
-        (int exit, _, string err) = RunTestSupport.Fooling(args);
+        // A real process: what the hosting layer prints to the console is part of what the user sees.
+        using FoolingProcess child = FoolingProcess.Start(null, args);
+        int exit = child.WaitForExit(TimeSpan.FromSeconds(60), $"fooling {command} on a taken port");
 
-        Assert.True(exit == 2, $"exit {exit}; {err}");
-        Assert.Contains($"error: --cluster {address}: another process already listens on port", err);
-        Assert.DoesNotContain("   at ", err);
+        Assert.True(exit == 2, $"exit {exit}; output:\n{child.Output}");
+        Assert.Contains($"error: --cluster {address}: another process already listens on port", child.Output);
+        Assert.DoesNotContain("   at ", child.Output);
+        Assert.DoesNotContain("Exception", child.Output);
         Assert.False(Directory.Exists(runs), $"runs/ was left behind: {string.Join(", ", Directory.Exists(runs) ? Directory.GetFileSystemEntries(runs) : [])}");
     }
 

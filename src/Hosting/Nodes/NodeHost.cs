@@ -44,6 +44,11 @@ public sealed class NodeHost : IAsyncDisposable
     public static async Task<NodeHost> StartAsync(Action<AkkaConfigurationBuilder> configure, CancellationToken cancel, NodeAddress? listen = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
+        if (listen is not null)
+        {
+            ListenFailure.ThrowIfRefused(listen);
+        }
+
         IHost host = new HostBuilder()
             .ConfigureServices(services => services.AddAkka(SystemName, builder =>
             {
