@@ -7,8 +7,8 @@ namespace FoolingCluster.Cli.Tests;
 
 /// <summary>
 /// The cluster's faults with real processes on 127.0.0.1: a worker killed while it holds a job, a
-/// worker leaving and another joining a run under way, and a coordinator killed and resumed on
-/// the same address. Each
+/// worker leaving and another joining a run under way, and a coordinator killed, or stopped with
+/// SIGTERM, and resumed on the same address. Each
 /// run still ends as the same search run uninterrupted in one process: the coordinator merges
 /// results in job order, whichever worker computed them.
 /// </summary>
@@ -110,5 +110,31 @@ public sealed class ClusterFaultTests : IDisposable
         string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));
         RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
         Assert.Equal(Enumerable.Range(0, Generations + 1), RunTestSupport.History(run, Generations).Select(r => r.Generation));
+    }
+
+    [Fact]
+    public void A_coordinator_stopped_with_sigterm_and_resumed_on_its_address_gets_its_worker_back_and_the_run_finishes()
+    {
+        const int Generations = 20;
+        string endless = RunTestSupport.WriteConfig(_scratch, "endless.json", "cppn", _target.ModelPath, generations: 1_000_000, seed: 56, initialPopulation: 40, batchSize: 80, jobSize: 40);
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: Generations, seed: 56, initialPopulation: 40, batchSize: 80, jobSize: 40);
+        string runs = _scratch.File("runs");
+        FoolingProcess first = _cluster.Coordinator(endless, "--runs", runs);
+        FoolingProcess worker = _cluster.Worker("w1");
+        first.WaitUntil(() => LiveRunFolder.WithHistory(runs, rows: 4) is not null, LocalCluster.Patience, "at generation 3");
+
+        first.Signal("TERM");
+
+        Assert.Equal(143, first.WaitForExit(TimeSpan.FromSeconds(30), "the coordinator after SIGTERM"));
+        string run = RunTestSupport.SingleRunFolder(runs);
+        Assert.Contains($"./fooling coordinator --resume {run}", first.Output, StringComparison.Ordinal);
+        Assert.True(RunTestSupport.History(run, Generations).Count < Generations, "the coordinator got too far before the signal");
+        FoolingProcess resumed = _cluster.Coordinator("--resume", run, "--generations", Generations.ToString(CultureInfo.InvariantCulture));
+
+        _cluster.AssertSucceeds(resumed);
+        Assert.True(worker.Output.Contains("worker w1: the cluster has had no coordinator for 10 s; joining again", StringComparison.Ordinal), _cluster.Output);
+        Assert.True(resumed.Output.Contains("worker w1 on ", StringComparison.Ordinal), _cluster.Output);
+        string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));
+        RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
     }
 }
