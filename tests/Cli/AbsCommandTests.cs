@@ -55,16 +55,16 @@ public class AbsCommandTests
         Assert.Equal(2, exit);
         Assert.Contains("--epochs", err);
 
-        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "http://localhost:5672/");
+        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--cluster", "http://localhost:4053/");
         Assert.Equal(2, exit);
-        Assert.Contains("--broker must start with amqp:// or amqps://, not http://", err);
+        Assert.Contains("--cluster takes HOST:PORT, not a URL", err);
 
-        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "amqp://localhost/", "--sequential");
+        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--cluster", "127.0.0.1:4053", "--sequential");
         Assert.Equal(2, exit);
         Assert.Contains("--sequential", err);
-        Assert.Contains("--broker", err);
+        Assert.Contains("--cluster", err);
 
-        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--broker", "amqp://localhost/", "--epochs", "0");
+        (exit, _, err) = CliHarness.Run("abs", "train", "--out", scratch.File("abs"), "--cluster", "127.0.0.1:4053", "--epochs", "0");
         Assert.Equal(2, exit);
         Assert.Contains("epochs must be at least 1", err);
         Assert.False(Directory.Exists(scratch.File("abs")), "a refused command wrote its output folder");

@@ -8,16 +8,17 @@ namespace FoolingCluster.Cli.Tests;
 /// <summary>
 /// The built <c>fooling</c> (the fooling.dll copied next to the test assembly) as a child process:
 /// its output collected, signals sent to it with kill(1), and killed with its children when the
-/// test is done, whatever happened.
+/// test is done, whatever happened. Every test that starts a real process uses this one helper.
 /// </summary>
 internal sealed class FoolingProcess : IDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private FoolingProcess(Process process)
+    private FoolingProcess(Process process, string commandLine)
     {
         _process = process;
+        CommandLine = commandLine;
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -29,6 +30,9 @@ internal sealed class FoolingProcess : IDisposable
     public bool HasExited => _process.HasExited;
 
     public int ExitCode => _process.ExitCode;
+
+    /// <summary><c>fooling</c> and its arguments, naming the process in failure messages.</summary>
+    public string CommandLine { get; }
 
     /// <summary>Everything written to stdout and stderr so far.</summary>
     public string Output
@@ -61,10 +65,14 @@ internal sealed class FoolingProcess : IDisposable
             start.Environment[name] = value;
         }
 
-        return new FoolingProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start fooling"));
+        return new FoolingProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start fooling"), $"fooling {string.Join(' ', args)}");
     }
 
-    /// <summary>Sends <paramref name="signal"/> (INT, TERM) with kill(1).</summary>
+    /// <summary>What each of <paramref name="processes"/> printed, under its command line: the evidence a failed multi-process test shows.</summary>
+    public static string Outputs(IEnumerable<FoolingProcess> processes) =>
+        string.Join("\n", processes.Select(p => $"[{p.CommandLine}]{(p.HasExited ? $" exited with {p.ExitCode}" : "")}\n{p.Output}"));
+
+    /// <summary>Sends <paramref name="signal"/> (INT, TERM, KILL) with kill(1).</summary>
     public void Signal(string signal)
     {
         using Process kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
@@ -84,14 +92,18 @@ internal sealed class FoolingProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Waits until the output contains <paramref name="text"/>, failing if the process exits first or the time runs out.</summary>
+    public void WaitForOutput(string text, TimeSpan timeout) =>
+        WaitUntil(() => Output.Contains(text, StringComparison.Ordinal), timeout, $"printed '{text}'");
+
     /// <summary>Waits until <paramref name="condition"/> holds, failing if the process exits first or the time runs out.</summary>
     public void WaitUntil(Func<bool> condition, TimeSpan timeout, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.False(_process.HasExited, $"exited with {(_process.HasExited ? _process.ExitCode : 0)} before {what}; output:\n{Output}");
-            Assert.True(clock.Elapsed < timeout, $"not {what} within {timeout.TotalSeconds:0} s; output:\n{Output}");
+            Assert.False(_process.HasExited, $"{CommandLine} exited with {(_process.HasExited ? _process.ExitCode : 0)} before {what}; output:\n{Output}");
+            Assert.True(clock.Elapsed < timeout, $"{CommandLine}: not {what} within {timeout.TotalSeconds:0} s; output:\n{Output}");
             Thread.Sleep(50);
         }
     }

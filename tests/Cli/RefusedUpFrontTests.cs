@@ -137,7 +137,7 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
     }
 
     [Fact]
-    public void Coordinator_resume_of_a_folder_without_a_snapshot_is_refused_before_connecting()
+    public void Coordinator_resume_of_a_folder_without_a_snapshot_is_refused_before_its_cluster_node_starts()
     {
         using var scratch = new TempDirectory();
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 4);
@@ -145,13 +145,13 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
         File.Delete(Path.Combine(run, RunFiles.Archive));
         File.Delete(Path.Combine(run, RunFiles.Journal));
 
-        // Nothing listens on port 1: a connection attempt would be retried for its full 30 s.
+        // Refused before the cluster node starts: the message names the missing snapshot, not the node's address.
         var clock = Stopwatch.StartNew();
-        (int exit, _, string err) = CliHarness.Run("coordinator", "--resume", run, "--broker", "amqp://127.0.0.1:1");
+        (int exit, _, string err) = CliHarness.Run("coordinator", "--resume", run, "--cluster", "127.0.0.1:1");
 
         Assert.Equal(2, exit);
         Assert.Contains($"--resume {run}: {Path.Combine(run, RunFiles.Archive)} does not exist", err);
-        Assert.DoesNotContain("broker", err);
+        Assert.DoesNotContain("--cluster", err);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"refused after {clock.Elapsed}");
     }
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Training;
@@ -30,30 +33,32 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
     }
 
     [Theory]
-    [InlineData("amqp://", "--broker names no host")]
-    [InlineData("amqp://user@:5672/", "--broker names no host")]
-    [InlineData("amqp://127.0.0.1:99999/", "--broker: port '99999' is not a port number in [1, 65535]")]
-    [InlineData("amqp://127.0.0.1:0/", "--broker: port '0' is not a port number in [1, 65535]")]
-    [InlineData("http://127.0.0.1:5672/", "--broker must start with amqp:// or amqps://, not http://")]
-    [InlineData("notaurl", "--broker must be an amqp:// or amqps:// address")]
-    public void A_malformed_broker_address_is_refused_at_once_in_the_users_spelling(string address, string expected)
+    [InlineData("127.0.0.1", "must be HOST:PORT with a host name or IP address and a port in [1, 65535]")]
+    [InlineData(":4053", "must be HOST:PORT with a host name or IP address and a port in [1, 65535]")]
+    [InlineData("no such host:4053", "must be HOST:PORT with a host name or IP address and a port in [1, 65535]")]
+    [InlineData("127.0.0.1:99999", "must be HOST:PORT with a host name or IP address and a port in [1, 65535]")]
+    [InlineData("127.0.0.1:0", "must be HOST:PORT with a host name or IP address and a port in [1, 65535]")]
+    [InlineData("http://127.0.0.1:4053", "takes HOST:PORT, not a URL")]
+    [InlineData("akka.tcp://fooling@127.0.0.1:4053", "takes HOST:PORT, not a URL")]
+    public void A_malformed_cluster_address_is_refused_at_once_in_the_users_spelling(string address, string expected)
     {
         using var scratch = new TempDirectory();
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 1);
         string[][] commands =
         [
-            ["worker", "--broker", address, "--cache", scratch.File("cache")],
-            ["coordinator", config, "--broker", address, "--runs", scratch.File("runs")],
-            ["eval-robustness", "--model", target.ModelPath, "--n", "2", "--norms", "linf", "--attacks", "fgsm", "--runs", scratch.File("runs"), "--broker", address],
-            ["abs", "train", "--out", scratch.File("abs"), "--epochs", "1", "--train-subset", "20", "--runs", scratch.File("runs"), "--broker", address],
+            ["worker", "--join", address, "--cache", scratch.File("cache")],
+            ["coordinator", config, "--cluster", address, "--runs", scratch.File("runs")],
+            ["eval-robustness", "--model", target.ModelPath, "--n", "2", "--norms", "linf", "--attacks", "fgsm", "--runs", scratch.File("runs"), "--cluster", address],
+            ["abs", "train", "--out", scratch.File("abs"), "--epochs", "1", "--train-subset", "20", "--runs", scratch.File("runs"), "--cluster", address],
         ];
         foreach (string[] args in commands)
         {
+            string option = args[0] == "worker" ? "--join" : "--cluster";
             var clock = System.Diagnostics.Stopwatch.StartNew();
             (int exit, _, string err) = CliHarness.Run(args);
 
             Assert.True(exit == 2, $"{args[0]}: exit {exit}; {err}");
-            Assert.Contains($"error: {expected}", err);
+            Assert.Contains($"error: {option} {expected}", err);
             Assert.Contains($"(got '{address}')", err);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{args[0]} took {clock.Elapsed} to refuse {address}");
             Assert.False(Directory.Exists(scratch.File("runs")), $"{args[0]} left runs/");
@@ -61,18 +66,55 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
     }
 
     [Fact]
-    public void A_coordinator_that_cannot_reach_its_broker_leaves_no_runs_folder_it_made()
+    public void A_cluster_address_other_machines_reach_is_refused_without_insecure()
     {
         using var scratch = new TempDirectory();
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 1);
+        string[][] commands =
+        [
+            ["worker", "--join", "127.0.0.1:4053", "--cluster", "10.1.2.3:0", "--cache", scratch.File("cache")],
+            ["coordinator", config, "--cluster", "10.1.2.3:4053", "--runs", scratch.File("runs")],
+            ["eval-robustness", "--model", target.ModelPath, "--n", "2", "--norms", "linf", "--attacks", "fgsm", "--runs", scratch.File("runs"), "--cluster", "10.1.2.3:4053"],
+            ["abs", "train", "--out", scratch.File("abs"), "--epochs", "1", "--train-subset", "20", "--runs", scratch.File("runs"), "--cluster", "10.1.2.3:4053"],
+        ];
+        foreach (string[] args in commands)
+        {
+            (int exit, _, string err) = CliHarness.Run(args);
+
+            Assert.True(exit == 2, $"{args[0]}: exit {exit}; {err}");
+            Assert.Contains("can be reached from other machines, and the cluster's messages travel unencrypted: add --insecure", err);
+            Assert.False(Directory.Exists(scratch.File("runs")), $"{args[0]} left runs/");
+        }
+    }
+
+    [Theory]
+    [InlineData("worker")]
+    [InlineData("coordinator")]
+    [InlineData("eval-robustness")]
+    [InlineData("abs")]
+    public void A_cluster_port_another_process_listens_on_is_refused_in_one_line_with_exit_2_and_no_runs_folder_left(string command)
+    {
+        using var scratch = new TempDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        string address = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}");
         string runs = scratch.File("runs");
-        using FoolingProcess child = FoolingProcess.Start(
-            new Dictionary<string, string> { ["FOOLING_BROKER_CONNECT_SECONDS"] = "1" },
-            "coordinator", config, "--broker", "amqp://127.0.0.1:1/", "--listen", "127.0.0.1:0", "--runs", runs);
+        string[] args = command switch
+        {
+            "worker" => ["worker", "--join", "127.0.0.1:1", "--cluster", address, "--cache", scratch.File("cache")],
+            "coordinator" => ["coordinator", RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 1), "--cluster", address, "--listen", "127.0.0.1:0", "--runs", runs],
+            "eval-robustness" => ["eval-robustness", "--model", target.ModelPath, "--n", "2", "--norms", "linf", "--attacks", "fgsm", "--data", CliHarness.Mnist, "--runs", runs, "--cluster", address],
+            _ => ["abs", "train", "--out", scratch.File("abs"), "--epochs", "1", "--train-subset", "20", "--data", CliHarness.Mnist, "--runs", runs, "--cluster", address],
+        };
 
-        int exit = child.WaitForExit(TimeSpan.FromSeconds(45), "a coordinator with a closed broker port");
+        // A real process: what the hosting layer prints to the console is part of what the user sees.
+        using FoolingProcess child = FoolingProcess.Start(null, args);
+        int exit = child.WaitForExit(TimeSpan.FromSeconds(60), $"fooling {command} on a taken port");
 
-        Assert.True(exit == 2, $"exit code {exit}; output:\n{child.Output}");
+        Assert.True(exit == 2, $"exit {exit}; output:\n{child.Output}");
+        Assert.Contains($"error: --cluster {address}: another process already listens on port", child.Output);
+        Assert.DoesNotContain("   at ", child.Output);
+        Assert.DoesNotContain("Exception", child.Output);
         Assert.False(Directory.Exists(runs), $"runs/ was left behind: {string.Join(", ", Directory.Exists(runs) ? Directory.GetFileSystemEntries(runs) : [])}");
     }
 
@@ -80,14 +122,15 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
     public void A_runs_folder_that_held_something_before_is_kept()
     {
         using var scratch = new TempDirectory();
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 1);
         string runs = scratch.File("runs");
         Directory.CreateDirectory(runs);
-        using FoolingProcess child = FoolingProcess.Start(
-            new Dictionary<string, string> { ["FOOLING_BROKER_CONNECT_SECONDS"] = "1" },
-            "coordinator", config, "--broker", "amqp://127.0.0.1:1/", "--listen", "127.0.0.1:0", "--runs", runs);
 
-        Assert.Equal(2, child.WaitForExit(TimeSpan.FromSeconds(45), "a coordinator with a closed broker port"));
+        (int exit, _, _) = RunTestSupport.Fooling("coordinator", config, "--cluster", $"127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}", "--listen", "127.0.0.1:0", "--runs", runs);
+
+        Assert.Equal(2, exit);
         Assert.True(Directory.Exists(runs));
         Assert.Empty(Directory.GetFileSystemEntries(runs));
     }
@@ -116,7 +159,7 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
     [InlineData("bench", "engine", "--quick", "--out", "")]
     [InlineData("bench", "conv", "--quick", "--out", "")]
     [InlineData("export-onnx", "--model", "MODEL", "--out", "")]
-    [InlineData("worker", "--broker", "amqp://127.0.0.1:1/", "--id", " ")]
+    [InlineData("worker", "--join", "127.0.0.1:1", "--id", " ")]
     public void An_empty_value_is_refused_naming_the_option_not_a_crash(params string[] args)
     {
         using var scratch = new TempDirectory();

@@ -57,7 +57,8 @@ public sealed class CoordinatorNode : IAsyncDisposable
             builder => (journal?.AddTo(builder) ?? builder)
                 .WithClusterNode(settings, ClusterComposition.CoordinatorRole)
                 .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log, announceJoins: true, started: () => active.TrySetResult()), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
-            cancel).ConfigureAwait(false);
+            cancel,
+            settings.Listen).ConfigureAwait(false);
         try
         {
             await ClusterMembership.WaitUpAsync(host.System, settings, joinTimeout, cancel).ConfigureAwait(false);

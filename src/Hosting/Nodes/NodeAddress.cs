@@ -12,17 +12,23 @@ public sealed record NodeAddress(string Host, int Port)
     public static NodeAddress LoopbackAnyPort { get; } = new("127.0.0.1", 0);
 
     /// <summary>Parses <c>HOST:PORT</c> as given to <paramref name="option"/>.</summary>
-    /// <exception cref="InvalidInputException">The text is not a host and a port in [0 or 1, 65535].</exception>
+    /// <exception cref="InvalidInputException">The text is a URL, or not a host name or IP address and a port in [0 or 1, 65535].</exception>
     public static NodeAddress Parse(string text, string option, bool allowAnyPort = false)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            // An address copied from a broker or dashboard URL would otherwise pass as a host named "http".
+            throw new InvalidInputException($"{option} takes HOST:PORT, not a URL, e.g. 127.0.0.1:4053 (got '{text}')");
+        }
+
         int colon = text.LastIndexOf(':');
         string host = colon > 0 ? text[..colon].Trim('[', ']') : "";
         string port = colon > 0 ? text[(colon + 1)..] : "";
         int lowest = allowAnyPort ? 0 : 1;
-        if (host.Length == 0 || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < lowest || number > 65535)
+        if (Uri.CheckHostName(host) == UriHostNameType.Unknown || !int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < lowest || number > 65535)
         {
-            throw new InvalidInputException($"{option} must be HOST:PORT with a port in [{lowest}, 65535], e.g. 127.0.0.1:4053 (got '{text}')");
+            throw new InvalidInputException($"{option} must be HOST:PORT with a host name or IP address and a port in [{lowest}, 65535], e.g. 127.0.0.1:4053 (got '{text}')");
         }
 
         return new NodeAddress(host, number);

@@ -37,9 +37,18 @@ public sealed class NodeHost : IAsyncDisposable
     public static long MaxFrameBytes => MessageLimits.MaxMessageBytes + (1 << 20);
 
     /// <summary>Builds and starts the node.</summary>
-    public static async Task<NodeHost> StartAsync(Action<AkkaConfigurationBuilder> configure, CancellationToken cancel)
+    /// <param name="configure">What the node's role adds to the shared settings.</param>
+    /// <param name="cancel">Stops the start.</param>
+    /// <param name="listen">Where a cluster node listens (null for one without remoting), named when the system refuses it.</param>
+    /// <exception cref="Tensors.InvalidInputException">The node cannot listen on <paramref name="listen"/> (in use, not this machine's, privileged).</exception>
+    public static async Task<NodeHost> StartAsync(Action<AkkaConfigurationBuilder> configure, CancellationToken cancel, NodeAddress? listen = null)
     {
         ArgumentNullException.ThrowIfNull(configure);
+        if (listen is not null)
+        {
+            ListenFailure.ThrowIfRefused(listen);
+        }
+
         IHost host = new HostBuilder()
             .ConfigureServices(services => services.AddAkka(SystemName, builder =>
             {
@@ -58,9 +67,14 @@ public sealed class NodeHost : IAsyncDisposable
         {
             await host.StartAsync(cancel).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
             host.Dispose();
+            if (listen is not null && ListenFailure.Explain(ex, listen) is { } refusal)
+            {
+                throw refusal;
+            }
+
             throw;
         }
 

@@ -41,7 +41,8 @@ public sealed class WorkerNode : IAsyncDisposable
             builder => builder
                 .WithClusterNode(settings, ClusterComposition.WorkerRole)
                 .WithSingletonProxy<JobBoard>(ClusterComposition.BoardName, new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
-            cancel).ConfigureAwait(false);
+            cancel,
+            settings.Listen).ConfigureAwait(false);
         try
         {
             await ClusterMembership.WaitUpAsync(host.System, settings, joinTimeout, cancel).ConfigureAwait(false);
