@@ -72,7 +72,7 @@ internal sealed class LocalCluster : IDisposable
     }
 
     /// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the system's choice for port 0).</summary>
-    private static int FreePort()
+    internal static int FreePort()
     {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();

@@ -143,7 +143,7 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 4);
         string run = RunTestSupport.RunOnOneThread(config, scratch.File("runs"));
         File.Delete(Path.Combine(run, RunFiles.Archive));
-        File.Delete(Path.Combine(run, RunFiles.Journal));
+        File.Delete(Path.Combine(run, RunFiles.Store));
 
         // Refused before the cluster node starts: the message names the missing snapshot, not the node's address.
         var clock = Stopwatch.StartNew();

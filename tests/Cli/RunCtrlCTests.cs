@@ -85,7 +85,7 @@ public class RunCtrlCTests(TargetModelFixture target)
         Assert.True(OperatingSystem.IsLinux(), "this test reads /proc; it needs Linux");
         using var scratch = new TempDirectory();
 
-        // No periodic snapshot: after SIGKILL only the journal knows how far the run got. The
+        // No periodic snapshot: after SIGKILL only the journal (journal.db) knows how far the run got. The
         // killed run is configured far longer than it lives, so it cannot finish (and write
         // its snapshot) before the kill; the comparison run stops at generation 30.
         string endless = RunTestSupport.WriteConfig(scratch, "endless.json", "cppn", target.ModelPath, generations: 1_000_000, seed: 43, snapshotEvery: 1_000_000);
@@ -109,7 +109,7 @@ public class RunCtrlCTests(TargetModelFixture target)
         }
 
         Assert.False(File.Exists(Path.Combine(run, RunFiles.Archive)), "archive.pb exists; the kill came too late to test the journal");
-        Assert.True(new FileInfo(Path.Combine(run, RunFiles.Journal)).Length > 0, "journal.bin is empty after 8 generations");
+        Assert.True(File.Exists(Path.Combine(run, RunFiles.Store)), "no journal.db after 8 generations");
         int reached = RunTestSupport.History(run, 30).Count;
         Assert.True(reached < 30, $"the run reached generation {reached - 1} before the kill; the test needs it killed before 30");
 

@@ -1,0 +1,66 @@
+using System.Globalization;
+using FoolingCluster.Tests.Shared;
+using Xunit;
+
+namespace FoolingCluster.Cli.Tests;
+
+/// <summary>
+/// The active coordinator killed with -9 while a standby coordinator (joined to it, sharing its
+/// journal on a private PostgreSQL server) and two workers run, all real processes on 127.0.0.1:
+/// the standby takes the run over from the journal, re-plans the generation that was in flight
+/// and finishes with the archive of the same search run uninterrupted in one process.
+/// </summary>
+[Collection(RunTestGroup.Name)]
+public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, IDisposable
+{
+    private readonly TargetModelFixture _target;
+    private readonly PostgresServer _postgres;
+    private readonly TempDirectory _scratch = new();
+    private readonly LocalCluster _cluster;
+
+    public CoordinatorFailoverTests(TargetModelFixture target, PostgresServer postgres)
+    {
+        _target = target;
+        _postgres = postgres;
+        _cluster = new LocalCluster(_scratch);
+    }
+
+    public void Dispose()
+    {
+        _cluster.Dispose();
+        _scratch.Dispose();
+    }
+
+    [Fact]
+    public async Task A_standby_takes_over_from_a_killed_coordinator_and_the_run_ends_as_an_uninterrupted_one()
+    {
+        Assert.True(_postgres.Unavailable is null, _postgres.Unavailable);
+        string journal = await _postgres.NewDatabaseAsync();
+        const int Generations = 30;
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: Generations, seed: 57, initialPopulation: 40, batchSize: 80, snapshotEvery: 4, jobSize: 40);
+        string runs = _scratch.File("runs");
+        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{LocalCluster.FreePort()}");
+
+        FoolingProcess active = _cluster.Coordinator(config, "--runs", runs, "--journal", journal);
+        active.WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1, LocalCluster.Patience, "its run folder");
+        string run = RunTestSupport.SingleRunFolder(runs);
+        FoolingProcess standby = _cluster.Start(null, "coordinator", "--resume", run, "--join", _cluster.Address, "--cluster", standbyAddress, "--listen", "127.0.0.1:0", "--threads", "1", "--journal", journal);
+        standby.WaitForOutput("standing by at", LocalCluster.Patience);
+        var joinBoth = new Dictionary<string, string> { ["FOOLING_JOIN_SECONDS"] = "240" };
+        foreach (string id in new[] { "w1", "w2" })
+        {
+            _cluster.Start(joinBoth, "worker", "--join", _cluster.Address, "--join", standbyAddress, "--threads", "1", "--id", id, "--cache", _scratch.File($"cache-{id}"));
+        }
+
+        active.WaitUntil(() => RunTestSupport.History(run, Generations).Count >= 8, LocalCluster.Patience, "at generation 7");
+        active.Signal("KILL");
+        Assert.Equal(137, active.WaitForExit(TimeSpan.FromSeconds(30), "the killed coordinator"));
+        Assert.True(RunTestSupport.History(run, Generations).Count < Generations, "the active coordinator got too far before the kill");
+
+        _cluster.AssertSucceeds(standby);
+        Assert.True(standby.Output.Contains("the active coordinator is gone: taking over", StringComparison.Ordinal), _cluster.Output);
+        Assert.Equal(Enumerable.Range(0, Generations + 1), RunTestSupport.History(run, Generations).Select(r => r.Generation));
+        string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));
+        RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
+    }
+}
