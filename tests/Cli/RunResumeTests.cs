@@ -90,15 +90,26 @@ public class RunResumeTests(TargetModelFixture target)
     }
 
     [Fact]
-    public void Resume_with_a_missing_or_broken_snapshot_is_refused_with_the_file_named()
+    public void Resume_with_a_damaged_journal_or_a_missing_or_broken_snapshot_is_refused_with_the_file_named()
     {
         using var scratch = new TempDirectory();
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "direct", target.ModelPath, generations: 2, seed: 51);
         string run = RunTestSupport.RunOnOneThread(config, scratch.File("runs"));
         string archive = Path.Combine(run, RunFiles.Archive);
+        string journal = Path.Combine(run, RunFiles.Store);
 
-        File.WriteAllBytes(archive, [0xFF, 0xFF, 0xFF, 0x07, 0x01]);
+        byte[] database = File.ReadAllBytes(journal);
+        File.WriteAllBytes(journal, [.. Enumerable.Repeat((byte)0xAB, 4096)]);
         (int exit, _, string err) = RunTestSupport.Fooling("run", "--resume", run, "--generations", "4");
+        Assert.True(exit == 2, err);
+        Assert.Contains($"{journal} is not a SQLite database", err);
+        Assert.DoesNotContain("   at ", err);
+        File.WriteAllBytes(journal, database);
+
+        // A run folder from before journal.db keeps its state in archive.pb.
+        File.Delete(journal);
+        File.WriteAllBytes(archive, [0xFF, 0xFF, 0xFF, 0x07, 0x01]);
+        (exit, _, err) = RunTestSupport.Fooling("run", "--resume", run, "--generations", "4");
         Assert.True(exit == 2, err);
         Assert.Contains(archive, err);
         Assert.Contains("not a readable archive snapshot", err);

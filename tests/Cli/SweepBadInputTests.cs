@@ -121,6 +121,7 @@ public sealed class SweepBadInputTests(TargetModelFixture target)
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 2, seed: 5);
         string run = RunTestSupport.RunOnOneThread(config, scratch.File("runs"));
         File.Delete(Path.Combine(run, RunFiles.Archive));
+        File.Delete(Path.Combine(run, RunFiles.Store));
         string before = File.ReadAllText(Path.Combine(run, RunFiles.Config));
         (int exit, _, string err) = CliHarness.Run("run", "--resume", run, "--generations", "9");
         Assert.Equal(2, exit);

@@ -82,7 +82,8 @@ public sealed class SweepTwoBadInputTests(TargetModelFixture target)
             (int exit, _, string err) = CliHarness.Run(args);
 
             Assert.True(exit == 2, $"{args[0]}: exit {exit}; {err}");
-            Assert.Contains("can be reached from other machines, and the cluster's messages travel unencrypted: add --insecure", err);
+            Assert.Contains("can be reached from other machines: give every node the cluster's certificate with --tls FILE", err);
+            Assert.Contains("or add --insecure", err);
             Assert.False(Directory.Exists(scratch.File("runs")), $"{args[0]} left runs/");
         }
     }

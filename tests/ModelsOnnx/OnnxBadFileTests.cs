@@ -106,6 +106,21 @@ public sealed class OnnxBadFileTests
         Assert.Contains("says 10 classes but the graph gives 64", Assert.Throws<OnnxFormatException>(() => OnnxImporter.Load(lying, "m.onnx")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Class_names_in_the_metadata_reach_the_description_and_bad_ones_are_refused()
+    {
+        string[] names = [.. Enumerable.Range(0, 64).Select(i => i == 1 ? "goldfish, Carassius auratus" : $"class {i}")];
+        byte[] named = Graph(w => w.Node("Relu", "r", ["input"], ["y"]).Metadata(OnnxMetadataKeys.ClassNames, System.Text.Json.JsonSerializer.Serialize(names)));
+        Assert.Equal(names, OnnxImporter.Load(named, "m.onnx").Info.ToSidecar(DateTime.UtcNow).ClassNames);
+
+        byte[] few = Graph(w => w.Node("Relu", "r", ["input"], ["y"]).Metadata(OnnxMetadataKeys.ClassNames, "[\"a\", \"b\"]"));
+        Assert.Contains("holds 2 names but the graph gives 64", Assert.Throws<OnnxFormatException>(() => OnnxImporter.Load(few, "m.onnx")).Message, StringComparison.Ordinal);
+        byte[] notJson = Graph(w => w.Node("Relu", "r", ["input"], ["y"]).Metadata(OnnxMetadataKeys.ClassNames, "a,b"));
+        Assert.Contains("must be a JSON array of names", Assert.Throws<OnnxFormatException>(() => OnnxImporter.Load(notJson, "m.onnx")).Message, StringComparison.Ordinal);
+        byte[] twice = Graph(w => w.Node("Relu", "r", ["input"], ["y"]).Metadata(OnnxMetadataKeys.ClassNames, "[\"a\", \"a\"]"));
+        Assert.Contains("holds \"a\" more than once", Assert.Throws<OnnxFormatException>(() => OnnxImporter.Load(twice, "m.onnx")).Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Input (default <c>[N,1,8,8]</c>) → body writing <c>y</c> → Flatten → logits.</summary>
     private static byte[] Graph(Func<OnnxGraphWriter, OnnxGraphWriter> body, long?[]? dims = null, int opset = 17)
     {

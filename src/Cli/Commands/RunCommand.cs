@@ -272,7 +272,7 @@ internal static class RunCommand
 
         EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, node);
         using SearchRun<TGenome> search = resume
-            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs, Warn)
+            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs, Warn, startIfEmpty: mode.Standby)
             : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs);
         using var control = new RunControl();
         DashboardServer? server = null;

@@ -103,7 +103,8 @@ public sealed class SearchRun<TGenome> : IDisposable
     /// records before it kept, after telling <paramref name="warn"/>.
     /// </summary>
     /// <exception cref="Models.Data.DataFormatException">There is nothing to resume, or the stored state does not fit the configuration.</exception>
-    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, IRunStore store, Action<SearchRun<TGenome>, string>? outputsWriter = null, Action<string>? warn = null)
+    /// <param name="startIfEmpty">When nothing was stored yet, start the search from its seed instead of refusing: a standby coordinator taking over a run whose first generation was not merged.</param>
+    public static SearchRun<TGenome> Resume(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, IRunStore store, Action<SearchRun<TGenome>, string>? outputsWriter = null, Action<string>? warn = null, bool startIfEmpty = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -112,11 +113,11 @@ public sealed class SearchRun<TGenome> : IDisposable
         StoredRun stored = store.Load();
         bool fromFiles = stored.IsEmpty;
         RestoredSearch<TGenome> restored = fromFiles
-            ? RestoreFromFiles(folder, runId, config, encoding, classes, warn)
+            ? RestoreFromFiles(folder, runId, config, encoding, classes, warn, startIfEmpty)
             : RestoreFromStore(stored, store.Description, runId, config, encoding, classes);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
-        HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations);
+        HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations, ClassLabels.ForRun(folder));
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
         var run = new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, store, warn) { OutputsWriter = outputsWriter };
         if (fromFiles)
@@ -145,16 +146,16 @@ public sealed class SearchRun<TGenome> : IDisposable
         return restored;
     }
 
-    private static RestoredSearch<TGenome> RestoreFromFiles(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, int cells, Action<string>? warn)
+    private static RestoredSearch<TGenome> RestoreFromFiles(string folder, string runId, EvolutionConfig config, IEncoding<TGenome> encoding, int cells, Action<string>? warn, bool startIfEmpty)
     {
         string snapshot = Path.Combine(folder, RunFiles.Archive);
         string journal = Path.Combine(folder, RunFiles.Journal);
 
         // A run killed before its first snapshot still has its journal: replay it from the start.
-        // With neither, nothing was merged yet (a standby taking over a run that had not merged
-        // its first generation): the search starts from its seed.
+        // With neither, nothing was merged yet: a standby taking over such a run starts it from
+        // its seed; a resume is refused, naming the missing snapshot.
         bool hasJournal = File.Exists(journal) && new FileInfo(journal).Length > 0;
-        RestoredSearch<TGenome> restored = !File.Exists(snapshot)
+        RestoredSearch<TGenome> restored = !File.Exists(snapshot) && (hasJournal || startIfEmpty)
             ? new RestoredSearch<TGenome>(runId, new EliteArchive<TGenome>(cells), new DeterministicRandom(config.Seed), 0, 0)
             : ArchiveSnapshot.Load(snapshot, encoding, cells);
         if (!hasJournal)

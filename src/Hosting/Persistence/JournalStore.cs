@@ -28,9 +28,26 @@ public sealed record JournalStore
     /// <summary>Where it is, for log lines (no password).</summary>
     public string Description { get; }
 
-    /// <summary>A SQLite database in the file at <paramref name="path"/>.</summary>
-    public static JournalStore Sqlite(string path) =>
-        new($"Data Source={Path.GetFullPath(path)};Pooling=false", ProviderName.SQLiteMS, $"SQLite file {path}");
+    /// <summary>A SQLite database in the file at <paramref name="path"/> (created on first use).</summary>
+    /// <exception cref="InvalidInputException">The file exists and is not a SQLite database.</exception>
+    public static JournalStore Sqlite(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (File.Exists(path) && new FileInfo(path).Length > 0)
+        {
+            // SQLite's own error for a damaged file comes only after the journal's recovery has failed.
+            Span<byte> header = stackalloc byte[16];
+            using (FileStream file = File.OpenRead(path))
+            {
+                if (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) < header.Length || !header.SequenceEqual("SQLite format 3\0"u8))
+                {
+                    throw new InvalidInputException($"{path} is not a SQLite database: the run's journal is damaged or was replaced, so the run cannot be resumed from it");
+                }
+            }
+        }
+
+        return new JournalStore($"Data Source={Path.GetFullPath(path)};Pooling=false", ProviderName.SQLiteMS, $"SQLite file {path}");
+    }
 
     /// <summary>
     /// A PostgreSQL database from a URL, <c>postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE</c>;

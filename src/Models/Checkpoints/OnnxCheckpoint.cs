@@ -55,11 +55,7 @@ public static class OnnxCheckpoint
         OnnxModelInfo info = OnnxImporter.Describe(path);
         Module model = factory(path, info);
         info = info with { Classes = Classes(model, info, path) };
-        int? declared = info.Metadata.TryGetValue(OnnxMetadataKeys.Classes, out string? text) && int.TryParse(text, out int k) ? k : null;
-        if (declared is not null && declared != info.Classes)
-        {
-            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.Classes} says {declared} classes but the graph gives {info.Classes} scores per image");
-        }
+        OnnxDescriptionReader.CheckClasses(info, info.Classes, path);
 
         ModelSidecar sidecar = info.ToSidecar(File.GetLastWriteTimeUtc(path)) with { Architecture = ModelBackends.OnnxRuntimeName };
         return new LoadedModel(path, model, sidecar)

@@ -61,7 +61,63 @@ internal static class OnnxDescriptionReader
             Dataset = metadata.GetValueOrDefault(OnnxMetadataKeys.Dataset) ?? (mnistShaped ? "mnist" : "unknown"),
             Opset = opset,
             Metadata = metadata,
+            ClassNames = NamesIn(metadata, path),
         };
+    }
+
+    /// <summary>
+    /// Checks the metadata against the graph's <paramref name="classes"/> scores per image: the
+    /// declared count and the number of names must both equal it.
+    /// </summary>
+    /// <exception cref="OnnxFormatException">They do not.</exception>
+    public static void CheckClasses(OnnxModelInfo info, int classes, string path)
+    {
+        int? declared = DeclaredClasses(info, path);
+        if (declared is not null && declared != classes)
+        {
+            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.Classes} says {declared} classes but the graph gives {classes} scores per image");
+        }
+
+        if (info.ClassNames is { } names && names.Count != classes)
+        {
+            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.ClassNames} holds {names.Count} names but the graph gives {classes} scores per image");
+        }
+    }
+
+    /// <summary>The names in <see cref="OnnxMetadataKeys.ClassNames"/>, or null when absent.</summary>
+    private static string[]? NamesIn(Dictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue(OnnxMetadataKeys.ClassNames, out string? text))
+        {
+            return null;
+        }
+
+        string[]? names;
+        try
+        {
+            names = System.Text.Json.JsonSerializer.Deserialize<string[]>(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            names = null;
+        }
+
+        if (names is null || names.Length == 0)
+        {
+            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.ClassNames} must be a JSON array of names, e.g. [\"tench\", \"goldfish\"]");
+        }
+
+        if (names.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.ClassNames} holds an empty name");
+        }
+
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.ClassNames} holds \"{twice.Key}\" more than once");
+        }
+
+        return names;
     }
 
     /// <summary>The number of classes the metadata declares, or null.</summary>

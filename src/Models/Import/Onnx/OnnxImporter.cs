@@ -75,12 +75,7 @@ public static class OnnxImporter
         var network = new OnnxNetwork(builder.Build(info.OutputName), info, parameters);
         network.Eval();
         int classes = TrialRun(network, path);
-        int? declared = OnnxDescriptionReader.DeclaredClasses(info, path);
-        if (declared is not null && declared != classes)
-        {
-            throw new OnnxFormatException(path, $"metadata {OnnxMetadataKeys.Classes} says {declared} classes but the graph gives {classes} scores per image");
-        }
-
+        OnnxDescriptionReader.CheckClasses(info, classes, path);
         network.Info = info with { Classes = classes };
         return network;
     }

@@ -34,4 +34,10 @@ public static class OnnxMetadataKeys
 
     /// <summary>Per-channel standard deviation, paired with <see cref="Mean"/>; default 1.</summary>
     public const string Std = "fooling.std";
+
+    /// <summary>
+    /// The classes' names in output order, as a JSON array of strings (names may hold commas),
+    /// e.g. <c>["tench", "goldfish", …]</c>: one non-empty, distinct name per class.
+    /// </summary>
+    public const string ClassNames = "fooling.class_names";
 }

@@ -41,6 +41,9 @@ public sealed record OnnxModelInfo
     /// <summary>Every <c>metadata_props</c> entry of the file.</summary>
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
+    /// <summary>The classes' names from <see cref="OnnxMetadataKeys.ClassNames"/>, or null.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <summary>The model's description as the sidecar built-in models carry.</summary>
     /// <param name="createdUtc">When the model file was written.</param>
     public ModelSidecar ToSidecar(DateTime createdUtc) => new()
@@ -50,6 +53,7 @@ public sealed record OnnxModelInfo
         InputShape = (int[])ImageShape.Clone(),
         InputRange = (float[])InputRange.Clone(),
         Classes = Classes,
+        ClassNames = ClassNames,
         CreatedUtc = createdUtc,
     };
 }
