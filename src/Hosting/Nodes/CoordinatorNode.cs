@@ -53,22 +53,13 @@ public sealed class CoordinatorNode : IAsyncDisposable
         var results = Channel.CreateUnbounded<WorkerMessage>();
         var active = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ClusterLog.Sink = log;
-        NodeHost host = await NodeHost.StartAsync(
+        NodeHost host = await ClusterMembership.StartJoinedAsync(
             builder => (journal?.AddTo(builder) ?? builder)
                 .WithClusterNode(settings, ClusterComposition.CoordinatorRole)
                 .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log, announceJoins: true, started: () => active.TrySetResult()), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
-            cancel,
-            settings.Listen).ConfigureAwait(false);
-        try
-        {
-            await ClusterMembership.WaitUpAsync(host.System, settings, joinTimeout, cancel).ConfigureAwait(false);
-        }
-        catch
-        {
-            await host.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
+            settings,
+            joinTimeout,
+            cancel).ConfigureAwait(false);
         return new CoordinatorNode(host, results.Reader, journal, active.Task);
     }
 

@@ -37,22 +37,13 @@ public sealed class WorkerNode : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(settings);
         ClusterLog.Sink = log;
-        NodeHost host = await NodeHost.StartAsync(
+        NodeHost host = await ClusterMembership.StartJoinedAsync(
             builder => builder
                 .WithClusterNode(settings, ClusterComposition.WorkerRole)
                 .WithSingletonProxy<JobBoard>(ClusterComposition.BoardName, new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
-            cancel,
-            settings.Listen).ConfigureAwait(false);
-        try
-        {
-            await ClusterMembership.WaitUpAsync(host.System, settings, joinTimeout, cancel).ConfigureAwait(false);
-        }
-        catch
-        {
-            await host.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
+            settings,
+            joinTimeout,
+            cancel).ConfigureAwait(false);
         return new WorkerNode(host, coordinatorGrace);
     }
 

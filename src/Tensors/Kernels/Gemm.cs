@@ -101,19 +101,7 @@ public static class Gemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
-            var op = new GemmOperands(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
-            switch (kind)
-            {
-                case GemmKernelKind.Vector512:
-                    GemmBlocked.Run<GemmKernel512>(op, workers);
-                    break;
-                case GemmKernelKind.Vector256:
-                    GemmBlocked.Run<GemmKernel256>(op, workers);
-                    break;
-                default:
-                    GemmBlocked.Run<GemmKernelScalar>(op, workers);
-                    break;
-            }
+            RunBlocked(kind, new GemmOperands(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc), workers);
         }
     }
 
@@ -144,19 +132,7 @@ public static class Gemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
-            var op = new GemmOperands(a, pa, 0, a.M, false, n, 1f, pb, ldb, 0f, pc, ldc);
-            switch (a.Kind)
-            {
-                case GemmKernelKind.Vector512:
-                    GemmBlocked.Run<GemmKernel512>(op, workers);
-                    break;
-                case GemmKernelKind.Vector256:
-                    GemmBlocked.Run<GemmKernel256>(op, workers);
-                    break;
-                default:
-                    GemmBlocked.Run<GemmKernelScalar>(op, workers);
-                    break;
-            }
+            RunBlocked(a.Kind, new GemmOperands(a, pa, 0, a.M, false, n, 1f, pb, ldb, 0f, pc, ldc), workers);
         }
     }
 
@@ -216,6 +192,23 @@ public static class Gemm
             {
                 TensorPrimitives.Multiply(row, beta, row);
             }
+        }
+    }
+
+    /// <summary>The blocked GEMM of <paramref name="op"/> with the micro-kernel of <paramref name="kind"/>.</summary>
+    private static void RunBlocked(GemmKernelKind kind, GemmOperands op, int workers)
+    {
+        switch (kind)
+        {
+            case GemmKernelKind.Vector512:
+                GemmBlocked.Run<GemmKernel512>(op, workers);
+                break;
+            case GemmKernelKind.Vector256:
+                GemmBlocked.Run<GemmKernel256>(op, workers);
+                break;
+            default:
+                GemmBlocked.Run<GemmKernelScalar>(op, workers);
+                break;
         }
     }
 }
