@@ -18,7 +18,7 @@ public sealed record NodeAddress(string Host, int Port)
         ArgumentNullException.ThrowIfNull(text);
         if (text.Contains("://", StringComparison.Ordinal))
         {
-            // An address copied from a broker or dashboard URL would otherwise pass as a host named "http".
+            // An address copied from a URL (the dashboard's, say) would otherwise pass as a host named "http".
             throw new InvalidInputException($"{option} takes HOST:PORT, not a URL, e.g. 127.0.0.1:4053 (got '{text}')");
         }
 
