@@ -73,6 +73,12 @@ public sealed class JobBoardTests : IAsyncLifetime
         await using IAsyncEnumerator<IDelivery<JobMessage>> jobs = survivor.ReceiveJobsAsync(1, CancellationToken.None).GetAsyncEnumerator();
         Assert.True(await jobs.MoveNextAsync().AsTask().WaitAsync(Wait));
         Assert.Equal(1, jobs.Current.Message.JobId);
+
+        // The coordinator's view of its workers hears that the dying one is gone.
+        using var stop = new CancellationTokenSource(Wait);
+        await using IAsyncEnumerator<IDelivery<WorkerMessage>> results = _node.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        Assert.True(await results.MoveNextAsync());
+        Assert.Equal(("dying", Jobs.JobBoard.GoneState), (results.Current.Message.Heartbeat.WorkerId, results.Current.Message.Heartbeat.State));
     }
 
     [Fact]

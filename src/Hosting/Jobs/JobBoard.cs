@@ -16,7 +16,7 @@ public sealed class JobBoard : ReceiveActor
     private readonly LinkedList<JobMessage> _queue = new();
     private readonly LinkedList<IActorRef> _idle = new();
     private readonly Dictionary<IActorRef, JobMessage> _held = [];
-    private readonly Dictionary<IActorRef, string> _workers = [];
+    private readonly Dictionary<IActorRef, JobRequestMessage> _workers = [];
     private readonly ChannelWriter<WorkerMessage> _results;
     private readonly Action<string>? _log;
 
@@ -53,6 +53,9 @@ public sealed class JobBoard : ReceiveActor
         Receive<BoardStatusQuery>(_ => Sender.Tell(new BoardStatus(_queue.Count, _held.Count, _idle.Count, _workers.Count)));
     }
 
+    /// <summary>The state the board reports for a worker the cluster no longer has.</summary>
+    public const string GoneState = "gone";
+
     /// <summary>Props for a board writing results to <paramref name="results"/>.</summary>
     public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool announceJoins = true, Action? started = null) =>
         Akka.Actor.Props.Create(() => new JobBoard(results, log, announceJoins, started));
@@ -65,7 +68,7 @@ public sealed class JobBoard : ReceiveActor
         if (!_workers.ContainsKey(Sender))
         {
             Context.Watch(Sender);
-            _workers[Sender] = request.WorkerId;
+            _workers[Sender] = request;
             if (_announceJoins)
             {
                 _log?.Invoke($"worker {Shorten(request.WorkerId)} on {Shorten(request.Host)} joined with {request.Threads} threads");
@@ -99,8 +102,16 @@ public sealed class JobBoard : ReceiveActor
     private void Forget(IActorRef worker)
     {
         _idle.Remove(worker);
-        string id = _workers.GetValueOrDefault(worker, worker.Path.ToString());
+        string id = _workers.TryGetValue(worker, out JobRequestMessage? known) ? known.WorkerId : worker.Path.ToString();
         _workers.Remove(worker);
+
+        // The cluster removed the worker (it stopped, left, or was downed): the coordinator's
+        // view of its workers hears it now, not when its heartbeats are merely late.
+        if (known is not null)
+        {
+            _results.TryWrite(new WorkerMessage { Heartbeat = new HeartbeatMessage { WorkerId = known.WorkerId, Host = known.Host, Threads = known.Threads, State = GoneState, UnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } });
+        }
+
         if (_held.Remove(worker, out JobMessage? job))
         {
             _log?.Invoke($"worker {Shorten(id)} is gone; its job {job.JobId} goes to another worker");
