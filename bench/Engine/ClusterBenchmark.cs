@@ -25,15 +25,19 @@ namespace FoolingCluster.Bench;
 /// </summary>
 public static class ClusterBenchmark
 {
-    /// <summary>Children merged per second, with 0 and with 2 reported (recomputed) children per job of 50.</summary>
+    /// <summary>
+    /// Children merged per second, with 0 and with 2 reported (recomputed) children per job of 50,
+    /// answered by one worker actor, and with 0 reported by 100 worker actors pulling at once.
+    /// </summary>
     public static IReadOnlyList<Figure> CoordinatorCeiling(Module model, Action<Figure> onFigure, bool quick)
     {
         ArgumentNullException.ThrowIfNull(onFigure);
         var figures = new List<Figure>();
-        foreach (int reported in new[] { 0, 2 })
+        foreach ((int reported, int workers) in new[] { (0, 1), (2, 1), (0, 100) })
         {
-            (double children, double jobs) = Measure(model, reported, quick ? 2 : 6);
-            var f = new Figure($"coordinator ceiling, {reported} reported children per job of 50", children, "children/s", string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} results merged/s; generations of 4,000 CPPN children"));
+            (double children, double jobs) = Measure(model, reported, workers, quick ? 2 : 6);
+            string who = workers == 1 ? "1 worker" : string.Create(CultureInfo.InvariantCulture, $"{workers} simulated workers");
+            var f = new Figure($"coordinator ceiling, {who}, {reported} reported children per job of 50", children, "children/s", string.Create(CultureInfo.InvariantCulture, $"{jobs:N0} results merged/s; generations of 4,000 CPPN children"));
             figures.Add(f);
             onFigure(f);
         }
@@ -65,7 +69,7 @@ public static class ClusterBenchmark
         return md.ToString();
     }
 
-    private static (double Children, double Jobs) Measure(Module model, int reported, int generations)
+    private static (double Children, double Jobs) Measure(Module model, int reported, int workers, int generations)
     {
         const int Batch = 4000;
         const int JobSize = 50;
@@ -81,7 +85,7 @@ public static class ClusterBenchmark
         var evaluator = new ClusterGenerationEvaluator<CppnGenome>(node.Coordinator, encoding, spec, verifier, JobSize);
         var scheduler = new Scheduler<CppnGenome>(new EliteArchive<CppnGenome>(10), encoding.Variation, Batch, Batch, new DeterministicRandom(1));
         var workerEvaluator = new Evaluator<CppnGenome>(encoding.Decoder, new ModuleClassifier(model, shape, 10));
-        Task worker = Task.Run(() => AnswerAsync(node.Worker("instant"), encoding, workerEvaluator, reported, stop.Token));
+        Task[] answering = [.. Enumerable.Range(0, workers).Select(i => Task.Run(() => AnswerAsync(node.Worker($"instant-{i}"), encoding, workerEvaluator, reported, stop.Token)))];
         double best = 0;
         try
         {
@@ -101,7 +105,7 @@ public static class ClusterBenchmark
             stop.Cancel();
             try
             {
-                worker.GetAwaiter().GetResult();
+                Task.WhenAll(answering).GetAwaiter().GetResult();
             }
             catch (OperationCanceledException)
             {
@@ -127,7 +131,13 @@ public static class ClusterBenchmark
             {
                 IReadOnlyList<CppnGenome> children = JobBreeder.Breed(job.Parents.Select(encoding.FromMessage).ToList(), job.Children, job.Seed, job.Generation, encoding.Variation);
                 IReadOnlyList<CppnGenome> shown = children.Take(count).ToList();
-                float[] p = evaluator.Evaluate(shown).Probabilities;
+                float[] p;
+                lock (evaluator)
+                {
+                    // Simulated workers share one model; a real worker has its own.
+                    p = evaluator.Evaluate(shown).Probabilities;
+                }
+
                 for (int i = 0; i < shown.Count; i++)
                 {
                     var child = new ChildMessage { Index = i, Genome = encoding.ToMessage(shown[i]) };

@@ -72,5 +72,6 @@ public class TrainAndEvaluateTests
         Assert.True(exit == 0, err);
         Assert.Contains("0 reported children per job", File.ReadAllText(cluster));
         Assert.Contains("2 reported children per job", File.ReadAllText(cluster));
+        Assert.Contains("100 simulated workers, 0 reported children per job", File.ReadAllText(cluster));
     }
 }
