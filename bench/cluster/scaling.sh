@@ -20,11 +20,18 @@ trap 'stop_workers; rm -rf "$scratch"' EXIT
 
 rate() { grep -o '([0-9,]*/s)' "$1" | tail -1 | tr -d '(),/s'; }
 seconds() { grep -o 'evaluations in [0-9.]* s' "$1" | tail -1 | awk '{print $3}'; }
+# Evaluations per second of generations 1 to the last, from the newest run's history.csv:
+# the steady state, without generation 0, which on a cluster includes the workers' joining
+# and fetching the model.
+steady() {
+  local history; history="$(ls -td "$scratch"/runs/*/ | head -1)history.csv"
+  awk -F, 'NR == 2 { e0 = $2; s0 = $3 } END { printf "%.0f", ($2 - e0) / ($3 - s0) }' "$history"
+}
 
-echo "| setup | workers × threads | search time (s) | evaluations/s |"
-echo "| --- | --- | ---: | ---: |"
+echo "| setup | workers × threads | search time (s) | evaluations/s | evaluations/s after generation 0 |"
+echo "| --- | --- | ---: | ---: | ---: |"
 ./fooling run config/mnist-cppn.json --generations "$generations" --runs "$scratch/runs" > "$scratch/embedded.log" 2>&1
-echo "| embedded (\`fooling run\`) | 1 × $(nproc) | $(seconds "$scratch/embedded.log") | $(rate "$scratch/embedded.log") |"
+echo "| embedded (\`fooling run\`) | 1 × $(nproc) | $(seconds "$scratch/embedded.log") | $(rate "$scratch/embedded.log") | $(steady) |"
 for workers in 1 2 4; do
   threads=$(( $(nproc) / workers )); (( threads >= 1 )) || threads=1
   # Workers keep trying their seed until the coordinator is up, so they are there from its first generation.
@@ -35,5 +42,5 @@ for workers in 1 2 4; do
   sleep 2
   ./fooling coordinator config/mnist-cppn.json --generations "$generations" --cluster "$cluster" --listen 127.0.0.1:0 --runs "$scratch/runs" > "$scratch/coordinator-$workers.log" 2>&1
   stop_workers
-  echo "| coordinator + worker processes in an Akka.NET cluster | $workers × $threads | $(seconds "$scratch/coordinator-$workers.log") | $(rate "$scratch/coordinator-$workers.log") |"
+  echo "| coordinator + worker processes in an Akka.NET cluster | $workers × $threads | $(seconds "$scratch/coordinator-$workers.log") | $(rate "$scratch/coordinator-$workers.log") | $(steady) |"
 done
