@@ -39,7 +39,7 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         const int Generations = 30;
         string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: Generations, seed: 57, initialPopulation: 40, batchSize: 80, snapshotEvery: 4, jobSize: 40);
         string runs = _scratch.File("runs");
-        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{LocalCluster.FreePort()}");
+        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
 
         FoolingProcess active = _cluster.Coordinator(config, "--runs", runs, "--journal", journal);
         active.WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1, LocalCluster.Patience, "its run folder");

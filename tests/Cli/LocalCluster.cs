@@ -22,7 +22,7 @@ internal sealed class LocalCluster : IDisposable
     public LocalCluster(TempDirectory scratch)
     {
         _scratch = scratch;
-        Address = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePort()}");
+        Address = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
     }
 
     /// <summary>HOST:PORT the coordinating command listens on (<c>--cluster</c>) and workers join (<c>--join</c>).</summary>
@@ -71,18 +71,4 @@ internal sealed class LocalCluster : IDisposable
         }
     }
 
-    /// <summary>A TCP port on 127.0.0.1 that nothing listens on now (the system's choice for port 0).</summary>
-    internal static int FreePort()
-    {
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        try
-        {
-            return ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        finally
-        {
-            probe.Stop();
-        }
-    }
 }

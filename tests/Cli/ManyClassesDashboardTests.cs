@@ -256,7 +256,7 @@ public class ManyClassesDashboardTests
             var scratch = new TempDirectory();
             string model = ColourModel.Save(scratch, Classes, side: 32, ColourModel.Names(Classes));
             string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", model, generations: 1_000_000, seed: 4, initialPopulation: 100, batchSize: 50, snapshotEvery: 1_000_000);
-            int port = RunDashboardBrowserTests.FreePort();
+            int port = FreePorts.Loopback();
             var dashboard = new Uri($"http://127.0.0.1:{port}/");
             Task<(int Exit, string Out, string Err)> run = Task.Factory.StartNew(
                 () => RunTestSupport.Fooling("run", config, "--runs", scratch.File("runs"), "--threads", "1", "--dashboard", "--listen", $"127.0.0.1:{port}"),

@@ -49,7 +49,7 @@ public partial class RunDashboardBrowserTests(TargetModelFixture target)
     {
         using var scratch = new TempDirectory();
         string config = RunTestSupport.WriteConfig(scratch, "search.json", "direct", target.ModelPath, generations: 1_000_000, seed: 7, initialPopulation: 20, batchSize: 20, snapshotEvery: 1_000_000);
-        int port = FreePort();
+        int port = FreePorts.Loopback();
         var dashboard = new Uri($"http://127.0.0.1:{port}/");
         Task<(int Exit, string Out, string Err)> run = Task.Factory.StartNew(
             () => RunTestSupport.Fooling("run", config, "--runs", scratch.File("runs"), "--threads", "1", "--dashboard", "--listen", $"127.0.0.1:{port}"),
@@ -119,12 +119,6 @@ public partial class RunDashboardBrowserTests(TargetModelFixture target)
         await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new Uri(dashboard, "/api/archive")));
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     internal static async Task WaitForServer(HttpClient http, Uri dashboard, Task<(int Exit, string Out, string Err)> run, CancellationToken cancel)
     {

@@ -11,6 +11,7 @@ using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
 using Google.Protobuf;
 using Xunit;
+using FoolingCluster.Tests.Shared;
 
 namespace FoolingCluster.Hosting.Tests;
 
@@ -28,7 +29,7 @@ public sealed class ForgedBytesTests
     public async Task Bytes_that_are_not_a_message_never_reach_the_board_and_the_board_carries_on()
     {
         using var stop = new CancellationTokenSource(Wait);
-        var listen = new NodeAddress("127.0.0.1", FreePort());
+        var listen = new NodeAddress("127.0.0.1", FreePorts.Loopback());
         await using CoordinatorNode coordinator = await CoordinatorNode.StartAsync(new NodeSettings(listen, []), Wait, null, stop.Token);
         await using NodeHost forger = await StartForgingWorkerNodeAsync(coordinator.Address, stop.Token);
         IActorRef board = forger.Registry.Get<JobBoard>();
@@ -87,10 +88,4 @@ public sealed class ForgedBytesTests
         return host;
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

@@ -20,7 +20,7 @@ public sealed class TlsClusterTests
     {
         using X509Certificate2 certificate = ClusterTls.Create();
         using var stop = new CancellationTokenSource(Wait);
-        var listen = new NodeAddress("127.0.0.1", FreePort());
+        var listen = new NodeAddress("127.0.0.1", FreePorts.Loopback());
         await using CoordinatorNode coordinator = await CoordinatorNode.StartAsync(new NodeSettings(listen, []) { Certificate = certificate }, Wait, null, stop.Token);
         await using WorkerNode workers = await WorkerNode.StartAsync(new NodeSettings(NodeAddress.LoopbackAnyPort, [coordinator.Address]) { Certificate = certificate }, Wait, Wait, null, stop.Token);
         await using IWorkerTransport worker = workers.Worker("tls-1");
@@ -37,7 +37,7 @@ public sealed class TlsClusterTests
         using X509Certificate2 cluster = ClusterTls.Create();
         using X509Certificate2 stranger = ClusterTls.Create();
         using var stop = new CancellationTokenSource(Wait);
-        var listen = new NodeAddress("127.0.0.1", FreePort());
+        var listen = new NodeAddress("127.0.0.1", FreePorts.Loopback());
         await using CoordinatorNode coordinator = await CoordinatorNode.StartAsync(new NodeSettings(listen, []) { Certificate = cluster }, Wait, null, stop.Token);
 
         var ex = await Assert.ThrowsAsync<InvalidInputException>(() => WorkerNode.StartAsync(new NodeSettings(NodeAddress.LoopbackAnyPort, [coordinator.Address]) { Certificate = stranger }, TimeSpan.FromSeconds(8), Wait, null, stop.Token));
@@ -63,10 +63,4 @@ public sealed class TlsClusterTests
         Assert.Throws<InvalidInputException>(() => ClusterTls.Load(publicOnly, null));
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

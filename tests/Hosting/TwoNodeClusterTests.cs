@@ -4,6 +4,7 @@ using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Protocol.Transport;
 using Xunit;
+using FoolingCluster.Tests.Shared;
 
 namespace FoolingCluster.Hosting.Tests;
 
@@ -16,7 +17,7 @@ public sealed class TwoNodeClusterTests
     public async Task A_worker_node_pulls_a_large_job_from_the_coordinator_singleton_and_its_result_comes_back()
     {
         using var stop = new CancellationTokenSource(Wait);
-        var listen = new NodeAddress("127.0.0.1", FreePort());
+        var listen = new NodeAddress("127.0.0.1", FreePorts.Loopback());
         await using CoordinatorNode coordinator = await CoordinatorNode.StartAsync(new NodeSettings(listen, []), Wait, null, stop.Token);
         await using WorkerNode workers = await WorkerNode.StartAsync(new NodeSettings(NodeAddress.LoopbackAnyPort, [coordinator.Address]), Wait, Wait, null, stop.Token);
         await using IWorkerTransport worker = workers.Worker("remote-1");
@@ -44,10 +45,4 @@ public sealed class TwoNodeClusterTests
         Assert.Equal(42, results.Current.Message.Result.JobId);
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }

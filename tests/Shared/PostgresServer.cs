@@ -53,7 +53,7 @@ public sealed class PostgresServer : IAsyncLifetime
 
         string data = Path.Combine(_folder, "data");
         await RunAsServerUserAsync(root, Path.Combine(_bin, "initdb"), "-D", data, "--username=fooling", "--auth=trust", "--no-sync", "-E", "UTF8");
-        Port = FreePort();
+        Port = FreePorts.Loopback();
         await RunAsServerUserAsync(root, Path.Combine(_bin, "pg_ctl"), "-D", data, "-w", "-t", "60", "-l", Path.Combine(_folder, "server.log"),
             "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 -c fsync=off", "start");
     }
@@ -95,10 +95,4 @@ public sealed class PostgresServer : IAsyncLifetime
         }
     }
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 }
