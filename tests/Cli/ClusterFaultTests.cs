@@ -41,7 +41,7 @@ public sealed class ClusterFaultTests : IDisposable
         // run be compared with the same search run in one process.
         string config = RunTestSupport.WriteConfig(_scratch, "search.json", "direct", _target.ModelPath, generations: Generations, seed: 52, initialPopulation: 40, batchSize: 200, jobSize: 25);
         string runs = _scratch.File("runs");
-        FoolingProcess coordinator = _cluster.Coordinator(config, "--runs", runs);
+        FoolingProcess coordinator = _cluster.Coordinator(config, "--runs", runs, "--wait-for-workers", "2");
         FoolingProcess doomed = _cluster.Worker("doomed");
         _cluster.Worker("survivor");
         doomed.WaitForOutput("fetched model", LocalCluster.Patience);

@@ -34,11 +34,13 @@ public sealed class ClusterTests : IDisposable
     public void A_coordinator_with_two_worker_processes_finishes_the_run_and_both_workers_contribute()
     {
         string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: 25, seed: 51, initialPopulation: 40, batchSize: 80);
-        FoolingProcess coordinator = _cluster.Coordinator(config, "--runs", _scratch.File("runs"));
+        // The run waits for both: a short run could otherwise end before the second one joins.
+        FoolingProcess coordinator = _cluster.Coordinator(config, "--runs", _scratch.File("runs"), "--wait-for-workers", "2");
         FoolingProcess w1 = _cluster.Worker("w1");
         FoolingProcess w2 = _cluster.Worker("w2");
 
         _cluster.AssertSucceeds(coordinator);
+        Assert.Contains("2 of 2 workers are in the cluster; starting", coordinator.Output);
 
         string run = RunTestSupport.SingleRunFolder(_scratch.File("runs"));
         ArchiveSnapshotMessage snapshot = RunTestSupport.Snapshot(run);

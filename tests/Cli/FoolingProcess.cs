@@ -34,6 +34,13 @@ internal sealed class FoolingProcess : IDisposable
     /// <summary><c>fooling</c> and its arguments, naming the process in failure messages.</summary>
     public string CommandLine { get; }
 
+    /// <summary>
+    /// What a failed wait shows: this process's output, or, for a process of a
+    /// <see cref="LocalCluster"/>, every process's (a worker that never joins is explained by
+    /// its coordinator's output).
+    /// </summary>
+    public Func<string>? Evidence { get; set; }
+
     /// <summary>Everything written to stdout and stderr so far.</summary>
     public string Output
     {
@@ -85,7 +92,7 @@ internal sealed class FoolingProcess : IDisposable
     {
         if (!_process.WaitForExit(timeout))
         {
-            Assert.Fail($"{what}: no exit within {timeout.TotalSeconds:0} s; output so far:\n{Output}");
+            Assert.Fail($"{what}: no exit within {timeout.TotalSeconds:0} s; output so far:\n{EvidenceText}");
         }
 
         _process.WaitForExit(); // drains the redirected output
@@ -102,8 +109,16 @@ internal sealed class FoolingProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (!condition())
         {
-            Assert.False(_process.HasExited, $"{CommandLine} exited with {(_process.HasExited ? _process.ExitCode : 0)} before {what}; output:\n{Output}");
-            Assert.True(clock.Elapsed < timeout, $"{CommandLine}: not {what} within {timeout.TotalSeconds:0} s; output:\n{Output}");
+            if (_process.HasExited)
+            {
+                Assert.Fail($"{CommandLine} exited with {_process.ExitCode} before {what}; output:\n{EvidenceText}");
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                Assert.Fail($"{CommandLine}: not {what} within {timeout.TotalSeconds:0} s; output:\n{EvidenceText}");
+            }
+
             Thread.Sleep(50);
         }
     }
@@ -118,6 +133,8 @@ internal sealed class FoolingProcess : IDisposable
 
         _process.Dispose();
     }
+
+    private string EvidenceText => Evidence?.Invoke() ?? Output;
 
     private void Append(string? line)
     {

@@ -49,6 +49,7 @@ internal sealed class LocalCluster : IDisposable
     public FoolingProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         FoolingProcess process = FoolingProcess.Start(environment, args);
+        process.Evidence = () => Output;
         _processes.Add(process);
         return process;
     }

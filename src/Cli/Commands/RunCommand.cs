@@ -58,12 +58,13 @@ internal static class RunCommand
         var advertise = new Option<string?>("--advertise") { Description = "http://HOST:PORT at which workers reach this coordinator's HTTP API (default: the --listen address)" };
         var listen = new Option<string?>("--listen") { Description = $"HOST:PORT the dashboard binds (default {DashboardOptions.DefaultListen}, this machine only; any other address needs --token)" };
         var token = new Option<string?>("--token") { Description = $"secret that control and export requests must send (Authorization: Bearer <token>); default: ${TokenVariable}. Without one, a loopback dashboard lets anyone on this machine control the run" };
+        var waitForWorkers = new Option<int>("--wait-for-workers") { Description = "hold the run until this many workers have joined (0: run at once; jobs wait for the first worker)" };
         var threads = CommonOptions.Threads();
         var backend = ModelLoading.BackendOption();
         var command = coordinator
             ? new Command("coordinator", "Run a search whose jobs go to `fooling worker` processes that join its cluster; serves the dashboard and the HTTP API workers fetch the model from. Same run folder, resume and outputs as `fooling run`.")
             {
-                config, resume, generations, seed, encoding, model, runs, cluster, insecure, tls, join, journal, listen, token, advertise, workers, threads, backend,
+                config, resume, generations, seed, encoding, model, runs, cluster, insecure, tls, join, journal, listen, token, advertise, workers, waitForWorkers, threads, backend,
             }
             : new Command("run", "Evolve images the target classifier labels with ≥ 99.99% confidence (MAP-Elites, one cell per class); writes runs/<id>/ with elites.png, report.html, history.csv and the archive.")
             {
@@ -77,6 +78,12 @@ internal static class RunCommand
             if (workerCount < fewest || workerCount > 64)
             {
                 throw new InvalidInputException($"--workers must be in [{fewest}, 64] (got {workerCount})");
+            }
+
+            int quorum = coordinator ? parse.GetValue(waitForWorkers) : 0;
+            if (quorum < 0 || quorum > 10_000)
+            {
+                throw new InvalidInputException($"--wait-for-workers must be in [0, 10000] (got {quorum})");
             }
 
             TextWriter console = parse.InvocationConfiguration.Output;
@@ -97,7 +104,7 @@ internal static class RunCommand
             RunMode mode = coordinator
                 ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
-            mode = mode with { Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? Hosting.Persistence.JournalStore.Postgres(url) : null };
+            mode = mode with { WaitForWorkers = quorum, Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? Hosting.Persistence.JournalStore.Postgres(url) : null };
             if (mode.Standby && resumeFolder is null)
             {
                 throw new InvalidInputException("a standby coordinator (--join) takes over a run that exists: give --resume runs/<id> with the active coordinator's run folder (and the same --journal)");
@@ -294,6 +301,12 @@ internal static class RunCommand
             var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
             using (var ctrlC = new CtrlCHandler(cancel))
             {
+                // Stopped while waiting, the run below stops before its next generation, saved.
+                if (mode.WaitForWorkers > 0)
+                {
+                    WorkerQuorum.WaitFor(cluster.Evaluator.Workers, mode.WaitForWorkers, line => run.Log.Information("{Line:l}", line), ctrlC.Token);
+                }
+
                 outcome = search.Run(new Progress(status, run, cfg.SnapshotEvery), ctrlC.Token, control);
             }
 

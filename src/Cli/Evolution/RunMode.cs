@@ -17,6 +17,9 @@ internal sealed record RunMode(string Name, int Workers, DashboardOptions? Dashb
     /// <summary>Where a coordinator keeps the run's journal: <c>--journal</c>, or null for the SQLite file in the run folder.</summary>
     public Hosting.Persistence.JournalStore? Journal { get; init; }
 
+    /// <summary>Workers a coordinator waits for before it runs (<c>--wait-for-workers</c>); 0 runs at once.</summary>
+    public int WaitForWorkers { get; init; }
+
     /// <summary>Whether this coordinator joins another (<c>--join</c>) and takes the run over only when that one is gone.</summary>
     public bool Standby => Cluster is { Seeds.Count: > 0 };
 }
