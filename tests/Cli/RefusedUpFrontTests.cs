@@ -154,4 +154,17 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
         Assert.DoesNotContain("--cluster", err);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"refused after {clock.Elapsed}");
     }
+
+    [Fact]
+    public void A_negative_wait_for_workers_is_refused_naming_the_range()
+    {
+        using var scratch = new TempDirectory();
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 1, seed: 4);
+
+        (int exit, _, string err) = CliHarness.Run("coordinator", config, "--wait-for-workers", "-1", "--runs", scratch.File("runs"));
+
+        Assert.Equal(2, exit);
+        Assert.Contains("--wait-for-workers must be in [0, 10000] (got -1)", err);
+        Assert.False(Directory.Exists(scratch.File("runs")));
+    }
 }
