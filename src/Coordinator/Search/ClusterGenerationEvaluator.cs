@@ -28,6 +28,9 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _receiving;
     private readonly Lock _gate = new();
+
+    /// <summary>Workers that have sent a refused result: each of their found images is recomputed from then on (read and written on the receive task only).</summary>
+    private readonly HashSet<string> _caught = [];
     private Generation? _current;
 
     /// <summary>Starts listening for results and heartbeats.</summary>
@@ -210,7 +213,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         }
         else
         {
-            (JobOutcome<TGenome>? outcome, IReadOnlyList<FoundImage> found, string? problem) = _check.Check(result, generation.Plans[index], generation.RecordThreshold);
+            (JobOutcome<TGenome>? outcome, IReadOnlyList<FoundImage> found, string? problem) = _check.Check(result, generation.Plans[index], generation.RecordThreshold, full: _caught.Contains(result.WorkerId));
             if (outcome is not null)
             {
                 generation.Complete(index, outcome, found);
@@ -223,6 +226,11 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
 
         RefusedResults++;
         Workers.Rejected(result.WorkerId);
+        if (_caught.Count < WorkerRegistry.MaxWorkers)
+        {
+            _caught.Add(result.WorkerId);
+        }
+
         _log?.Invoke($"refused a result from worker '{Shorten(result.WorkerId)}': {refusal}");
     }
 

@@ -12,7 +12,11 @@ namespace FoolingCluster.Coordinator.Search;
 /// archive: counts and indices, probability vectors (length, finite, in [0,1], summing to at most 1),
 /// genomes (decodable, within the encoding's limits), found images (size, label, threshold);
 /// then recomputes, with the coordinator's own copy of the model, the probabilities of every
-/// reported child and found image, so a worker that lies about scores is caught, not trusted.
+/// reported child, so a worker that lies about the scores that reach the archive is caught, not
+/// trusted. Found images (the run's record of everything above the threshold, which late in a
+/// run is a fifth of all children) are recomputed by sample: a few per result, drawn at random
+/// here after the result arrived, so a worker cannot know which; every one when
+/// <c>full</c> is asked for (a worker already caught once).
 /// </summary>
 /// <typeparam name="TGenome">Genome type.</typeparam>
 /// <param name="encoding">The run's encoding.</param>
@@ -21,8 +25,20 @@ namespace FoolingCluster.Coordinator.Search;
 /// Recompute reported scores. Off only for workers in this process, which run the same code on
 /// the same model and cannot lie; the structural checks run regardless.
 /// </param>
-public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, bool recompute = true)
+/// <param name="foundSample">Found images recomputed per result unless every one is asked for.</param>
+/// <param name="random">Draws the sample; the shared generator unless a test fixes it.</param>
+public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<TGenome> verifier, bool recompute = true, int foundSample = ResultCheck<TGenome>.DefaultFoundSample, Random? random = null)
 {
+    /// <summary>
+    /// Found images recomputed per result by default. A result that lies about m of its n
+    /// found images escapes with probability C(n − m, 2) / C(n, 2): at most 80 % for one lie
+    /// among ten, and its worker is caught within a few results if it keeps lying, after which
+    /// everything it sends is recomputed.
+    /// </summary>
+    public const int DefaultFoundSample = 2;
+
+    private readonly Random _random = random ?? Random.Shared;
+
     /// <summary>
     /// Largest difference allowed between a reported and a recomputed probability. Recomputing
     /// a few children alone rather than in the worker's batch changes the kernels' summation
@@ -32,7 +48,11 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
     public const float Tolerance = 1e-5f;
 
     /// <summary>The outcome and found images of <paramref name="result"/>, or the reason it is refused.</summary>
-    public (JobOutcome<TGenome>? Outcome, IReadOnlyList<FoundImage> Found, string? Problem) Check(ResultMessage result, JobPlan<TGenome> job, float recordThreshold)
+    /// <param name="result">What the worker sent.</param>
+    /// <param name="job">The job it answers.</param>
+    /// <param name="recordThreshold">Lowest confidence a found image may have.</param>
+    /// <param name="full">Recompute every found image, not a sample.</param>
+    public (JobOutcome<TGenome>? Outcome, IReadOnlyList<FoundImage> Found, string? Problem) Check(ResultMessage result, JobPlan<TGenome> job, float recordThreshold, bool full = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(job);
@@ -94,7 +114,6 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
         }
 
         var found = new List<FoundImage>(result.Found.Count);
-        var foundImages = new float[result.Found.Count * shape.Size];
         for (int i = 0; i < result.Found.Count; i++)
         {
             FoundImageMessage f = result.Found[i];
@@ -103,29 +122,53 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
                 return Refuse($"found image {i}: {f.Pixels.Length} pixels (expected {shape.Size}), label {f.Label}, confidence {f.Confidence:G6} (threshold {recordThreshold:G6})");
             }
 
-            byte[] pixels = f.Pixels.ToByteArray();
-            for (int p = 0; p < pixels.Length; p++)
-            {
-                foundImages[(i * shape.Size) + p] = pixels[p] / 255f;
-            }
-
-            found.Add(new FoundImage(f.Label, f.Confidence, job.Generation, pixels));
+            found.Add(new FoundImage(f.Label, f.Confidence, job.Generation, f.Pixels.ToByteArray()));
         }
 
-        if (recompute && found.Count > 0)
+        if (recompute && found.Count > 0 && FalseConfidence(found, full ? found.Count : foundSample) is string lie)
         {
-            var recomputed = new float[found.Count * k];
-            verifier.Classifier.Classify(foundImages, found.Count, recomputed);
-            for (int i = 0; i < found.Count; i++)
-            {
-                if (Math.Abs(recomputed[(i * k) + found[i].Label] - found[i].Confidence) > Tolerance)
-                {
-                    return Refuse($"found image {i}: reported confidence {found[i].Confidence:G6}, recomputed {recomputed[(i * k) + found[i].Label]:G6}");
-                }
-            }
+            return Refuse(lie);
         }
 
         return (new JobOutcome<TGenome>(indices, genomes, probabilities, result.Evaluations), found, null);
+    }
+
+    /// <summary>Recomputes <paramref name="count"/> of <paramref name="found"/>, drawn at random; the first whose confidence is false, or null.</summary>
+    private string? FalseConfidence(List<FoundImage> found, int count)
+    {
+        int[] order = [.. Enumerable.Range(0, found.Count)];
+        count = Math.Min(count, order.Length);
+        for (int i = 0; i < count; i++)
+        {
+            int pick = _random.Next(i, order.Length);
+            (order[i], order[pick]) = (order[pick], order[i]);
+        }
+
+        int size = encoding.Shape.Size;
+        int k = verifier.Classifier.Classes;
+        var images = new float[count * size];
+        for (int i = 0; i < count; i++)
+        {
+            byte[] pixels = found[order[i]].Pixels;
+            for (int p = 0; p < size; p++)
+            {
+                images[(i * size) + p] = pixels[p] / 255f;
+            }
+        }
+
+        var recomputed = new float[count * k];
+        verifier.Classifier.Classify(images, count, recomputed);
+        for (int i = 0; i < count; i++)
+        {
+            FoundImage image = found[order[i]];
+            float again = recomputed[(i * k) + image.Label];
+            if (Math.Abs(again - image.Confidence) > Tolerance)
+            {
+                return $"found image {order[i]}: reported confidence {image.Confidence:G6}, recomputed {again:G6}";
+            }
+        }
+
+        return null;
     }
 
     private static string? ProbabilityProblem(IReadOnlyList<float> p, int k)
