@@ -91,7 +91,7 @@ public static class Gemm
             fixed (float* pb = b)
             fixed (float* pc = c)
             {
-                GemmDot.Run(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                RunDot(m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, workers);
             }
 
             return;
@@ -157,8 +157,30 @@ public static class Gemm
     /// A small C with a long inner dimension, both operands stored along k, on one thread:
     /// dot products beat packing (see <see cref="GemmDot"/>).
     /// </summary>
+    /// <summary>
+    /// Whether the dot-product path beats packing: on one thread for any small C, and on several
+    /// for a C of fewer rows than a dot block (a fully connected layer on one to three images),
+    /// where packing would copy all of B to use each element at most three times.
+    /// </summary>
     private static bool PreferDot(bool transA, bool transB, int m, int n, int k, int workers) =>
-        !transA && transB && workers == 1 && (long)m * n <= GemmDot.MaxOutputs && k >= GemmDot.MinInner;
+        !transA && transB && (workers == 1 || m < GemmDot.Block) && (long)m * n <= GemmDot.MaxOutputs && k >= GemmDot.MinInner;
+
+    /// <summary>
+    /// <see cref="GemmDot.Run"/> with C's columns split over up to <paramref name="workers"/>
+    /// threads, each range starting on a dot block, so every element is computed exactly as on
+    /// one thread.
+    /// </summary>
+    private static unsafe void RunDot(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, int workers)
+    {
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        int blocks = (n + GemmDot.Block - 1) / GemmDot.Block;
+        ParallelRanges.Run(blocks, (long)m * n * k, workers, (first, last) =>
+        {
+            int j0 = first * GemmDot.Block;
+            int cols = Math.Min(n, last * GemmDot.Block) - j0;
+            GemmDot.Run(m, cols, k, alpha, (float*)pa, lda, (float*)pb + ((nint)j0 * ldb), ldb, beta, (float*)pc + j0, ldc);
+        });
+    }
 
     private static bool PreferDirect(bool transA, bool transB, int m, int n, int k)
     {

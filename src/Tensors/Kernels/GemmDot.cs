@@ -21,7 +21,8 @@ internal static unsafe class GemmDot
     /// <summary>Shortest inner dimension worth this path (shorter ones go to the direct kernel).</summary>
     public const int MinInner = 256;
 
-    private const int Block = 4;
+    /// <summary>Rows and columns of C one block of dot products computes together.</summary>
+    public const int Block = 4;
 
     /// <summary>Computes the product; see the class remarks for the layout.</summary>
     public static void Run(int m, int n, int k, float alpha, float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)

@@ -115,6 +115,24 @@ public class GemmTests
         problem.RunAndCheck(GemmKernelKind.Auto, threads: 1);
     }
 
+    [Theory]
+    [InlineData(1, 500, 800)]
+    [InlineData(2, 500, 800)]
+    [InlineData(3, 1001, 300)]
+    public void A_fully_connected_layer_on_one_to_three_images_matches_the_reference_and_one_thread_on_several(int m, int n, int k)
+    {
+        // Dot products split over threads along C's columns, each thread's range starting on a
+        // dot block: the same bits on one thread and on several.
+        var problem = new Problem(false, true, m, n, k, 1f, 0.5f, pad: 1, seed: 12);
+        float[] one = problem.RunAndCheck(GemmKernelKind.Auto, threads: 1);
+        float[] several = problem.RunAndCheck(GemmKernelKind.Auto, threads: 3);
+        if (Gemm.BestKernel() == GemmKernelKind.Vector512)
+        {
+            // The dot path needs AVX-512; elsewhere these shapes are packed, split another way.
+            Assert.Equal(one, several);
+        }
+    }
+
     [Fact]
     public void Columns_beyond_one_packed_block_of_B_are_computed()
     {
