@@ -98,18 +98,21 @@ public sealed class RetrainCommandTests : IDisposable
     }
 
     /// <summary>A loop small enough for a test: LeNet on 6,000 digits for one epoch, 40-generation searches.</summary>
-    private string WriteConfigs()
+    private string WriteConfigs() => WriteConfigs(_scratch, iterations: 3, generations: 40);
+
+    /// <summary>A loop of <paramref name="iterations"/> rounds: LeNet on 6,000 digits for one epoch, searches of <paramref name="generations"/> generations.</summary>
+    internal static string WriteConfigs(TempDirectory scratch, int iterations, int generations)
     {
         string mnist = CliHarness.Mnist.Replace("\\", "/", StringComparison.Ordinal);
-        string training = _scratch.File("train.json");
+        string training = scratch.File("train.json");
         File.WriteAllText(training, $$"""
             { "model": "lenet", "epochs": 1, "seed": 1, "batchSize": 64, "learningRate": 0.05, "momentum": 0.9, "weightDecay": 0.0005,
-              "lrPolicy": "fixed", "trainSubset": 6000, "data": "{{mnist}}", "out": "{{_scratch.File("unused.safetensors").Replace("\\", "/", StringComparison.Ordinal)}}" }
+              "lrPolicy": "fixed", "trainSubset": 6000, "data": "{{mnist}}", "out": "{{scratch.File("unused.safetensors").Replace("\\", "/", StringComparison.Ordinal)}}" }
             """);
-        string search = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", "unused", generations: 40, seed: 3, initialPopulation: 200, batchSize: 400);
-        string loop = _scratch.File("retrain.json");
+        string search = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", "unused", generations: generations, seed: 3, initialPopulation: 200, batchSize: 400);
+        string loop = scratch.File("retrain.json");
         File.WriteAllText(loop, $$"""
-            { "iterations": 3, "search": "{{search.Replace("\\", "/", StringComparison.Ordinal)}}", "training": "{{training.Replace("\\", "/", StringComparison.Ordinal)}}",
+            { "iterations": {{iterations}}, "search": "{{search.Replace("\\", "/", StringComparison.Ordinal)}}", "training": "{{training.Replace("\\", "/", StringComparison.Ordinal)}}",
               "retrainEpochs": 1, "initialImages": 300, "imagesPerIteration": 100, "minConfidence": 0.99, "pgdImages": 100, "pgdSteps": 10, "data": "{{mnist}}" }
             """);
         return loop;
