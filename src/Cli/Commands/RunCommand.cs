@@ -320,7 +320,12 @@ internal static class RunCommand
             cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
-        LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount, labels);
+        if (outcome.LastGeneration >= 0)
+        {
+            // Stopped before generation 0 was merged there is no archive to sum up; the warning below says so.
+            LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount, labels);
+        }
+
         if (outcome.Stopped)
         {
             if (outcome.LastGeneration < 0)
