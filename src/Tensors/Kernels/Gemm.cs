@@ -154,11 +154,8 @@ public static class Gemm
     /// packed tile would be mostly padding.
     /// </summary>
     /// <summary>
-    /// A small C with a long inner dimension, both operands stored along k, on one thread:
-    /// dot products beat packing (see <see cref="GemmDot"/>).
-    /// </summary>
-    /// <summary>
-    /// Whether the dot-product path beats packing: on one thread for any small C, and on several
+    /// Whether the dot-product path (see <see cref="GemmDot"/>) beats packing for a small C with a
+    /// long inner dimension, both operands stored along k: on one thread for any small C, and on several
     /// for a C of fewer rows than a dot block (a fully connected layer on one to three images),
     /// where packing would copy all of B to use each element at most three times.
     /// </summary>
