@@ -16,20 +16,16 @@ namespace FoolingCluster.Cli.Tests;
 public sealed class ClusterFaultTests : IDisposable
 {
     private readonly TargetModelFixture _target;
-    private readonly TempDirectory _scratch = new();
-    private readonly LocalCluster _cluster;
+    private readonly LocalCluster _cluster = new();
+    private readonly TempDirectory _scratch;
 
     public ClusterFaultTests(TargetModelFixture target)
     {
         _target = target;
-        _cluster = new LocalCluster(_scratch);
+        _scratch = _cluster.Scratch;
     }
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public void A_worker_killed_while_it_holds_a_job_loses_nothing_and_the_run_ends_as_an_uninterrupted_one()

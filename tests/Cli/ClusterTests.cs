@@ -15,20 +15,16 @@ namespace FoolingCluster.Cli.Tests;
 public sealed class ClusterTests : IDisposable
 {
     private readonly TargetModelFixture _target;
-    private readonly TempDirectory _scratch = new();
-    private readonly LocalCluster _cluster;
+    private readonly LocalCluster _cluster = new();
+    private readonly TempDirectory _scratch;
 
     public ClusterTests(TargetModelFixture target)
     {
         _target = target;
-        _cluster = new LocalCluster(_scratch);
+        _scratch = _cluster.Scratch;
     }
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public void A_coordinator_with_two_worker_processes_finishes_the_run_and_both_workers_contribute()

@@ -15,21 +15,17 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
 {
     private readonly TargetModelFixture _target;
     private readonly PostgresServer _postgres;
-    private readonly TempDirectory _scratch = new();
-    private readonly LocalCluster _cluster;
+    private readonly LocalCluster _cluster = new();
+    private readonly TempDirectory _scratch;
 
     public CoordinatorFailoverTests(TargetModelFixture target, PostgresServer postgres)
     {
         _target = target;
         _postgres = postgres;
-        _cluster = new LocalCluster(_scratch);
+        _scratch = _cluster.Scratch;
     }
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public async Task A_standby_takes_over_from_a_killed_coordinator_and_the_run_ends_as_an_uninterrupted_one()

@@ -15,15 +15,15 @@ internal sealed class LocalCluster : IDisposable
     /// <summary>How long a test waits for anything a process should do soon; generous, for a loaded machine.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(240);
 
-    private readonly TempDirectory _scratch;
     private readonly List<FoolingProcess> _processes = [];
 
-    /// <param name="scratch">Where workers keep their model caches.</param>
-    public LocalCluster(TempDirectory scratch)
+    public LocalCluster()
     {
-        _scratch = scratch;
         Address = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
     }
+
+    /// <summary>The test's scratch folder: workers keep their model caches there; deleted after every process is killed.</summary>
+    public TempDirectory Scratch { get; } = new();
 
     /// <summary>HOST:PORT the coordinating command listens on (<c>--cluster</c>) and workers join (<c>--join</c>).</summary>
     public string Address { get; }
@@ -39,7 +39,7 @@ internal sealed class LocalCluster : IDisposable
     public FoolingProcess Worker(string id) =>
         Start(
             new Dictionary<string, string> { ["FOOLING_JOIN_SECONDS"] = "240" },
-            "worker", "--join", Address, "--threads", "1", "--id", id, "--cache", _scratch.File($"cache-{id}"));
+            "worker", "--join", Address, "--threads", "1", "--id", id, "--cache", Scratch.File($"cache-{id}"));
 
     /// <summary>Starts <c>fooling coordinator</c> on <paramref name="args"/> (a configuration or <c>--resume</c>) listening at <see cref="Address"/>, its dashboard on any free port, on one kernel thread.</summary>
     public FoolingProcess Coordinator(params string[] args) =>
@@ -70,6 +70,8 @@ internal sealed class LocalCluster : IDisposable
         {
             process.Dispose();
         }
+
+        Scratch.Dispose();
     }
 
 }

@@ -15,20 +15,16 @@ namespace FoolingCluster.Cli.Tests;
 public sealed class OnnxOverClusterTests : IDisposable
 {
     private readonly TargetModelFixture _target;
-    private readonly TempDirectory _scratch = new();
-    private readonly LocalCluster _cluster;
+    private readonly LocalCluster _cluster = new();
+    private readonly TempDirectory _scratch;
 
     public OnnxOverClusterTests(TargetModelFixture target)
     {
         _target = target;
-        _cluster = new LocalCluster(_scratch);
+        _scratch = _cluster.Scratch;
     }
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public void A_search_against_an_onnx_model_runs_on_a_worker_process_that_fetches_the_onnx_file_by_hash_and_ends_as_in_process()

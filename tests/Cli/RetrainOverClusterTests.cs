@@ -11,19 +11,15 @@ namespace FoolingCluster.Cli.Tests;
 [Collection(RunTestGroup.Name)]
 public sealed class RetrainOverClusterTests : IDisposable
 {
-    private readonly TempDirectory _scratch = new();
-    private readonly LocalCluster _cluster;
+    private readonly LocalCluster _cluster = new();
+    private readonly TempDirectory _scratch;
 
     public RetrainOverClusterTests()
     {
-        _cluster = new LocalCluster(_scratch);
+        _scratch = _cluster.Scratch;
     }
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public void Each_network_of_the_loop_is_searched_on_the_worker_which_fetches_it()

@@ -15,20 +15,16 @@ public sealed class SignalTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
     private readonly TargetModelFixture _target;
-    private readonly TempDirectory _scratch = new();
-    private readonly LocalCluster _cluster;
+    private readonly LocalCluster _cluster = new();
+    private readonly TempDirectory _scratch;
 
     public SignalTests(TargetModelFixture target)
     {
         _target = target;
-        _cluster = new LocalCluster(_scratch);
+        _scratch = _cluster.Scratch;
     }
 
-    public void Dispose()
-    {
-        _cluster.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
     public void Sigterm_stops_a_run_between_generations_saves_everything_exits_143_and_the_run_resumes()
