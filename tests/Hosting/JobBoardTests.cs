@@ -7,7 +7,9 @@ namespace FoolingCluster.Hosting.Tests;
 
 /// <summary>
 /// The job board with worker actors pulling jobs (one actor system, as the embedded run): a worker
-/// holds at most one job; a job handed back or held by a worker that stopped goes to another.
+/// holds at most the jobs it asked room for, a second only of breeding jobs; jobs spread over the
+/// workers before any gets a second; a job handed back or held by a worker that stopped goes to
+/// another.
 /// </summary>
 public sealed class JobBoardTests : IAsyncLifetime
 {
@@ -82,6 +84,74 @@ public sealed class JobBoardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_worker_keeps_a_second_breeding_job_ready_and_the_third_goes_to_another()
+    {
+        await Publish(1, 2, 3);
+        await using IWorkerTransport first = _node.Worker("first");
+        await using IAsyncEnumerator<IDelivery<JobMessage>> firstJobs = first.ReceiveJobsAsync(2, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await firstJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(1, firstJobs.Current.Message.JobId);
+        await WaitForBoard(status => status.Held == 2);
+
+        await using IWorkerTransport second = _node.Worker("second");
+        await using IAsyncEnumerator<IDelivery<JobMessage>> secondJobs = second.ReceiveJobsAsync(2, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await secondJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(3, secondJobs.Current.Message.JobId);
+
+        // The first worker's second job was ready before it finished its first.
+        await firstJobs.Current.AckAsync();
+        Assert.True(await firstJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(2, firstJobs.Current.Message.JobId);
+    }
+
+    [Fact]
+    public async Task Jobs_spread_over_the_workers_before_any_gets_a_second()
+    {
+        await using IWorkerTransport one = _node.Worker("one");
+        await using IWorkerTransport two = _node.Worker("two");
+        await using IAsyncEnumerator<IDelivery<JobMessage>> oneJobs = one.ReceiveJobsAsync(2, CancellationToken.None).GetAsyncEnumerator();
+        await using IAsyncEnumerator<IDelivery<JobMessage>> twoJobs = two.ReceiveJobsAsync(2, CancellationToken.None).GetAsyncEnumerator();
+        ValueTask<bool> oneWaiting = oneJobs.MoveNextAsync();
+        ValueTask<bool> twoWaiting = twoJobs.MoveNextAsync();
+        await WaitForBoard(status => status.Idle == 2);
+
+        await Publish(1, 2);
+        Assert.True(await oneWaiting.AsTask().WaitAsync(Wait));
+        Assert.True(await twoWaiting.AsTask().WaitAsync(Wait));
+        Assert.Equal([1L, 2L], new[] { oneJobs.Current.Message.JobId, twoJobs.Current.Message.JobId }.Order());
+    }
+
+    [Fact]
+    public async Task A_worker_holding_a_long_job_gets_no_second_and_the_stopped_workers_jobs_go_to_another_in_order()
+    {
+        await _node.Coordinator.PublishJobAsync(new JobMessage { JobId = 1, Run = new RunSpecMessage { RunId = "run" }, Robustness = new RobustnessJobMessage() }, CancellationToken.None);
+        await Publish(2, 3);
+        IWorkerTransport slow = _node.Worker("slow");
+        IAsyncEnumerator<IDelivery<JobMessage>> slowJobs = slow.ReceiveJobsAsync(2, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await slowJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(1, slowJobs.Current.Message.JobId);
+        await WaitForBoard(status => status is { Held: 1, Waiting: 2 });
+
+        // Two breeding jobs are held by one worker, then it stops: both go back, in order.
+        await using IWorkerTransport breeder = _node.Worker("breeder");
+        await using IAsyncEnumerator<IDelivery<JobMessage>> breederJobs = breeder.ReceiveJobsAsync(2, CancellationToken.None).GetAsyncEnumerator();
+        Assert.True(await breederJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(2, breederJobs.Current.Message.JobId);
+        await WaitForBoard(status => status is { Held: 3, Waiting: 0 });
+        await breeder.DisposeAsync();
+        await WaitForBoard(status => status is { Held: 1, Waiting: 2, Workers: 1 });
+
+        await slowJobs.Current.AckAsync();
+        Assert.True(await slowJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(2, slowJobs.Current.Message.JobId);
+        await slowJobs.Current.AckAsync();
+        Assert.True(await slowJobs.MoveNextAsync().AsTask().WaitAsync(Wait));
+        Assert.Equal(3, slowJobs.Current.Message.JobId);
+        await slowJobs.DisposeAsync();
+        await slow.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Results_reach_the_coordinator_and_control_messages_reach_every_worker()
     {
         await using IWorkerTransport one = _node.Worker("one");
@@ -110,6 +180,17 @@ public sealed class JobBoardTests : IAsyncLifetime
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await oneWaiting);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await twoWaiting);
+    }
+
+    private async Task WaitForBoard(Func<Jobs.BoardStatus, bool> reached)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Jobs.BoardStatus status;
+        while (!reached(status = await _node.BoardStatusAsync(Wait)))
+        {
+            Assert.True(clock.Elapsed < Wait, $"the board never reached the state awaited; it holds {status}");
+            await Task.Delay(20);
+        }
     }
 
     private async Task Publish(params long[] ids)

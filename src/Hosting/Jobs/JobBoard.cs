@@ -5,23 +5,28 @@ using FoolingCluster.Protocol.Messages;
 namespace FoolingCluster.Hosting.Jobs;
 
 /// <summary>
-/// The coordinator's job board: jobs wait here until an idle worker asks for one
-/// (<see cref="JobRequestMessage"/>); a worker holds at most one job, and a job held by a worker
-/// that stops, leaves or is downed goes back to the front of the queue. Workers' results and
-/// heartbeats are passed on, unchecked, to the coordinator through <c>results</c>: the
-/// coordinator checks each one before it touches the archive.
+/// The coordinator's job board: jobs wait here until a worker with room asks for one
+/// (<see cref="JobRequestMessage"/>). A worker holds at most the number of jobs it asked room
+/// for, and more than one only of breeding jobs (see <see cref="Fits"/>); a job goes to the
+/// worker holding fewest, so the jobs of a generation spread over every worker before any
+/// worker gets a second. A job held by a worker that stops, leaves or is downed goes back to
+/// the front of the queue. Workers' results and heartbeats are passed on, unchecked, to the
+/// coordinator through <c>results</c>: the coordinator checks each one before it touches the
+/// archive.
 /// </summary>
 public sealed class JobBoard : ReceiveActor
 {
+    /// <summary>The most jobs one worker may hold at once, whatever it asks for.</summary>
+    public const int MaxSlots = 8;
+
     private readonly LinkedList<JobMessage> _queue = new();
-    private readonly LinkedList<IActorRef> _idle = new();
-    private readonly Dictionary<IActorRef, JobMessage> _held = [];
-    private readonly Dictionary<IActorRef, JobRequestMessage> _workers = [];
+    private readonly Dictionary<IActorRef, Seat> _workers = [];
     private readonly ChannelWriter<WorkerMessage> _results;
     private readonly Action<string>? _log;
 
     private readonly bool _announceJoins;
     private readonly Action? _started;
+    private long _handedOut;
 
     /// <param name="results">Where workers' results and heartbeats go.</param>
     /// <param name="log">Receives a line when a worker is lost with a job, and when one joins if <paramref name="announceJoins"/>.</param>
@@ -50,7 +55,11 @@ public sealed class JobBoard : ReceiveActor
         Receive<JobReleaseMessage>(Release);
         Receive<WorkerMessage>(message => _results.TryWrite(message));
         Receive<Terminated>(stopped => Forget(stopped.ActorRef));
-        Receive<BoardStatusQuery>(_ => Sender.Tell(new BoardStatus(_queue.Count, _held.Count, _idle.Count, _workers.Count)));
+        Receive<BoardStatusQuery>(_ => Sender.Tell(new BoardStatus(
+            _queue.Count,
+            _workers.Values.Sum(seat => seat.Held.Count),
+            _workers.Values.Count(seat => seat.Accepting && seat.Held.Count == 0),
+            _workers.Count)));
     }
 
     /// <summary>The state the board reports for a worker the cluster no longer has.</summary>
@@ -60,78 +69,136 @@ public sealed class JobBoard : ReceiveActor
     public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool announceJoins = true, Action? started = null) =>
         Akka.Actor.Props.Create(() => new JobBoard(results, log, announceJoins, started));
 
+    /// <summary>
+    /// Whether <paramref name="job"/> may join the <paramref name="held"/> jobs of a worker with
+    /// <paramref name="slots"/> of room. A worker's first job always fits. Further ones only when
+    /// all are breeding jobs: those take milliseconds, so a worker that had to ask after each
+    /// would idle for a round trip between two; a robustness slice or a VAE's training takes
+    /// seconds to minutes, and a second one held by a slow worker would wait while a faster
+    /// worker idles.
+    /// </summary>
+    public static bool Fits(JobMessage job, IReadOnlyCollection<JobMessage> held, int slots) =>
+        held.Count == 0 || (held.Count < slots && IsBreeding(job) && held.All(IsBreeding));
+
     /// <inheritdoc/>
     protected override void PreStart() => _started?.Invoke();
 
+    private static bool IsBreeding(JobMessage job) => job.Robustness is null && job.VaeTraining is null;
+
     private void Request(JobRequestMessage request)
     {
-        if (!_workers.ContainsKey(Sender))
+        if (!_workers.TryGetValue(Sender, out Seat? seat))
         {
             Context.Watch(Sender);
-            _workers[Sender] = request;
+            seat = new Seat(Sender, request);
+            _workers[Sender] = seat;
             if (_announceJoins)
             {
                 _log?.Invoke($"worker {Shorten(request.WorkerId)} on {Shorten(request.Host)} joined with {request.Threads} threads");
             }
         }
 
-        // A worker repeats its request until a job comes; one already holding a job or already
-        // waiting is not queued twice.
-        if (!_held.ContainsKey(Sender) && !_idle.Contains(Sender))
-        {
-            _idle.AddLast(Sender);
-            Dispatch();
-        }
+        // A worker repeats its request while it has room; the board counts what it holds, so a
+        // repeated request changes nothing.
+        seat.Slots = Math.Clamp(request.Slots, 1, MaxSlots);
+        seat.Accepting = true;
+        Dispatch();
     }
 
     private void Release(JobReleaseMessage release)
     {
-        if (!_held.TryGetValue(Sender, out JobMessage? job) || job.JobId != release.JobId || job.Run?.RunId != release.RunId)
+        int index = _workers.TryGetValue(Sender, out Seat? seat)
+            ? seat.Held.FindIndex(job => job.JobId == release.JobId && job.Run?.RunId == release.RunId)
+            : -1;
+        if (seat is null || index < 0)
         {
-            return; // not the job this worker holds: a late or made-up release changes nothing
+            return; // not a job this worker holds: a late or made-up release changes nothing
         }
 
-        _held.Remove(Sender);
+        JobMessage job = seat.Held[index];
+        seat.Held.RemoveAt(index);
         if (!release.Finished && release.Requeue)
         {
+            // A worker hands jobs back when it stops, or when it got one it had no room for
+            // (after the board moved): it gets no more until it asks again.
+            seat.Accepting = false;
             _queue.AddFirst(job);
-            Dispatch();
         }
+
+        Dispatch();
     }
 
     private void Forget(IActorRef worker)
     {
-        _idle.Remove(worker);
-        string id = _workers.TryGetValue(worker, out JobRequestMessage? known) ? known.WorkerId : worker.Path.ToString();
-        _workers.Remove(worker);
+        if (!_workers.Remove(worker, out Seat? seat))
+        {
+            return;
+        }
 
         // The cluster removed the worker (it stopped, left, or was downed): the coordinator's
         // view of its workers hears it now, not when its heartbeats are merely late.
-        if (known is not null)
-        {
-            _results.TryWrite(new WorkerMessage { Heartbeat = new HeartbeatMessage { WorkerId = known.WorkerId, Host = known.Host, Threads = known.Threads, State = GoneState, UnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } });
-        }
+        JobRequestMessage known = seat.Request;
+        _results.TryWrite(new WorkerMessage { Heartbeat = new HeartbeatMessage { WorkerId = known.WorkerId, Host = known.Host, Threads = known.Threads, State = GoneState, UnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } });
 
-        if (_held.Remove(worker, out JobMessage? job))
+        if (seat.Held.Count > 0)
         {
-            _log?.Invoke($"worker {Shorten(id)} is gone; its job {job.JobId} goes to another worker");
-            _queue.AddFirst(job);
+            string jobs = string.Join(", ", seat.Held.Select(job => job.JobId));
+            _log?.Invoke($"worker {Shorten(known.WorkerId)} is gone; its job{(seat.Held.Count == 1 ? "" : "s")} {jobs} go{(seat.Held.Count == 1 ? "es" : "")} to another worker");
+            for (int i = seat.Held.Count - 1; i >= 0; i--)
+            {
+                _queue.AddFirst(seat.Held[i]);
+            }
+
             Dispatch();
         }
     }
 
     private void Dispatch()
     {
-        while (_queue.First is { } job && _idle.First is { } worker)
+        while (_queue.First is { } next && Choose(next.Value) is { } seat)
         {
             _queue.RemoveFirst();
-            _idle.RemoveFirst();
-            _held[worker.Value] = job.Value;
-            worker.Value.Tell(job.Value, Self);
+            seat.Held.Add(next.Value);
+            seat.LastHandedOut = ++_handedOut;
+            seat.Worker.Tell(next.Value, Self);
         }
     }
 
+    /// <summary>The worker with room for <paramref name="job"/> that holds fewest jobs, the one served longest ago among equals; null when none has room.</summary>
+    private Seat? Choose(JobMessage job)
+    {
+        Seat? best = null;
+        foreach (Seat seat in _workers.Values)
+        {
+            if (seat.Accepting && Fits(job, seat.Held, seat.Slots)
+                && (best is null || seat.Held.Count < best.Held.Count || (seat.Held.Count == best.Held.Count && seat.LastHandedOut < best.LastHandedOut)))
+            {
+                best = seat;
+            }
+        }
+
+        return best;
+    }
+
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
+    /// <summary>What the board knows of one worker.</summary>
+    private sealed class Seat(IActorRef worker, JobRequestMessage request)
+    {
+        public IActorRef Worker { get; } = worker;
+
+        public JobRequestMessage Request { get; } = request;
+
+        /// <summary>The jobs handed to the worker and not yet released, in the order handed out.</summary>
+        public List<JobMessage> Held { get; } = [];
+
+        public int Slots { get; set; } = 1;
+
+        /// <summary>Whether the worker takes jobs: from its request until it hands one back.</summary>
+        public bool Accepting { get; set; }
+
+        public long LastHandedOut { get; set; }
+    }
 }
 
 /// <summary>Drops every job still waiting on the board (held jobs finish or come back as usual).</summary>

@@ -44,6 +44,9 @@ public sealed class EmbeddedNode : IAsyncDisposable
     /// <summary>A new worker's side, with its own actor.</summary>
     public IWorkerTransport Worker(string workerId) => new ActorWorkerTransport(_host.System, _board, workerId);
 
+    /// <summary>Asks the board what it holds.</summary>
+    public Task<BoardStatus> BoardStatusAsync(TimeSpan timeout) => _board.Ask<BoardStatus>(BoardStatusQuery.Instance, timeout);
+
     /// <summary>The store of run <paramref name="runId"/> in this node's journal.</summary>
     /// <exception cref="InvalidOperationException">The node was started without a journal.</exception>
     public ActorRunStore RunStore(string runId) =>

@@ -9,15 +9,15 @@ using FoolingCluster.Tensors;
 namespace FoolingCluster.Hosting.Transport;
 
 /// <summary>
-/// A worker's side of the cluster on actors: each job is asked for when the worker is ready
-/// for it (pull), so the worker holds at most one; finishing or handing back a job releases it
-/// on the board. Disposing stops the worker's actor, and the board gives a job it still held
-/// to another worker.
+/// A worker's side of the cluster on actors: jobs are asked for while the worker has room for
+/// them (pull), so it holds at most the prefetch it asked with; finishing or handing back a job
+/// releases it on the board. Disposing stops the worker's actor, and the board gives the jobs it
+/// still held to another worker.
 /// </summary>
 public sealed class ActorWorkerTransport : IWorkerTransport
 {
     private readonly IActorRef _puller;
-    private readonly Channel<JobMessage> _jobs = Channel.CreateBounded<JobMessage>(1);
+    private readonly Channel<JobMessage> _jobs = Channel.CreateUnbounded<JobMessage>();
     private readonly Channel<ControlMessage> _control = Channel.CreateUnbounded<ControlMessage>();
     private readonly string _workerId;
 
@@ -37,9 +37,11 @@ public sealed class ActorWorkerTransport : IWorkerTransport
     /// <inheritdoc/>
     public async IAsyncEnumerable<IDelivery<JobMessage>> ReceiveJobsAsync(int prefetch, [EnumeratorCancellation] CancellationToken cancel)
     {
+        // The actor keeps at most `prefetch` jobs between its board and this reader, counting
+        // each until its release.
+        _puller.Tell(new JobPuller.Start(prefetch));
         while (true)
         {
-            _puller.Tell(JobPuller.WantJob.Instance);
             JobMessage job = await _jobs.Reader.ReadAsync(cancel).ConfigureAwait(false);
             yield return new ActorDelivery<JobMessage>(job, () => Release(job, finished: true, requeue: false), requeue => Release(job, finished: false, requeue));
         }
