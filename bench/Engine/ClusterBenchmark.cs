@@ -11,9 +11,9 @@ using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.NN;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Bench;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Worker.Jobs;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Worker;
 

@@ -8,7 +8,7 @@ using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Worker.Transport;
 using Xunit;
 
 namespace FoolingCluster.Coordinator.Tests;

@@ -1,6 +1,6 @@
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Worker.Jobs;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Coordinator.Tests;
 

@@ -4,13 +4,13 @@ using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 using FoolingCluster.Tests.Shared;
 using FoolingCluster.Worker;
 using FoolingCluster.Worker.Jobs;
 using FoolingCluster.Worker.Models;
+using FoolingCluster.Worker.Transport;
 using Google.Protobuf;
 using Xunit;
 

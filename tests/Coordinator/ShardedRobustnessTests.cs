@@ -9,7 +9,6 @@ using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tests.Shared;
 using FoolingCluster.Worker;

@@ -7,11 +7,12 @@ using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Hosting.Tests.Support;
 using FoolingCluster.Hosting.Transport;
 using FoolingCluster.Hosting.Wire;
+using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Tests.Shared;
+using FoolingCluster.Worker.Transport;
 using Google.Protobuf;
 using Xunit;
-using FoolingCluster.Tests.Shared;
 
 namespace FoolingCluster.Hosting.Tests;
 
@@ -48,18 +49,18 @@ public sealed class ForgedBytesTests
         board.Tell(new ForgedMessage("job-release", [0x08, 0x80, 0x80, 0x80]));
         board.Tell(new ForgedMessage("worker", Heartbeat("after").ToByteArray()));
 
-        await using IAsyncEnumerator<IDelivery<WorkerMessage>> results = coordinator.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        await using IAsyncEnumerator<WorkerMessage> results = coordinator.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal("before", results.Current.Message.Heartbeat.WorkerId);
+        Assert.Equal("before", results.Current.Heartbeat.WorkerId);
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal("after", results.Current.Message.Heartbeat.WorkerId);
+        Assert.Equal("after", results.Current.Heartbeat.WorkerId);
 
         // The board kept its state: the worker still holds its job, and its result comes through.
         Assert.Equal(new BoardStatus(Waiting: 0, Held: 1, Idle: 0, Workers: 1), await coordinator.BoardStatusAsync(Wait));
         await worker.PublishAsync(new WorkerMessage { Result = new ResultMessage { RunId = "run", JobId = 1, WorkerId = "forger", Evaluations = 3 } }, stop.Token);
         await jobs.Current.AckAsync();
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal(1, results.Current.Message.Result.JobId);
+        Assert.Equal(1, results.Current.Result.JobId);
 
         // The release follows the result from the worker's node; the board's status is asked
         // from this one, so it may be answered before the release arrives.

@@ -1,6 +1,6 @@
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Worker.Transport;
 using Xunit;
 
 namespace FoolingCluster.Hosting.Tests;
@@ -78,9 +78,9 @@ public sealed class JobBoardTests : IAsyncLifetime
 
         // The coordinator's view of its workers hears that the dying one is gone.
         using var stop = new CancellationTokenSource(Wait);
-        await using IAsyncEnumerator<IDelivery<WorkerMessage>> results = _node.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        await using IAsyncEnumerator<WorkerMessage> results = _node.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal(("dying", Jobs.JobBoard.GoneState), (results.Current.Message.Heartbeat.WorkerId, results.Current.Message.Heartbeat.State));
+        Assert.Equal(("dying", Jobs.JobBoard.GoneState), (results.Current.Heartbeat.WorkerId, results.Current.Heartbeat.State));
     }
 
     [Fact]
@@ -165,9 +165,9 @@ public sealed class JobBoardTests : IAsyncLifetime
         ValueTask<bool> twoWaiting = twoJobs.MoveNextAsync();
 
         await one.PublishAsync(new WorkerMessage { Heartbeat = new HeartbeatMessage { WorkerId = "one" } }, stop.Token);
-        await using IAsyncEnumerator<IDelivery<WorkerMessage>> results = _node.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        await using IAsyncEnumerator<WorkerMessage> results = _node.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal("one", results.Current.Message.Heartbeat.WorkerId);
+        Assert.Equal("one", results.Current.Heartbeat.WorkerId);
 
         await _node.Coordinator.PublishControlAsync(new ControlMessage { Command = ControlMessage.Types.Command.Pause }, stop.Token);
         foreach (IWorkerTransport worker in new[] { one, two })

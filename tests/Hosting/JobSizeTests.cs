@@ -1,5 +1,5 @@
+using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using Xunit;
 
 namespace FoolingCluster.Hosting.Tests;

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tests.Shared;
+using FoolingCluster.Worker.Transport;
 using Xunit;
 
 namespace FoolingCluster.Hosting.Tests;

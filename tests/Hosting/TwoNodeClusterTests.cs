@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Sockets;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
-using Xunit;
 using FoolingCluster.Tests.Shared;
+using FoolingCluster.Worker.Transport;
+using Xunit;
 
 namespace FoolingCluster.Hosting.Tests;
 
@@ -40,9 +40,9 @@ public sealed class TwoNodeClusterTests
 
         await worker.PublishAsync(new WorkerMessage { Result = new ResultMessage { RunId = "run", JobId = 42, WorkerId = "remote-1", Evaluations = 10 } }, stop.Token);
         await jobs.Current.AckAsync();
-        await using IAsyncEnumerator<IDelivery<WorkerMessage>> results = coordinator.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        await using IAsyncEnumerator<WorkerMessage> results = coordinator.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal(42, results.Current.Message.Result.JobId);
+        Assert.Equal(42, results.Current.Result.JobId);
     }
 
 }

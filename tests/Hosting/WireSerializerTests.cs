@@ -1,8 +1,8 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using FoolingCluster.Hosting.Wire;
+using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using Google.Protobuf;
 using Xunit;
 

@@ -5,11 +5,11 @@ using System.Text;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Abs;
 using FoolingCluster.Coordinator.Sharding;
+using FoolingCluster.Coordinator.Transport;
+using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
-using FoolingCluster.Hosting.Nodes;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 

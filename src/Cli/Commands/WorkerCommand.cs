@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
 using FoolingCluster.Hosting.Nodes;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using FoolingCluster.Worker;
 using FoolingCluster.Worker.Jobs;
 using FoolingCluster.Worker.Models;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Cli.Commands;
 

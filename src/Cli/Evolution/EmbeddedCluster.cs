@@ -1,4 +1,5 @@
 using FoolingCluster.Coordinator.Search;
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
@@ -6,11 +7,12 @@ using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
+using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Worker;
 using FoolingCluster.Worker.Jobs;
 using FoolingCluster.Worker.Models;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Cli.Evolution;
 

@@ -1,8 +1,9 @@
 using FoolingCluster.Coordinator.Sharding;
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 using Google.Protobuf;
 

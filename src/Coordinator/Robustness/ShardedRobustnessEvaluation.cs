@@ -1,9 +1,9 @@
 using FoolingCluster.Attacks;
 using FoolingCluster.Attacks.Robustness;
+using FoolingCluster.Coordinator.Sharding;
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Coordinator.Sharding;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Coordinator.Robustness;

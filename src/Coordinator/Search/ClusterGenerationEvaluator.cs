@@ -1,9 +1,9 @@
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 
 namespace FoolingCluster.Coordinator.Search;
 
@@ -163,9 +163,8 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
 
     private async Task ReceiveAsync(CancellationToken cancel)
     {
-        await foreach (IDelivery<WorkerMessage> delivery in _transport.ReceiveAsync(cancel).ConfigureAwait(false))
+        await foreach (WorkerMessage message in _transport.ReceiveAsync(cancel).ConfigureAwait(false))
         {
-            WorkerMessage message = delivery.Message;
             try
             {
                 if (message.BodyCase == WorkerMessage.BodyOneofCase.Heartbeat)
@@ -183,10 +182,6 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
             {
                 _log?.Invoke($"dropped a message that could not be handled: {ex.Message}");
             }
-
-            // Results are kept in memory until their generation merges; a coordinator that
-            // dies before that re-issues the same jobs on restart, so acknowledging now loses nothing.
-            await delivery.AckAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,5 +1,5 @@
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 
 namespace FoolingCluster.Coordinator.Sharding;
 
@@ -91,9 +91,9 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
         var gate = new Lock();
         async Task ReceiveAsync()
         {
-            await foreach (IDelivery<WorkerMessage> delivery in transport.ReceiveAsync(stop.Token).ConfigureAwait(false))
+            await foreach (WorkerMessage message in transport.ReceiveAsync(stop.Token).ConfigureAwait(false))
             {
-                if (reply(delivery.Message) is { } answer && answer.RunId == runId && answer.JobId >= 0 && answer.JobId < count)
+                if (reply(message) is { } answer && answer.RunId == runId && answer.JobId >= 0 && answer.JobId < count)
                 {
                     int j = (int)answer.JobId;
                     bool open;
@@ -106,7 +106,7 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
                     {
                         try
                         {
-                            TResult result = check(j, delivery.Message);
+                            TResult result = check(j, message);
                             int now;
                             lock (gate)
                             {
@@ -134,8 +134,6 @@ public sealed class ShardedJobs(ICoordinatorTransport transport, string runId, s
                         }
                     }
                 }
-
-                await delivery.AckAsync().ConfigureAwait(false);
             }
         }
 

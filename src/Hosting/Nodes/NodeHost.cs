@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Akka.Hosting;
 using FoolingCluster.Hosting.Wire;
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

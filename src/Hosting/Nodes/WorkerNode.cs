@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Hosting;
 using FoolingCluster.Hosting.Jobs;
 using FoolingCluster.Hosting.Transport;
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Hosting.Nodes;
 

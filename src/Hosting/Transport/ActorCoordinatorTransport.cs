@@ -1,9 +1,8 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Akka.Actor;
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Jobs;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 
 namespace FoolingCluster.Hosting.Transport;
 
@@ -37,13 +36,7 @@ public sealed class ActorCoordinatorTransport(IActorRef board, ChannelReader<Wor
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<IDelivery<WorkerMessage>> ReceiveAsync([EnumeratorCancellation] CancellationToken cancel)
-    {
-        await foreach (WorkerMessage message in results.ReadAllAsync(cancel).ConfigureAwait(false))
-        {
-            yield return new ActorDelivery<WorkerMessage>(message, () => { }, _ => { });
-        }
-    }
+    public IAsyncEnumerable<WorkerMessage> ReceiveAsync(CancellationToken cancel) => results.ReadAllAsync(cancel);
 
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

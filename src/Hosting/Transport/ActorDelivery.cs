@@ -1,4 +1,4 @@
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Hosting.Transport;
 

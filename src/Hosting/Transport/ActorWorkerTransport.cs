@@ -3,8 +3,8 @@ using System.Threading.Channels;
 using Akka.Actor;
 using FoolingCluster.Hosting.Jobs;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Tensors;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Hosting.Transport;
 

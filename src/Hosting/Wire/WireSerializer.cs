@@ -1,7 +1,7 @@
+using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
-using FoolingCluster.Protocol.Transport;
-using System.Runtime.Serialization;
+using FoolingCluster.Protocol;
 using Google.Protobuf;
 
 namespace FoolingCluster.Hosting.Wire;

@@ -1,4 +1,4 @@
-namespace FoolingCluster.Protocol.Transport;
+namespace FoolingCluster.Worker.Transport;
 
 /// <summary>
 /// A message received with at-least-once delivery: it stays owned by the receiver until

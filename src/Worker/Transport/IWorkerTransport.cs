@@ -1,6 +1,6 @@
 using FoolingCluster.Protocol.Messages;
 
-namespace FoolingCluster.Protocol.Transport;
+namespace FoolingCluster.Worker.Transport;
 
 /// <summary>A worker's side of the cluster's message transport.</summary>
 public interface IWorkerTransport : IAsyncDisposable

@@ -1,4 +1,4 @@
-namespace FoolingCluster.Protocol.Transport;
+namespace FoolingCluster.Protocol;
 
 /// <summary>Bounds every transport enforces before parsing, so a hostile peer cannot exhaust memory.</summary>
 public static class MessageLimits

@@ -1,6 +1,7 @@
+using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
 
-namespace FoolingCluster.Protocol.Transport;
+namespace FoolingCluster.Coordinator.Transport;
 
 /// <summary>The coordinator's side of the cluster's message transport.</summary>
 public interface ICoordinatorTransport : IAsyncDisposable
@@ -18,6 +19,8 @@ public interface ICoordinatorTransport : IAsyncDisposable
     /// Results and heartbeats from workers. Bytes that do not parse or exceed
     /// <see cref="MessageLimits.MaxMessageBytes"/> are refused by the transport before they
     /// become a message; every message that arrives still has to be checked by the receiver.
+    /// Nothing is acknowledged: a result lost with its coordinator is computed again from the
+    /// job's seed when the run resumes.
     /// </summary>
-    IAsyncEnumerable<IDelivery<WorkerMessage>> ReceiveAsync(CancellationToken cancel);
+    IAsyncEnumerable<WorkerMessage> ReceiveAsync(CancellationToken cancel);
 }
