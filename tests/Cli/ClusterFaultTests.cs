@@ -48,6 +48,10 @@ public sealed class ClusterFaultTests : IDisposable
         Assert.Equal(137, doomed.WaitForExit(TimeSpan.FromSeconds(30), "the killed worker"));
         _cluster.AssertSucceeds(coordinator);
         Assert.True(coordinator.Output.Contains("worker doomed is gone; its job", StringComparison.Ordinal), $"the killed worker held no job\n{_cluster.Output}");
+
+        // Before the cluster downed it, the membership said the silent node was unreachable.
+        System.Text.RegularExpressions.Match unreachable = System.Text.RegularExpressions.Regex.Match(coordinator.Output, "worker doomed on [^\n]* is unreachable; ");
+        Assert.True(unreachable.Success && unreachable.Index < coordinator.Output.IndexOf("worker doomed is gone", StringComparison.Ordinal), $"no unreachable line before the worker was gone\n{_cluster.Output}");
         string run = RunTestSupport.SingleRunFolder(runs);
         Assert.True(RunTestSupport.History(run, Generations).Count == Generations + 1, "history.csv lacks generations");
         string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));

@@ -80,7 +80,7 @@ public sealed class JobBoardTests : IAsyncLifetime
         using var stop = new CancellationTokenSource(Wait);
         await using IAsyncEnumerator<WorkerMessage> results = _node.Coordinator.ReceiveAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         Assert.True(await results.MoveNextAsync());
-        Assert.Equal(("dying", Jobs.JobBoard.GoneState), (results.Current.Heartbeat.WorkerId, results.Current.Heartbeat.State));
+        Assert.Equal(("dying", Coordinator.Search.WorkerStates.Gone), (results.Current.Heartbeat.WorkerId, results.Current.Heartbeat.State));
     }
 
     [Fact]

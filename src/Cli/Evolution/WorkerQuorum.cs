@@ -23,7 +23,7 @@ internal static class WorkerQuorum
         int said = -1;
         while (true)
         {
-            int present = workers.Snapshot().Count(w => w.State != JobBoard.GoneState);
+            int present = workers.Snapshot().Count(w => !WorkerStates.FromMembership(w.State));
             if (present >= count)
             {
                 log($"{present} of {count} workers are in the cluster; starting");

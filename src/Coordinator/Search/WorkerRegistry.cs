@@ -20,10 +20,16 @@ public sealed class WorkerRegistry
         }
     }
 
-    /// <summary>Records a heartbeat.</summary>
+    /// <summary>Records a heartbeat, or a state the board reports from the cluster's membership (<see cref="WorkerStates"/>), which changes only the state.</summary>
     public void Heartbeat(HeartbeatMessage heartbeat)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
+        if (WorkerStates.FromMembership(heartbeat.State))
+        {
+            Update(heartbeat.WorkerId, w => w with { Host = w.Host.Length > 0 ? w.Host : Truncate(heartbeat.Host), Threads = w.Threads > 0 ? w.Threads : heartbeat.Threads, State = heartbeat.State, EvaluationsPerSecond = 0 });
+            return;
+        }
+
         Update(heartbeat.WorkerId, w => w with
         {
             Host = Truncate(heartbeat.Host),

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
 using Akka.Actor;
+using Akka.Cluster;
+using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Protocol.Messages;
 
 namespace FoolingCluster.Hosting.Jobs;
@@ -12,7 +14,8 @@ namespace FoolingCluster.Hosting.Jobs;
 /// worker gets a second. A job held by a worker that stops, leaves or is downed goes back to
 /// the front of the queue. Workers' results and heartbeats are passed on, unchecked, to the
 /// coordinator through <c>results</c>: the coordinator checks each one before it touches the
-/// archive.
+/// archive. On a cluster the board also passes on what the membership says of a worker's node
+/// (unreachable, gone) as the worker's state (<see cref="WorkerStates"/>).
 /// </summary>
 public sealed class JobBoard : ReceiveActor
 {
@@ -24,19 +27,19 @@ public sealed class JobBoard : ReceiveActor
     private readonly ChannelWriter<WorkerMessage> _results;
     private readonly Action<string>? _log;
 
-    private readonly bool _announceJoins;
+    private readonly bool _onCluster;
     private readonly Action? _started;
     private long _handedOut;
 
     /// <param name="results">Where workers' results and heartbeats go.</param>
-    /// <param name="log">Receives a line when a worker is lost with a job, and when one joins if <paramref name="announceJoins"/>.</param>
-    /// <param name="announceJoins">Whether joining workers are worth a line (on a cluster, not in one process).</param>
+    /// <param name="log">Receives a line when a worker is lost with a job, and on a cluster when one joins or its node becomes unreachable.</param>
+    /// <param name="onCluster">Whether the board runs on a cluster node (whose membership it follows), not in one process.</param>
     /// <param name="started">Called when this board starts: on a cluster, this node now holds the singleton and is the active coordinator.</param>
-    public JobBoard(ChannelWriter<WorkerMessage> results, Action<string>? log, bool announceJoins, Action? started = null)
+    public JobBoard(ChannelWriter<WorkerMessage> results, Action<string>? log, bool onCluster, Action? started = null)
     {
         _results = results;
         _log = log;
-        _announceJoins = announceJoins;
+        _onCluster = onCluster;
         _started = started;
         Receive<JobMessage>(job =>
         {
@@ -55,6 +58,8 @@ public sealed class JobBoard : ReceiveActor
         Receive<JobReleaseMessage>(Release);
         Receive<WorkerMessage>(message => _results.TryWrite(message));
         Receive<Terminated>(stopped => Forget(stopped.ActorRef));
+        Receive<ClusterEvent.UnreachableMember>(unreachable => Reachability(unreachable.Member, reachable: false));
+        Receive<ClusterEvent.ReachableMember>(reachable => Reachability(reachable.Member, reachable: true));
         Receive<BoardStatusQuery>(_ => Sender.Tell(new BoardStatus(
             _queue.Count,
             _workers.Values.Sum(seat => seat.Held.Count),
@@ -62,12 +67,9 @@ public sealed class JobBoard : ReceiveActor
             _workers.Count)));
     }
 
-    /// <summary>The state the board reports for a worker the cluster no longer has.</summary>
-    public const string GoneState = "gone";
-
     /// <summary>Props for a board writing results to <paramref name="results"/>.</summary>
-    public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool announceJoins = true, Action? started = null) =>
-        Akka.Actor.Props.Create(() => new JobBoard(results, log, announceJoins, started));
+    public static Props Props(ChannelWriter<WorkerMessage> results, Action<string>? log = null, bool onCluster = true, Action? started = null) =>
+        Akka.Actor.Props.Create(() => new JobBoard(results, log, onCluster, started));
 
     /// <summary>
     /// Whether <paramref name="job"/> may join the <paramref name="held"/> jobs of a worker with
@@ -81,7 +83,24 @@ public sealed class JobBoard : ReceiveActor
         held.Count == 0 || (held.Count < slots && IsBreeding(job) && held.All(IsBreeding));
 
     /// <inheritdoc/>
-    protected override void PreStart() => _started?.Invoke();
+    protected override void PreStart()
+    {
+        if (_onCluster)
+        {
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));
+        }
+
+        _started?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    protected override void PostStop()
+    {
+        if (_onCluster)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+    }
 
     private static bool IsBreeding(JobMessage job) => job.Robustness is null && job.VaeTraining is null;
 
@@ -92,7 +111,7 @@ public sealed class JobBoard : ReceiveActor
             Context.Watch(Sender);
             seat = new Seat(Sender, request);
             _workers[Sender] = seat;
-            if (_announceJoins)
+            if (_onCluster)
             {
                 _log?.Invoke($"worker {Shorten(request.WorkerId)} on {Shorten(request.Host)} joined with {request.Threads} threads");
             }
@@ -138,7 +157,7 @@ public sealed class JobBoard : ReceiveActor
         // The cluster removed the worker (it stopped, left, or was downed): the coordinator's
         // view of its workers hears it now, not when its heartbeats are merely late.
         JobRequestMessage known = seat.Request;
-        _results.TryWrite(new WorkerMessage { Heartbeat = new HeartbeatMessage { WorkerId = known.WorkerId, Host = known.Host, Threads = known.Threads, State = GoneState, UnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } });
+        ReportState(known, WorkerStates.Gone);
 
         if (seat.Held.Count > 0)
         {
@@ -152,6 +171,32 @@ public sealed class JobBoard : ReceiveActor
             Dispatch();
         }
     }
+
+    /// <summary>
+    /// A worker node missed its heartbeats, or was heard again: its workers' jobs stay held (the
+    /// node may come back) until the cluster downs it, but the coordinator's view of its workers
+    /// shows it at once.
+    /// </summary>
+    private void Reachability(Member member, bool reachable)
+    {
+        foreach (Seat seat in _workers.Values.Where(seat => seat.Worker.Path.Address == member.Address))
+        {
+            JobRequestMessage known = seat.Request;
+            string holding = seat.Held.Count switch
+            {
+                0 => "it holds no job",
+                1 => "its job waits for it to come back or be downed",
+                _ => "its jobs wait for it to come back or be downed",
+            };
+            _log?.Invoke(reachable
+                ? $"worker {Shorten(known.WorkerId)} on {Shorten(known.Host)} is reachable again"
+                : $"worker {Shorten(known.WorkerId)} on {Shorten(known.Host)} is unreachable; {holding}");
+            ReportState(known, reachable ? (seat.Held.Count > 0 ? "working" : "idle") : WorkerStates.Unreachable);
+        }
+    }
+
+    private void ReportState(JobRequestMessage worker, string state) =>
+        _results.TryWrite(new WorkerMessage { Heartbeat = new HeartbeatMessage { WorkerId = worker.WorkerId, Host = worker.Host, Threads = worker.Threads, State = state, UnixMillis = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() } });
 
     private void Dispatch()
     {

@@ -1,11 +1,11 @@
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Jobs;
 using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Hosting.Transport;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 
 namespace FoolingCluster.Hosting.Nodes;
 
@@ -56,7 +56,7 @@ public sealed class CoordinatorNode : IAsyncDisposable
         NodeHost host = await ClusterMembership.StartJoinedAsync(
             builder => (journal?.AddTo(builder) ?? builder)
                 .WithClusterNode(settings, ClusterComposition.CoordinatorRole)
-                .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log, announceJoins: true, started: () => active.TrySetResult()), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
+                .WithSingleton<JobBoard>(ClusterComposition.BoardName, JobBoard.Props(results.Writer, log, onCluster: true, started: () => active.TrySetResult()), new ClusterSingletonOptions { Role = ClusterComposition.CoordinatorRole }),
             settings,
             joinTimeout,
             cancel).ConfigureAwait(false);

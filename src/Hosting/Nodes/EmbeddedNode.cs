@@ -1,10 +1,11 @@
 using System.Threading.Channels;
 using Akka.Actor;
+using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Jobs;
 using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Hosting.Transport;
 using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
+using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Hosting.Nodes;
 
@@ -37,7 +38,7 @@ public sealed class EmbeddedNode : IAsyncDisposable
         var results = Channel.CreateUnbounded<WorkerMessage>();
         ClusterLog.Sink = log;
         NodeHost host = await NodeHost.StartAsync(builder => journal?.AddTo(builder), cancel).ConfigureAwait(false);
-        IActorRef board = host.System.ActorOf(JobBoard.Props(results.Writer, log, announceJoins: false), "job-board");
+        IActorRef board = host.System.ActorOf(JobBoard.Props(results.Writer, log, onCluster: false), "job-board");
         return new EmbeddedNode(host, board, results.Reader, journal);
     }
 
