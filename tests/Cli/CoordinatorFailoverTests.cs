@@ -8,7 +8,8 @@ namespace FoolingCluster.Cli.Tests;
 /// The active coordinator killed with -9 while a standby coordinator (joined to it, sharing its
 /// journal on a private PostgreSQL server) and two workers run, all real processes on 127.0.0.1:
 /// the standby takes the run over from the journal, re-plans the generation that was in flight
-/// and finishes with the archive of the same search run uninterrupted in one process.
+/// and finishes with the archive of the same search run uninterrupted in one process. The active
+/// coordinator stopped on purpose (SIGTERM) instead: the standby leaves the run stopped.
 /// </summary>
 [Collection(RunTestGroup.Name)]
 public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, IDisposable
@@ -58,5 +59,33 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         Assert.Equal(Enumerable.Range(0, Generations + 1), RunTestSupport.History(run, Generations).Select(r => r.Generation));
         string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));
         RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
+    }
+
+    [Fact]
+    public async Task A_coordinator_stopped_on_purpose_leaves_the_run_stopped_and_its_standby_does_not_carry_it_on()
+    {
+        Assert.True(_postgres.Unavailable is null, _postgres.Unavailable);
+        string journal = await _postgres.NewDatabaseAsync();
+        const int Generations = 1_000_000;
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: Generations, seed: 58, initialPopulation: 40, batchSize: 80, jobSize: 40);
+        string runs = _scratch.File("runs");
+        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
+
+        FoolingProcess active = _cluster.Coordinator(config, "--runs", runs, "--journal", journal);
+        active.WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1, LocalCluster.Patience, "its run folder");
+        string run = RunTestSupport.SingleRunFolder(runs);
+        FoolingProcess standby = _cluster.Start(null, "coordinator", "--resume", run, "--join", _cluster.Address, "--cluster", standbyAddress, "--listen", "127.0.0.1:0", "--threads", "1", "--journal", journal);
+        standby.WaitForOutput("standing by at", LocalCluster.Patience);
+        _cluster.Worker("w1");
+        active.WaitUntil(() => RunTestSupport.History(run, Generations).Count >= 4, LocalCluster.Patience, "at generation 3");
+
+        active.Signal("TERM");
+
+        Assert.Equal(143, active.WaitForExit(TimeSpan.FromSeconds(30), "the coordinator after SIGTERM"));
+        int merged = RunTestSupport.Snapshot(run).Generation;
+        Assert.Equal(0, standby.WaitForExit(LocalCluster.Patience, "the standby after the active coordinator stopped on purpose"));
+        Assert.True(standby.Output.Contains($"the active coordinator stopped the run on purpose after generation {merged - 1}; it stays stopped", StringComparison.Ordinal), _cluster.Output);
+        Assert.Equal(merged, RunTestSupport.Snapshot(run).Generation);
+        Assert.Equal(merged, RunTestSupport.History(run, Generations).Count);
     }
 }

@@ -10,11 +10,10 @@ using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Evolution.Runs;
-using FoolingCluster.Models.Configuration;
-using FoolingCluster.Protocol.Messages;
-using FoolingCluster.Protocol.Transport;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Hosting.Persistence;
+using FoolingCluster.Models.Configuration;
+using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 using Google.Protobuf;
@@ -287,6 +286,14 @@ internal static class RunCommand
         SearchOutcome outcome;
         try
         {
+            if (mode.Standby && search.WasStoppedOnPurpose)
+            {
+                // Stopping the active coordinator (Ctrl-C, SIGTERM, the dashboard's stop) stops the
+                // run; only a coordinator that dies or is cut off hands it over.
+                run.Log.Warning("the active coordinator stopped the run on purpose after generation {Generation}; it stays stopped. Continue it with: ./fooling {Command:l} --resume {Run:l}", search.Scheduler.NextGeneration - 1, mode.Name, run.Path);
+                return FoolingApp.Success;
+            }
+
             if (mode.Dashboard is not null)
             {
                 view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description, labels);

@@ -69,6 +69,9 @@ public sealed class SearchRun<TGenome> : IDisposable
     /// <summary>The search's configuration.</summary>
     public EvolutionConfig Config => _config;
 
+    /// <summary>Whether the stored run was stopped on purpose (Ctrl-C, SIGTERM, the dashboard's stop) when it was resumed: its last stored state is a snapshot that says so.</summary>
+    public bool WasStoppedOnPurpose { get; private init; }
+
     /// <summary>The genomes' encoding.</summary>
     public IEncoding<TGenome> Encoding => _encoding;
 
@@ -119,7 +122,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         string historyPath = Path.Combine(folder, RunFiles.History);
         HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations, ClassLabels.ForRun(folder));
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
-        var run = new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, store, warn) { OutputsWriter = outputsWriter };
+        var run = new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, store, warn) { OutputsWriter = outputsWriter, WasStoppedOnPurpose = stored.Snapshot is { Stopped: true } && stored.Generations.Count == 0 };
         if (fromFiles)
         {
             // The store holds the search from now on; the old journal's records are in this snapshot.
@@ -209,15 +212,17 @@ public sealed class SearchRun<TGenome> : IDisposable
             }
         }
 
-        WriteOutputs();
+        WriteOutputs(stoppedOnPurpose: stopped);
         return new SearchOutcome(Scheduler.NextGeneration - 1, stopped, _searchSeconds);
     }
 
     /// <summary>Rewrites the snapshot, then the pictures and report.</summary>
-    public void WriteOutputs()
+    /// <param name="stoppedOnPurpose">Whether the run stops here on purpose, which the snapshot records so that a standby coordinator does not carry it on.</param>
+    public void WriteOutputs(bool stoppedOnPurpose = false)
     {
         _found.Flush();
         ArchiveSnapshotMessage snapshot = ArchiveSnapshot.ToMessage(RunId, _encoding, Scheduler, _searchSeconds);
+        snapshot.Stopped = stoppedOnPurpose;
         _store.SaveSnapshot(snapshot);
         ArchiveSnapshot.Save(Path.Combine(_folder, RunFiles.Archive), snapshot);
         OutputsWriter?.Invoke(this, _folder);
