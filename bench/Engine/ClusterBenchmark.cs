@@ -11,6 +11,7 @@ using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs.Codecs;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.NN;
 using FoolingCluster.Worker.Transport;

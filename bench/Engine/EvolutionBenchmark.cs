@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Genomes.Cppn;
-using FoolingCluster.Evolution.Genomes.Direct;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
+using FoolingCluster.Evolution.Genomes.Cppn;
+using FoolingCluster.Evolution.Genomes.Direct;
 using FoolingCluster.Evolution.Randomness;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.NN;
 
@@ -138,7 +138,7 @@ public static class EvolutionBenchmark
             md.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
             foreach (SearchFigure s in searches)
             {
-                md.AppendLine(inv, $"| {s.Encoding} | {s.Generations} | {s.Seconds:F1} s | {s.Evaluations:N0} | {s.Evaluations / s.Seconds:N0} | {s.Fooled}/10 | {(s.FirstAllFooled is int g ? g.ToString(inv) : "never")} | {Evolution.Reporting.ConfidenceText.Percent(s.MedianConfidence)} |");
+                md.AppendLine(inv, $"| {s.Encoding} | {s.Generations} | {s.Seconds:F1} s | {s.Evaluations:N0} | {s.Evaluations / s.Seconds:N0} | {s.Fooled}/10 | {(s.FirstAllFooled is int g ? g.ToString(inv) : "never")} | {Runs.Reporting.ConfidenceText.Percent(s.MedianConfidence)} |");
             }
         }
 

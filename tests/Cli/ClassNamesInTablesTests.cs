@@ -1,6 +1,6 @@
 using System.Globalization;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors.Serialization;
 using FoolingCluster.Tests.Shared;
 using Xunit;

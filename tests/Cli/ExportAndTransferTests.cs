@@ -1,11 +1,11 @@
 using System.Globalization;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

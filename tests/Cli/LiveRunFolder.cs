@@ -1,4 +1,4 @@
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
 
 namespace FoolingCluster.Cli.Tests;
 

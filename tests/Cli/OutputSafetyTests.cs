@@ -1,5 +1,5 @@
-using FoolingCluster.Evolution.Export;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Export;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

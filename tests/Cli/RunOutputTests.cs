@@ -2,10 +2,10 @@ using System.Text.RegularExpressions;
 using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Imaging;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

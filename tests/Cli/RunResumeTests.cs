@@ -1,5 +1,5 @@
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

@@ -1,7 +1,7 @@
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Training;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

@@ -1,8 +1,8 @@
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Coordinator.Tests;

@@ -32,7 +32,7 @@ public sealed class FoundImageSampleTests
 
         for (int i = 0; i < 200; i++)
         {
-            (JobOutcome<DirectGenome>? outcome, IReadOnlyList<Evolution.Runs.FoundImage> found, string? problem) = check.Check(honest, Job(), Threshold);
+            (JobOutcome<DirectGenome>? outcome, IReadOnlyList<Runs.FoundImage> found, string? problem) = check.Check(honest, Job(), Threshold);
             Assert.True(outcome is not null, problem);
             Assert.Equal(FoundPerResult, found.Count);
         }

@@ -8,6 +8,7 @@ using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs.Codecs;
 using FoolingCluster.Worker.Transport;
 using Xunit;
 

@@ -2,12 +2,12 @@ using System.CommandLine;
 using FoolingCluster.Bench;
 using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Evolution.Evaluation;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Architectures;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors.NN;
 using FoolingCluster.Tensors.Serialization;
 

@@ -12,7 +12,6 @@ using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Coordinator.Robustness;
 using FoolingCluster.Coordinator.Transport;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
@@ -20,6 +19,7 @@ using FoolingCluster.Models.Data;
 using FoolingCluster.Models.Imaging;
 using FoolingCluster.Protocol;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using FoolingCluster.Evolution.Export;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Export;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Commands;

@@ -5,9 +5,9 @@ using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Defense.Retraining;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Training;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 

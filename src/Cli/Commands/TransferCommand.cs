@@ -1,11 +1,11 @@
 using System.CommandLine;
-using FoolingCluster.Cli.ModelFiles;
 using FoolingCluster.Cli.Evolution;
+using FoolingCluster.Cli.ModelFiles;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Evolution.Evaluation;
-using FoolingCluster.Evolution.Export;
-using FoolingCluster.Evolution.Reporting;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Export;
+using FoolingCluster.Runs.Reporting;
 using FoolingCluster.Tensors.Serialization;
 
 namespace FoolingCluster.Cli.Commands;

@@ -1,4 +1,4 @@
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Evolution;

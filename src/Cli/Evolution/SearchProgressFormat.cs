@@ -1,6 +1,6 @@
 using System.Globalization;
-using FoolingCluster.Evolution.Reporting;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Cli.Evolution;
 

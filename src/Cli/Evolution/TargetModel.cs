@@ -2,11 +2,11 @@ using System.Globalization;
 using FoolingCluster.Cli.Commands;
 using FoolingCluster.Cli.ModelFiles;
 using FoolingCluster.Evolution.Evaluation;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Training;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 
 namespace FoolingCluster.Cli.Evolution;

@@ -1,6 +1,6 @@
 using FoolingCluster.Cli.Commands;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Checkpoints;
+using FoolingCluster.Runs;
 
 namespace FoolingCluster.Cli.Output;
 

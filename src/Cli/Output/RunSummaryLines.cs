@@ -1,5 +1,5 @@
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Runs.Reporting;
 using Serilog.Core;
 
 namespace FoolingCluster.Cli.Output;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using FoolingCluster.Evolution.Export;
-using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Runs.Export;
+using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Cli.Output;
 

@@ -4,7 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Runs.Reporting;
 using FoolingCluster.Tensors;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

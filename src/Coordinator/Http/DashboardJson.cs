@@ -1,9 +1,9 @@
-using FoolingCluster.Evolution.Reporting;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Coordinator.Http;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Reporting;
 using FoolingCluster.Models.Imaging;
+using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Coordinator.Http;
 

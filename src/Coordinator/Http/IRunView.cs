@@ -1,6 +1,6 @@
 using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
 
 namespace FoolingCluster.Coordinator.Http;
 

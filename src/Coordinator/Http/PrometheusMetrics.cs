@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Reporting;
+using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Coordinator.Http;
 

@@ -1,10 +1,10 @@
 using FoolingCluster.Coordinator.Search;
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Export;
-using FoolingCluster.Evolution.Reporting;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Imaging;
 using FoolingCluster.Protocol;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Export;
+using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Coordinator.Http;
 

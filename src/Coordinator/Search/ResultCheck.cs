@@ -1,9 +1,10 @@
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Codecs;
 
 namespace FoolingCluster.Coordinator.Search;
 

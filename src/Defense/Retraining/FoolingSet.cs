@@ -1,6 +1,6 @@
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Runs;
 
 namespace FoolingCluster.Defense.Retraining;
 

@@ -1,9 +1,8 @@
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Protocol.Messages;
 
 namespace FoolingCluster.Evolution.Encodings;
 
-/// <summary>Everything the search needs to know about one kind of genome.</summary>
+/// <summary>Everything the search needs to know about one kind of genome (its messages are <c>FoolingCluster.Runs.Codecs.GenomeCodec</c>).</summary>
 /// <typeparam name="TGenome">Genome type.</typeparam>
 public interface IEncoding<TGenome>
 {
@@ -18,11 +17,4 @@ public interface IEncoding<TGenome>
 
     /// <summary>Genome → image.</summary>
     IGenomeDecoder<TGenome> Decoder { get; }
-
-    /// <summary>The genome as a protobuf message.</summary>
-    GenomeMessage ToMessage(TGenome genome);
-
-    /// <summary>A genome from a message that may come from another machine or a damaged file.</summary>
-    /// <exception cref="InvalidGenomeException">The message is not a valid genome of this encoding and shape.</exception>
-    TGenome FromMessage(GenomeMessage message);
 }

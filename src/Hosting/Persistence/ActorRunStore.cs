@@ -1,6 +1,6 @@
 using Akka.Actor;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
 
 namespace FoolingCluster.Hosting.Persistence;
 

@@ -1,8 +1,9 @@
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Codecs;
 using Google.Protobuf;
 
 namespace FoolingCluster.Worker.Jobs;

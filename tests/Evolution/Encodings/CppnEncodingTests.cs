@@ -3,6 +3,7 @@ using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Genomes.Cppn;
 using FoolingCluster.Evolution.Tests.Support;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs.Codecs;
 using Google.Protobuf;
 using Xunit;
 
@@ -103,7 +104,7 @@ public class CppnEncodingTests
     public void Too_many_nodes_are_rejected_before_anything_is_built()
     {
         GenomeMessage message = ValidMessage();
-        for (int id = message.Cppn.NextNodeId; message.Cppn.Nodes.Count <= CppnEncoding.MaxNodes; id++)
+        for (int id = message.Cppn.NextNodeId; message.Cppn.Nodes.Count <= GenomeCodec.MaxCppnNodes; id++)
         {
             message.Cppn.Nodes.Add(new CppnNodeMessage { Id = id, Kind = CppnNodeKindMessage.CppnNodeKindHidden });
         }
@@ -119,7 +120,7 @@ public class CppnEncodingTests
     {
         GenomeMessage message = ValidMessage();
         var extra = new CppnConnectionMessage { From = 0, To = 4, Weight = 1f };
-        while (message.Cppn.Connections.Count <= CppnEncoding.MaxConnections)
+        while (message.Cppn.Connections.Count <= GenomeCodec.MaxCppnConnections)
         {
             message.Cppn.Connections.Add(extra);
         }

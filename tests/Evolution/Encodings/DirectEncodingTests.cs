@@ -3,6 +3,7 @@ using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Evolution.Genomes.Direct;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs.Codecs;
 using Google.Protobuf;
 using Xunit;
 

@@ -1,5 +1,5 @@
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Configuration;
+using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Evolution.Runs;
 using FoolingCluster.Models.Data;
+using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using FoolingCluster.Evolution.Archive;
-using FoolingCluster.Evolution.Reporting;
-using FoolingCluster.Evolution.Runs;
+using FoolingCluster.Runs;
+using FoolingCluster.Runs.Reporting;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 

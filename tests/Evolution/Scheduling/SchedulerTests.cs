@@ -7,6 +7,7 @@ using FoolingCluster.Evolution.Genomes.Direct;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Evolution.Tests.Support;
+using FoolingCluster.Runs.Codecs;
 using FoolingCluster.Tensors;
 using Xunit;
 
