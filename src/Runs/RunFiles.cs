@@ -15,6 +15,9 @@ public static class RunFiles
     /// <summary>The run's store on one machine (SQLite): every merged generation since the last snapshot, and the snapshot.</summary>
     public const string Store = "journal.db";
 
+    /// <summary>The <c>--journal</c> address (no password) of a run whose journal is not its own <see cref="Store"/>; absent otherwise.</summary>
+    public const string JournalLocation = "journal-location.txt";
+
     /// <summary>Archive changes of every generation since the last snapshot, in run folders written before <see cref="Store"/> kept them; read when such a run is resumed.</summary>
     public const string Journal = "journal.bin";
 

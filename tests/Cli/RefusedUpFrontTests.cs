@@ -31,6 +31,17 @@ public sealed class RefusedUpFrontTests(TargetModelFixture target)
     }
 
     [Fact]
+    public void A_standby_coordinator_without_a_journal_both_coordinators_reach_is_refused()
+    {
+        using var scratch = new TempDirectory();
+
+        (int exit, _, string err) = RunTestSupport.Fooling("coordinator", "--resume", scratch.File("runs/some-run"), "--join", "127.0.0.1:4053", "--cluster", "127.0.0.1:4054");
+
+        Assert.Equal(2, exit);
+        Assert.Contains("a standby coordinator (--join) takes the run over from a journal both coordinators reach: give the --journal postgres://USER@HOST:PORT/DATABASE the active coordinator uses", err);
+    }
+
+    [Fact]
     public void Backend_with_a_resumed_run_is_refused_since_the_runs_model_json_decides()
     {
         using var scratch = new TempDirectory();

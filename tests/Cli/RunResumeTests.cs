@@ -121,4 +121,31 @@ public class RunResumeTests(TargetModelFixture target)
         Assert.Contains(archive, err);
         Assert.DoesNotContain("   at ", err);
     }
+
+    [Fact]
+    public void Resume_against_a_journal_that_is_not_the_runs_is_refused_naming_the_right_one()
+    {
+        using var scratch = new TempDirectory();
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "direct", target.ModelPath, generations: 2, seed: 52);
+        string run = RunTestSupport.RunOnOneThread(config, scratch.File("runs"));
+
+        // A run journaled in PostgreSQL, resumed without --journal, would find nothing in the
+        // folder's journal.db and start again from its last snapshot.
+        const string Journal = "postgres://fooling@10.0.0.9:5432/fooling";
+        File.WriteAllText(Path.Combine(run, RunFiles.JournalLocation), Journal + "\n");
+        foreach (string command in new[] { "run", "coordinator" })
+        {
+            (int exit, _, string err) = RunTestSupport.Fooling(command, "--resume", run, "--generations", "4");
+            Assert.True(exit == 2, err);
+            Assert.Contains($"{run} keeps its journal in {Journal}: resume it with ./fooling coordinator --resume {run} --journal {Journal}", err);
+        }
+
+        // The folder's own journal.db holds the run: a --journal elsewhere is refused before it is reached.
+        File.Delete(Path.Combine(run, RunFiles.JournalLocation));
+        (int refused, _, string why) = RunTestSupport.Fooling("coordinator", "--resume", run, "--journal", "postgres://fooling@127.0.0.1:1/elsewhere", "--generations", "4");
+        Assert.True(refused == 2, why);
+        Assert.Contains($"{run} keeps its journal in its own {RunFiles.Store}, not in PostgreSQL database elsewhere on 127.0.0.1:1: resume it without --journal", why);
+        Assert.DoesNotContain("   at ", why);
+        Assert.Equal(3, RunTestSupport.Snapshot(run).Generation);
+    }
 }

@@ -48,7 +48,7 @@ internal static class RunCommand
         var runs = new Option<string>("--runs") { Description = "folder that receives the run folder", DefaultValueFactory = _ => "runs" };
         var workers = new Option<int>("--workers") { Description = "in-process workers evaluating jobs (each uses --threads kernel threads)", DefaultValueFactory = _ => coordinator ? 0 : 1 };
         var dashboard = new Option<bool>("--dashboard") { Description = "serve the live dashboard and HTTP API while the run runs (elite grid, confidence over time, workers, pause/resume/stop, export)" };
-        var cluster = ClusterOptions.Listen(ClusterOptions.DefaultCoordinatorAddress, $"HOST:PORT this coordinator listens on for workers (default {ClusterOptions.DefaultCoordinatorAddress}, this machine only; another address needs --insecure)");
+        var cluster = ClusterOptions.Listen(ClusterOptions.DefaultCoordinatorAddress, $"HOST:PORT this coordinator listens on for workers (default {ClusterOptions.DefaultCoordinatorAddress}, this machine only; another address needs --tls FILE, or --insecure to send unencrypted)");
         var insecure = ClusterOptions.Insecure();
         var tls = ClusterOptions.Tls();
         var join = ClusterOptions.Join(required: false);
@@ -107,6 +107,11 @@ internal static class RunCommand
             if (mode.Standby && resumeFolder is null)
             {
                 throw new InvalidInputException("a standby coordinator (--join) takes over a run that exists: give --resume runs/<id> with the active coordinator's run folder (and the same --journal)");
+            }
+
+            if (mode.Standby && mode.Journal is null)
+            {
+                throw new InvalidInputException("a standby coordinator (--join) takes the run over from a journal both coordinators reach: give the --journal postgres://USER@HOST:PORT/DATABASE the active coordinator uses");
             }
 
             if (resumeFolder is not null)
@@ -213,6 +218,7 @@ internal static class RunCommand
         }
 
         cfg.Validate(configPath);
+        RunJournalLocation.Check(folder, mode.Journal);
         (var loaded, ModuleClassifier classifier) = TargetModel.Load(RunFiles.ModelIn(folder), console: console);
 
         // The new last generation is recorded only once the run is known to be resumable, so a
@@ -267,6 +273,10 @@ internal static class RunCommand
         {
             run.Log.Information("starting the cluster node at {Address:l}", mode.Cluster.Listen.ToString());
             JournalStore journal = mode.Journal ?? JournalStore.Sqlite(Path.Combine(run.Path, RunFiles.Store));
+            if (!resume)
+            {
+                RunJournalLocation.Record(run.Path, mode.Journal);
+            }
             node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel, journal).GetAwaiter().GetResult();
             if (!WaitUntilActive(node, mode, journal, run, cancel))
             {

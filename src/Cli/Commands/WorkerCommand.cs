@@ -23,7 +23,7 @@ internal static class WorkerCommand
     public static Command Build()
     {
         var join = ClusterOptions.Join(required: true);
-        var cluster = ClusterOptions.Listen(NodeAddress.LoopbackAnyPort.ToString(), "HOST:PORT this worker listens on for the cluster (default 127.0.0.1:0: this machine, any free port; the coordinator must reach it, so on another machine give this machine's IP and --insecure)");
+        var cluster = ClusterOptions.Listen(NodeAddress.LoopbackAnyPort.ToString(), "HOST:PORT this worker listens on for the cluster (default 127.0.0.1:0: this machine, any free port; the coordinator must reach it, so on another machine give this machine's IP and --tls FILE, or --insecure to send unencrypted)");
         var insecure = ClusterOptions.Insecure();
         var tls = ClusterOptions.Tls();
         var coordinator = new Option<string?>("--coordinator") { Description = "coordinator's HTTP address (http://HOST:PORT) for model downloads, if the one jobs carry is not reachable from here" };

@@ -12,11 +12,12 @@ namespace FoolingCluster.Hosting.Persistence;
 /// </summary>
 public sealed record JournalStore
 {
-    private JournalStore(string connectionString, string provider, string description)
+    private JournalStore(string connectionString, string provider, string description, string? address = null)
     {
         ConnectionString = connectionString;
         Provider = provider;
         Description = description;
+        Address = address;
     }
 
     /// <summary>The ADO.NET connection string.</summary>
@@ -27,6 +28,9 @@ public sealed record JournalStore
 
     /// <summary>Where it is, for log lines (no password).</summary>
     public string Description { get; }
+
+    /// <summary>The address to give <c>--journal</c> for this store (no password); null for a SQLite file.</summary>
+    public string? Address { get; }
 
     /// <summary>A SQLite database in the file at <paramref name="path"/> (created on first use).</summary>
     /// <exception cref="InvalidInputException">The file exists and is not a SQLite database.</exception>
@@ -78,7 +82,8 @@ public sealed record JournalStore
             Username = user[0].Length > 0 ? user[0] : null,
             Password = user.Length > 1 ? user[1] : Environment.GetEnvironmentVariable("PGPASSWORD"),
         };
-        return new JournalStore(builder.ConnectionString, ProviderName.PostgreSQL15, $"PostgreSQL database {database} on {uri.Host}:{builder.Port}");
+        string address = $"postgres://{(user[0].Length > 0 ? Uri.EscapeDataString(user[0]) + "@" : "")}{uri.Host}:{builder.Port}/{database}";
+        return new JournalStore(builder.ConnectionString, ProviderName.PostgreSQL15, $"PostgreSQL database {database} on {uri.Host}:{builder.Port}", address);
     }
 
     /// <summary>Adds this store as the actor system's journal and snapshot store.</summary>
