@@ -35,14 +35,7 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         string journal = await _postgres.NewDatabaseAsync();
         const int Generations = 30;
         string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: Generations, seed: 57, initialPopulation: 40, batchSize: 80, snapshotEvery: 4, jobSize: 40);
-        string runs = _scratch.File("runs");
-        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
-
-        FoolingProcess active = _cluster.Coordinator(config, "--runs", runs, "--journal", journal);
-        active.WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1, LocalCluster.Patience, "its run folder");
-        string run = RunTestSupport.SingleRunFolder(runs);
-        FoolingProcess standby = _cluster.Start(null, "coordinator", "--resume", run, "--join", _cluster.Address, "--cluster", standbyAddress, "--listen", "127.0.0.1:0", "--threads", "1", "--journal", journal);
-        standby.WaitForOutput("standing by at", LocalCluster.Patience);
+        (FoolingProcess active, FoolingProcess standby, string run, string standbyAddress) = StartActiveAndStandby(config, journal);
         var joinBoth = new Dictionary<string, string> { ["FOOLING_JOIN_SECONDS"] = "240" };
         foreach (string id in new[] { "w1", "w2" })
         {
@@ -68,14 +61,7 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         string journal = await _postgres.NewDatabaseAsync();
         const int Generations = 1_000_000;
         string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: Generations, seed: 58, initialPopulation: 40, batchSize: 80, jobSize: 40);
-        string runs = _scratch.File("runs");
-        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
-
-        FoolingProcess active = _cluster.Coordinator(config, "--runs", runs, "--journal", journal);
-        active.WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1, LocalCluster.Patience, "its run folder");
-        string run = RunTestSupport.SingleRunFolder(runs);
-        FoolingProcess standby = _cluster.Start(null, "coordinator", "--resume", run, "--join", _cluster.Address, "--cluster", standbyAddress, "--listen", "127.0.0.1:0", "--threads", "1", "--journal", journal);
-        standby.WaitForOutput("standing by at", LocalCluster.Patience);
+        (FoolingProcess active, FoolingProcess standby, string run, _) = StartActiveAndStandby(config, journal);
         _cluster.Worker("w1");
         active.WaitUntil(() => RunTestSupport.History(run, Generations).Count >= 4, LocalCluster.Patience, "at generation 3");
 
@@ -87,5 +73,18 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         Assert.True(standby.Output.Contains($"the active coordinator stopped the run on purpose after generation {merged - 1}; it stays stopped", StringComparison.Ordinal), _cluster.Output);
         Assert.Equal(merged, RunTestSupport.Snapshot(run).Generation);
         Assert.Equal(merged, RunTestSupport.History(run, Generations).Count);
+    }
+
+    /// <summary>An active coordinator of <paramref name="config"/> journaling to <paramref name="journal"/>, and a standby joined to it on the same run folder, waiting.</summary>
+    private (FoolingProcess Active, FoolingProcess Standby, string Run, string StandbyAddress) StartActiveAndStandby(string config, string journal)
+    {
+        string runs = _scratch.File("runs");
+        string standbyAddress = string.Create(CultureInfo.InvariantCulture, $"127.0.0.1:{FreePorts.Loopback()}");
+        FoolingProcess active = _cluster.Coordinator(config, "--runs", runs, "--journal", journal);
+        active.WaitUntil(() => Directory.Exists(runs) && Directory.GetDirectories(runs).Length == 1, LocalCluster.Patience, "its run folder");
+        string run = RunTestSupport.SingleRunFolder(runs);
+        FoolingProcess standby = _cluster.Start(null, "coordinator", "--resume", run, "--join", _cluster.Address, "--cluster", standbyAddress, "--listen", "127.0.0.1:0", "--threads", "1", "--journal", journal);
+        standby.WaitForOutput("standing by at", LocalCluster.Patience);
+        return (active, standby, run, standbyAddress);
     }
 }
