@@ -92,6 +92,13 @@ public static class HistoryCsv
         File.Move(temp, path, overwrite: true);
     }
 
+    /// <summary>One row as <see cref="Row"/> writes it, for a search with <paramref name="cells"/> cells; null when it is not one.</summary>
+    public static GenerationRecord? ParseRow(string row, int cells, int generations)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return TryParse(row, generations, FixedColumns.Split(',').Length + cells);
+    }
+
     private static GenerationRecord? TryParse(string line, int generations, int columns)
     {
         string[] f = line.Split(',');

@@ -15,6 +15,13 @@ public interface IRunStore
     /// <summary>The last snapshot and the generations merged after it.</summary>
     StoredRun Load();
 
+    /// <summary>
+    /// Every merged generation the store still holds, from the first, snapshots aside: the
+    /// history rows and found images they carry rebuild a run folder that lacks them. A store
+    /// that drops generations once a snapshot covers them returns only those after it.
+    /// </summary>
+    IReadOnlyList<JournalRecordMessage> LoadEveryGeneration();
+
     /// <summary>Keeps the generation just merged.</summary>
     void AppendGeneration(JournalRecordMessage record);
 

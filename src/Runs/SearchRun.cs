@@ -4,6 +4,7 @@ using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Randomness;
 using FoolingCluster.Evolution.Scheduling;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs.Codecs;
 using FoolingCluster.Runs.Reporting;
 
 namespace FoolingCluster.Runs;
@@ -120,9 +121,12 @@ public sealed class SearchRun<TGenome> : IDisposable
             : RestoreFromStore(stored, store.Description, runId, config, encoding, classes);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
+        IReadOnlyList<JournalRecordMessage> journaled = fromFiles ? [] : store.LoadEveryGeneration();
+        RunFolderCatchUp.History(historyPath, journaled, restored.NextGeneration, classes, ClassLabels.ForRun(folder), config.Generations, warn);
         HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations, ClassLabels.ForRun(folder));
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
         var run = new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, store, warn) { OutputsWriter = outputsWriter, WasStoppedOnPurpose = stored.Snapshot is { Stopped: true } && stored.Generations.Count == 0 };
+        RunFolderCatchUp.Found(run._found, journaled, encoding.Shape);
         if (fromFiles)
         {
             // The store holds the search from now on; the old journal's records are in this snapshot.
@@ -238,10 +242,7 @@ public sealed class SearchRun<TGenome> : IDisposable
         int generation = Scheduler.NextGeneration;
         long[] idsBefore = ElitesIds();
         GenerationResult result = _evaluator.RunGeneration(Scheduler, _config.RecordThreshold, cancel);
-        foreach (FoundImage image in result.Found)
-        {
-            _found.Add(image);
-        }
+        List<FoundImage> firstSeen = result.Found.Where(_found.Add).ToList();
 
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         _searchSeconds += seconds;
@@ -257,7 +258,13 @@ public sealed class SearchRun<TGenome> : IDisposable
         // without its row.
         HistoryCsv.Append(Path.Combine(_folder, RunFiles.History), [record], archive.Cells, _labels);
         _found.Flush();
-        _store.AppendGeneration(ArchiveJournal.Record(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds));
+        JournalRecordMessage stored = ArchiveJournal.Record(RunId, _encoding, Scheduler, Enumerable.Range(0, archive.Cells).Where(c => idsAfter[c] != idsBefore[c]).Select(c => archive[c]!), _searchSeconds);
+
+        // The run folder's additions travel in the journal too, so a standby coordinator whose
+        // folder stopped at the run's start rebuilds history.csv and found.bin from it.
+        stored.HistoryRow = HistoryCsv.Row(record);
+        stored.Found.AddRange(firstSeen.Select(FoundImageCodec.ToMessage));
+        _store.AppendGeneration(stored);
         return record;
     }
 

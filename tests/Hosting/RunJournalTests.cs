@@ -9,7 +9,9 @@ namespace FoolingCluster.Hosting.Tests;
 
 /// <summary>
 /// A run's journal survives its actor system: generations persisted and a snapshot taken are
-/// recovered by a new system (a restarted or standby coordinator) from SQLite and from PostgreSQL.
+/// recovered by a new system (a restarted or standby coordinator) from SQLite and from PostgreSQL;
+/// a journal shared in PostgreSQL also keeps the generations a snapshot covers, for a standby's
+/// copy of the run folder.
 /// </summary>
 public sealed class RunJournalTests(PostgresServer postgres) : IClassFixture<PostgresServer>
 {
@@ -42,7 +44,7 @@ public sealed class RunJournalTests(PostgresServer postgres) : IClassFixture<Pos
         const string Run = "20261206-000000-run-cppn";
         await using (NodeHost first = await NodeHost.StartAsync(b => store.AddTo(b), CancellationToken.None))
         {
-            IActorRef journal = first.System.ActorOf(RunJournal.Props(Run));
+            IActorRef journal = first.System.ActorOf(RunJournal.Props(Run, keepGenerations: store.Address is not null));
             RecoveredRun empty = await journal.Ask<RecoveredRun>(RunJournal.RecoveredQuery.Instance, Wait);
             Assert.Null(empty.Snapshot);
             Assert.Empty(empty.Generations);
@@ -59,13 +61,27 @@ public sealed class RunJournalTests(PostgresServer postgres) : IClassFixture<Pos
         }
 
         await using NodeHost second = await NodeHost.StartAsync(b => store.AddTo(b), CancellationToken.None);
-        IActorRef recovered = second.System.ActorOf(RunJournal.Props(Run));
+        IActorRef recovered = second.System.ActorOf(RunJournal.Props(Run, keepGenerations: store.Address is not null));
         RecoveredRun state = await recovered.Ask<RecoveredRun>(RunJournal.RecoveredQuery.Instance, Wait);
         Assert.NotNull(state.Snapshot);
         Assert.Equal(4, state.Snapshot.Generation);
         Assert.Equal(1200, state.Snapshot.Evaluations);
         Assert.Equal([5, 6], state.Generations.Select(r => r.NextGeneration));
         Assert.Equal(Record(Run, 5), state.Generations[^1]);
+
+        // Every generation still held, snapshots aside: all of them in the shared journal; in a
+        // run folder's own journal at least those after the snapshot (the others are deleted).
+        using var store2 = new ActorRunStore(second.System, Run, store);
+        IReadOnlyList<JournalRecordMessage> every = store2.LoadEveryGeneration();
+        if (store.Address is not null)
+        {
+            Assert.Equal([2, 3, 4, 5, 6], every.Select(r => r.NextGeneration));
+            Assert.Equal(Record(Run, 1), every[0]);
+        }
+        else
+        {
+            Assert.Equal([5, 6], every.Select(r => r.NextGeneration).TakeLast(2));
+        }
     }
 
     private static JournalRecordMessage Record(string run, int generation)

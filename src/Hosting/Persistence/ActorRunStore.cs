@@ -13,13 +13,20 @@ public sealed class ActorRunStore : IRunStore, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly IActorRef _journal;
+    private readonly ActorSystem _system;
+    private readonly string _runId;
 
     /// <summary>Starts the journal actor of <paramref name="runId"/> in <paramref name="system"/>, whose persistence is <paramref name="store"/>.</summary>
     public ActorRunStore(ActorSystem system, string runId, JournalStore store)
     {
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(store);
-        _journal = system.ActorOf(RunJournal.Props(runId));
+        _system = system;
+        _runId = runId;
+
+        // A journal outside the run folder is shared with standby coordinators, whose copies of
+        // the folder are rebuilt from every generation's event.
+        _journal = system.ActorOf(RunJournal.Props(runId, keepGenerations: store.Address is not null));
         Description = store.Description;
     }
 
@@ -31,6 +38,14 @@ public sealed class ActorRunStore : IRunStore, IDisposable
     {
         RecoveredRun recovered = Wait(_journal.Ask<RecoveredRun>(RunJournal.RecoveredQuery.Instance, Patience));
         return new StoredRun(recovered.Snapshot, recovered.Generations);
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<JournalRecordMessage> LoadEveryGeneration()
+    {
+        var read = new TaskCompletionSource<IReadOnlyList<JournalRecordMessage>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _system.ActorOf(RunJournalReader.Props(_runId, read));
+        return Wait(read.Task.WaitAsync(Patience));
     }
 
     /// <inheritdoc/>
@@ -48,7 +63,7 @@ public sealed class ActorRunStore : IRunStore, IDisposable
         {
             return task.GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+        catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException or TimeoutException)
         {
             throw new IOException($"the run's journal ({Description}) did not confirm within {Patience.TotalSeconds:F0} s", ex);
         }

@@ -8,9 +8,11 @@ namespace FoolingCluster.Hosting.Persistence;
 /// A run's durable state as a persistent actor: one event per merged generation
 /// (<see cref="JournalRecordMessage"/>: the elites that changed, the generator's state and the
 /// counters after it) and snapshots of the whole archive (<see cref="ArchiveSnapshotMessage"/>).
-/// A snapshot makes the events before it unnecessary, so they are deleted once it is saved.
 /// Recovery gives the last snapshot and the events after it, from which the search is rebuilt
-/// exactly as it was after its last merged generation.
+/// exactly as it was after its last merged generation. A snapshot makes the events before it
+/// unnecessary for that, so a run folder's own journal deletes them once it is saved; a journal
+/// shared with a standby coordinator keeps them, since their history rows and found images
+/// rebuild the standby's copy of the run folder (<see cref="RunJournalReader"/>).
 /// </summary>
 public sealed class RunJournal : ReceivePersistentActor
 {
@@ -21,7 +23,8 @@ public sealed class RunJournal : ReceivePersistentActor
     private long _snapshotSequenceNr;
 
     /// <param name="runId">The run's id; its persistence id is derived from it, so every coordinator of the run finds the same journal.</param>
-    public RunJournal(string runId)
+    /// <param name="keepGenerations">Whether events stay after a snapshot covers them.</param>
+    public RunJournal(string runId, bool keepGenerations)
     {
         _persistenceId = PersistenceIdOf(runId);
         Recover<SnapshotOffer>(offer =>
@@ -45,7 +48,11 @@ public sealed class RunJournal : ReceivePersistentActor
         Command<SaveSnapshotSuccess>(success =>
         {
             _events.Clear();
-            DeleteMessages(success.Metadata.SequenceNr);
+            if (!keepGenerations)
+            {
+                DeleteMessages(success.Metadata.SequenceNr);
+            }
+
             DeleteSnapshots(new SnapshotSelectionCriteria(success.Metadata.SequenceNr - 1));
             _snapshotRequester?.Tell(Persisted.Instance);
             _snapshotRequester = null;
@@ -69,7 +76,7 @@ public sealed class RunJournal : ReceivePersistentActor
     public static string PersistenceIdOf(string runId) => $"run-{runId}";
 
     /// <summary>Props for the journal of run <paramref name="runId"/>.</summary>
-    public static Props Props(string runId) => Akka.Actor.Props.Create(() => new RunJournal(runId));
+    public static Props Props(string runId, bool keepGenerations) => Akka.Actor.Props.Create(() => new RunJournal(runId, keepGenerations));
 
     /// <summary>Asks for what recovery found: a <see cref="RecoveredRun"/>.</summary>
     public sealed class RecoveredQuery
