@@ -8,6 +8,41 @@ namespace FoolingCluster.Bench;
 /// </summary>
 public static class Measure
 {
+    /// <summary>
+    /// Two pieces of work timed in alternating trials, each the same length: their best rates,
+    /// and the median of the ratios of trials run back to back. Other processes on a shared machine
+    /// slow both sides of a pair alike; best against best instead compares each side's luckiest
+    /// moment, which may fall in a quiet spell the other side never had.
+    /// </summary>
+    /// <param name="first">One repetition of the first work; returns how many units it processed.</param>
+    /// <param name="second">One repetition of the second work.</param>
+    /// <param name="trials">Timed pairs.</param>
+    /// <param name="minSeconds">Minimum duration of one trial.</param>
+    public static (double First, double Second, double MedianRatio) Paired(Func<double> first, Func<double> second, int trials = 5, double minSeconds = 0.4)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        for (int i = 0; i < 3; i++)
+        {
+            first();
+            second();
+        }
+
+        double bestFirst = 0, bestSecond = 0;
+        var ratios = new List<double>(trials);
+        for (int t = 0; t < trials; t++)
+        {
+            double a = Trial(first, minSeconds);
+            double b = Trial(second, minSeconds);
+            (bestFirst, bestSecond) = (Math.Max(bestFirst, a), Math.Max(bestSecond, b));
+            ratios.Add(a / b);
+        }
+
+        ratios.Sort();
+        double median = ratios.Count % 2 == 1 ? ratios[ratios.Count / 2] : (ratios[(ratios.Count / 2) - 1] + ratios[ratios.Count / 2]) / 2;
+        return (bestFirst, bestSecond, median);
+    }
+
     /// <summary>Best rate of <paramref name="work"/> in units per second.</summary>
     /// <param name="work">One repetition; returns how many units (images, FLOPs) it processed.</param>
     /// <param name="trials">Timed trials.</param>
@@ -22,16 +57,22 @@ public static class Measure
         double best = 0;
         for (int t = 0; t < trials; t++)
         {
-            double units = 0;
-            var clock = Stopwatch.StartNew();
-            do
-            {
-                units += work();
-            }
-            while (clock.Elapsed.TotalSeconds < minSeconds);
-            best = Math.Max(best, units / clock.Elapsed.TotalSeconds);
+            best = Math.Max(best, Trial(work, minSeconds));
         }
 
         return best;
+    }
+
+    /// <summary>Units per second of <paramref name="work"/> repeated for at least <paramref name="minSeconds"/>.</summary>
+    private static double Trial(Func<double> work, double minSeconds)
+    {
+        double units = 0;
+        var clock = Stopwatch.StartNew();
+        do
+        {
+            units += work();
+        }
+        while (clock.Elapsed.TotalSeconds < minSeconds);
+        return units / clock.Elapsed.TotalSeconds;
     }
 }

@@ -21,7 +21,8 @@ public class BenchModelsTests
         }
 
         Assert.Contains($"{resnet} colour CPPN evaluation, batch=16", output);
-        Assert.Contains("| ONNX Runtime images/s |", text);
+        Assert.Contains("| ONNX Runtime images/s (best) | engine / ONNX Runtime (median of paired trials) |", text);
+        Assert.Contains("median of paired trials", output);
         Assert.Contains("| target | batch | evaluations/s |", text);
         Assert.Contains("1 inter-op thread", text);
         Assert.Contains("load average", text);
