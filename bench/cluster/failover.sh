@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Coordinator failover on this machine: an active coordinator and a standby (--join, same
-# --journal on a private PostgreSQL server), two worker processes; the active coordinator is
+# --journal on a private PostgreSQL server, its own copy of the run folder made as the run
+# starts, as a standby on another machine has), two worker processes; the active coordinator is
 # killed with -9 after generation KILL_AT. Prints the time from the kill to the standby taking
-# over and to its first merged generation, and whether the finished archive equals an
-# uninterrupted run's (elites byte for byte, history.csv but for its timing columns).
+# over and to its first merged generation, and whether the standby's finished folder equals an
+# uninterrupted run's (elites byte for byte, history.csv but for its timing columns, the same
+# number of found images).
 #   usage: bench/cluster/failover.sh [GENERATIONS] [KILL_AT]   (default 300 and 90)
 # Needs Debian's postgresql (its binaries; the script starts its own server on a free port).
 set -euo pipefail
@@ -38,8 +40,10 @@ sed -e 's#"generations": [0-9]*#"generations": '"$generations"'#' -e 's#"seed": 
 active="127.0.0.1:$(free_port)"; standby="127.0.0.1:$(free_port)"
 ./fooling coordinator "$scratch/config.json" --runs "$scratch/runs" --cluster "$active" --listen 127.0.0.1:0 --journal "$journal" > "$scratch/active.log" 2>&1 &
 pids+=($!); active_pid=$!
-until run=$(ls -d "$scratch"/runs/*/ 2>/dev/null); do sleep 0.2; done
-./fooling coordinator --resume "$run" --join "$active" --cluster "$standby" --listen 127.0.0.1:0 --journal "$journal" > "$scratch/standby.log" 2>&1 &
+until run=$(ls -d "$scratch"/runs/*/ 2>/dev/null) && [ -f "$run/journal-location.txt" ]; do sleep 0.2; done
+copy="$scratch/standby-machine/$(basename "$run")"; mkdir -p "$copy"
+cp "$run"/config.json "$run"/journal-location.txt "$run"/model.safetensors "$run"/model.json "$copy"/
+./fooling coordinator --resume "$copy" --join "$active" --cluster "$standby" --listen 127.0.0.1:0 --journal "$journal" > "$scratch/standby.log" 2>&1 &
 pids+=($!); standby_pid=$!
 for i in 1 2; do
   ./fooling worker --join "$active" --join "$standby" --threads 1 --cache "$scratch/cache-$i" --id "w$i" > "$scratch/worker-$i.log" 2>&1 &
@@ -50,13 +54,14 @@ until [ "$( (wc -l < "$run/history.csv") 2>/dev/null || echo 0)" -gt $(( kill_at
 kill -9 "$active_pid"; killed=$(date +%s.%N)
 wait "$standby_pid" || { echo "error: the standby did not finish the run; see $scratch/standby.log" >&2; trap - EXIT; exit 1; }
 
-stamp() { date -d "$(grep -m1 "$1" "$run/log.txt" | cut -c1-23)" +%s.%N; }
+stamp() { date -d "$(grep -m1 "$1" "$copy/log.txt" | cut -c1-23)" +%s.%N; }
 took_over=$(stamp "taking over")
-merged=$(date -d "$(awk -v t="$(grep -m1 "taking over" "$run/log.txt" | cut -c1-23)" 'substr($0,1,23) > t && /generation [0-9]+\//' "$run/log.txt" | head -1 | cut -c1-23)" +%s.%N)
+merged=$(date -d "$(awk -v t="$(grep -m1 "taking over" "$copy/log.txt" | cut -c1-23)" 'substr($0,1,23) > t && /generation [0-9]+\//' "$copy/log.txt" | head -1 | cut -c1-23)" +%s.%N)
 reference=$(ls -d "$scratch"/reference/*/)
 same=yes
-for f in "$reference"/elites/*.png; do cmp -s "$f" "$run/elites/$(basename "$f")" || same=no; done
-diff -q <(cut -d, -f1,2,5- "$reference/history.csv") <(cut -d, -f1,2,5- "$run/history.csv") >/dev/null || same=no
+for f in "$reference"/elites/*.png; do cmp -s "$f" "$copy/elites/$(basename "$f")" || same=no; done
+diff -q <(cut -d, -f1,2,5- "$reference/history.csv") <(cut -d, -f1,2,5- "$copy/history.csv") >/dev/null || same=no
+[ "$(stat -c %s "$reference/found.bin")" = "$(stat -c %s "$copy/found.bin")" ] || same=no
 echo "| killed after generation | kill → standby takes over (s) | kill → first generation merged by the standby (s) | archive equals the uninterrupted run |"
 echo "| ---: | ---: | ---: | --- |"
 awk -v k="$kill_at" -v killed="$killed" -v over="$took_over" -v merged="$merged" -v same="$same" \
