@@ -121,7 +121,11 @@ public sealed class SearchRun<TGenome> : IDisposable
             : RestoreFromStore(stored, store.Description, runId, config, encoding, classes);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
-        IReadOnlyList<JournalRecordMessage> journaled = fromFiles ? [] : store.LoadEveryGeneration();
+        // Only a folder behind its journal (a standby's copy) needs every generation read back,
+        // which for a long run with many found images is a lot to hold.
+        List<GenerationRecord> written = HistoryCsv.Read(historyPath, config.Generations);
+        bool behind = (written.Count > 0 ? written[^1].Generation + 1 : 0) < restored.NextGeneration;
+        IReadOnlyList<JournalRecordMessage> journaled = !fromFiles && behind ? store.LoadEveryGeneration() : [];
         RunFolderCatchUp.History(historyPath, journaled, restored.NextGeneration, classes, ClassLabels.ForRun(folder), config.Generations, warn);
         HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations, ClassLabels.ForRun(folder));
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
