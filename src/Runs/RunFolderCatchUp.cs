@@ -13,14 +13,13 @@ namespace FoolingCluster.Runs;
 internal static class RunFolderCatchUp
 {
     /// <summary>
-    /// Appends to <c>history.csv</c> the journaled rows after its last one, up to the generation
-    /// before <paramref name="nextGeneration"/>; rows the journal no longer holds (dropped once a
-    /// snapshot covered them) cannot be rebuilt, which <paramref name="warn"/> is told.
+    /// Appends to <c>history.csv</c>, whose rows end before generation <paramref name="next"/>, the
+    /// journaled rows from there up to the generation before <paramref name="nextGeneration"/>;
+    /// rows the journal no longer holds (dropped once a snapshot covered them) cannot be rebuilt,
+    /// which <paramref name="warn"/> is told.
     /// </summary>
-    public static void History(string path, IReadOnlyList<JournalRecordMessage> journaled, int nextGeneration, int cells, ClassLabels labels, int generations, Action<string>? warn)
+    public static void History(string path, IReadOnlyList<JournalRecordMessage> journaled, int next, int nextGeneration, int cells, ClassLabels labels, int generations, Action<string>? warn)
     {
-        List<GenerationRecord> local = HistoryCsv.Read(path, generations);
-        int next = local.Count > 0 ? local[^1].Generation + 1 : 0;
         var missing = journaled
             .Where(record => record.HistoryRow.Length > 0)
             .Select(record => HistoryCsv.ParseRow(record.HistoryRow, cells, generations))

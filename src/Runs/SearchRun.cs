@@ -121,13 +121,15 @@ public sealed class SearchRun<TGenome> : IDisposable
             : RestoreFromStore(stored, store.Description, runId, config, encoding, classes);
         var scheduler = new Scheduler<TGenome>(restored.Archive, encoding.Variation, config.InitialPopulation, config.BatchSize, restored.Random, restored.NextGeneration);
         string historyPath = Path.Combine(folder, RunFiles.History);
+        ClassLabels labels = ClassLabels.ForRun(folder);
+
         // Only a folder behind its journal (a standby's copy) needs every generation read back,
         // which for a long run with many found images is a lot to hold.
         List<GenerationRecord> written = HistoryCsv.Read(historyPath, config.Generations);
-        bool behind = (written.Count > 0 ? written[^1].Generation + 1 : 0) < restored.NextGeneration;
-        IReadOnlyList<JournalRecordMessage> journaled = !fromFiles && behind ? store.LoadEveryGeneration() : [];
-        RunFolderCatchUp.History(historyPath, journaled, restored.NextGeneration, classes, ClassLabels.ForRun(folder), config.Generations, warn);
-        HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations, ClassLabels.ForRun(folder));
+        int historyEnd = written.Count > 0 ? written[^1].Generation + 1 : 0;
+        IReadOnlyList<JournalRecordMessage> journaled = !fromFiles && historyEnd < restored.NextGeneration ? store.LoadEveryGeneration() : [];
+        RunFolderCatchUp.History(historyPath, journaled, historyEnd, restored.NextGeneration, classes, labels, config.Generations, warn);
+        HistoryCsv.Truncate(historyPath, restored.NextGeneration, classes, config.Generations, labels);
         List<GenerationRecord> history = HistoryCsv.Read(historyPath, config.Generations);
         var run = new SearchRun<TGenome>(folder, restored.RunId, config, encoding, evaluator, classes, scheduler, history, restored.SearchSeconds, store, warn) { OutputsWriter = outputsWriter, WasStoppedOnPurpose = stored.Snapshot is { Stopped: true } && stored.Generations.Count == 0 };
         RunFolderCatchUp.Found(run._found, journaled, encoding.Shape);

@@ -32,7 +32,7 @@ internal sealed class JobPuller : ReceiveActor, IWithTimers
         Receive<AskAgain>(_ => Ask());
         Receive<JobMessage>(job =>
         {
-            if (_request.Slots == 0 || _stopping || _holding >= _request.Slots || !jobs.TryWrite(job))
+            if (_stopping || _holding >= _request.Slots || !jobs.TryWrite(job))
             {
                 // No room (a board that took over handed out jobs twice): give it back.
                 _gaveBack = true;
@@ -67,7 +67,7 @@ internal sealed class JobPuller : ReceiveActor, IWithTimers
 
     private void Ask()
     {
-        if (!_stopping && _request.Slots > 0 && _holding < _request.Slots)
+        if (!_stopping && _holding < _request.Slots)
         {
             _board.Tell(_request, Self);
         }
