@@ -87,16 +87,27 @@ public sealed class SearchRun<TGenome> : IDisposable
     /// <param name="classes">Cells of the archive: the classifier's classes.</param>
     /// <param name="store">Where the run's generations and snapshots are kept; empty.</param>
     /// <param name="outputsWriter">Writes pictures and report at each snapshot.</param>
+    /// <exception cref="Models.Data.DataFormatException">The store already holds a run with this folder's id.</exception>
     public static SearchRun<TGenome> Start(string folder, EvolutionConfig config, IEncoding<TGenome> encoding, IGenerationEvaluator<TGenome> evaluator, int classes, IRunStore store, Action<SearchRun<TGenome>, string>? outputsWriter = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(evaluator);
+        string runId = Path.GetFileName(Path.GetFullPath(folder));
+
+        // Reading the store back proves it answers before anything is searched, and a journal
+        // shared by several machines could hold a run started in the same second under the
+        // same name, whose generations this one's would otherwise interleave with.
+        if (!store.Load().IsEmpty)
+        {
+            throw new Models.Data.DataFormatException(store.Description, $"it already holds a run with id {runId}; start the run again for a new id");
+        }
+
         var archive = new EliteArchive<TGenome>(classes);
         var scheduler = new Scheduler<TGenome>(archive, encoding.Variation, config.InitialPopulation, config.BatchSize, new DeterministicRandom(config.Seed));
         File.Delete(Path.Combine(folder, RunFiles.History));
         File.Delete(Path.Combine(folder, RunFiles.Found));
-        return new SearchRun<TGenome>(folder, Path.GetFileName(Path.GetFullPath(folder)), config, encoding, evaluator, classes, scheduler, [], 0, store, warn: null) { OutputsWriter = outputsWriter };
+        return new SearchRun<TGenome>(folder, runId, config, encoding, evaluator, classes, scheduler, [], 0, store, warn: null) { OutputsWriter = outputsWriter };
     }
 
     /// <summary>

@@ -1,7 +1,13 @@
 using Akka.Actor;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Hosting.Persistence;
+using FoolingCluster.Evolution.Encodings;
+using FoolingCluster.Evolution.Genomes.Direct;
+using FoolingCluster.Evolution.Scheduling;
+using FoolingCluster.Models.Data;
 using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Runs;
+using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 
@@ -29,6 +35,26 @@ public sealed class RunJournalTests(PostgresServer postgres) : IClassFixture<Pos
     {
         Assert.True(postgres.Unavailable is null, postgres.Unavailable);
         await RoundTripAsync(JournalStore.Postgres(await postgres.NewDatabaseAsync()));
+    }
+
+    [Fact]
+    public async Task A_run_is_not_started_in_a_journal_that_already_holds_its_id()
+    {
+        // Two machines sharing one journal could name their runs alike (the same configuration
+        // started in the same second): the second must not interleave its generations with the first's.
+        using var folder = new TempDirectory();
+        const string Run = "20261206-000000-run-direct";
+        JournalStore store = JournalStore.Sqlite(Path.Combine(folder.Path, "journal.db"));
+        await using NodeHost node = await NodeHost.StartAsync(b => store.AddTo(b), CancellationToken.None);
+        using var runStore = new ActorRunStore(node.System, Run, store);
+        runStore.AppendGeneration(Record(Run, 0));
+        string runFolder = Directory.CreateDirectory(Path.Combine(folder.Path, Run)).FullName;
+        var encoding = new DirectEncoding(new ImageShape(1, 4, 4), new DirectSettings());
+
+        var refused = Assert.Throws<DataFormatException>(() => SearchRun<DirectGenome>.Start(runFolder, new EvolutionConfig(), encoding, new NothingEvaluated(), 10, runStore));
+
+        Assert.Contains(store.Description, refused.Message, StringComparison.Ordinal);
+        Assert.Contains($"already holds a run with id {Run}", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -82,6 +108,13 @@ public sealed class RunJournalTests(PostgresServer postgres) : IClassFixture<Pos
         {
             Assert.Equal([5, 6], every.Select(r => r.NextGeneration).TakeLast(2));
         }
+    }
+
+    /// <summary>An evaluator for a search that must not get as far as evaluating.</summary>
+    private sealed class NothingEvaluated : IGenerationEvaluator<DirectGenome>
+    {
+        public GenerationResult RunGeneration(Scheduler<DirectGenome> scheduler, float recordThreshold, CancellationToken cancel) =>
+            throw new InvalidOperationException("the search was started and evaluated a generation");
     }
 
     private static JournalRecordMessage Record(string run, int generation)

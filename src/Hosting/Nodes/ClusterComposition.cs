@@ -38,6 +38,9 @@ internal static class ClusterComposition
         // seconds: a node is suspected only after a longer silence than Akka's default 3 s, so
         // a busy worker or coordinator is not taken for a dead one.
         string heartbeatPause = string.Create(CultureInfo.InvariantCulture, $"{settings.HeartbeatPause.TotalSeconds:F0}s");
+
+        // A member becomes Up, and a leaving one Exiting and then Removed, only at the leader's
+        // tick: at Akka's default of 1 s, leaving alone took a stopping coordinator over a second.
         var remote = new RemoteOptions
         {
             HostName = settings.Listen.Host,
@@ -64,6 +67,7 @@ internal static class ClusterComposition
                 $"""
                 akka.cluster.split-brain-resolver.stable-after = {stableAfter}
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {heartbeatPause}
+                akka.cluster.leader-actions-interval = 250ms
                 """,
                 HoconAddMode.Prepend);
     }
