@@ -45,17 +45,13 @@ internal static class ConvBatch
         }
 
         int next = -1;
-        Parallel.For(
-            0,
-            workers,
-            new ParallelOptions { MaxDegreeOfParallelism = workers },
-            k =>
+        WorkerTeam.For(workers, workers, k =>
+        {
+            for (int p = Interlocked.Increment(ref next); p < pieces; p = Interlocked.Increment(ref next))
             {
-                for (int p = Interlocked.Increment(ref next); p < pieces; p = Interlocked.Increment(ref next))
-                {
-                    body(k, p * piece, Math.Min(batch, (p + 1) * piece), 1);
-                }
-            });
+                body(k, p * piece, Math.Min(batch, (p + 1) * piece), 1);
+            }
+        });
     }
 
     /// <summary>
@@ -74,10 +70,6 @@ internal static class ConvBatch
 
         // Threads left over when there are fewer images than threads go to the GEMMs.
         int gemmThreads = Math.Max(1, threads / workers);
-        Parallel.For(
-            0,
-            workers,
-            new ParallelOptions { MaxDegreeOfParallelism = workers },
-            k => body(k, (int)((long)batch * k / workers), (int)((long)batch * (k + 1) / workers), gemmThreads));
+        WorkerTeam.For(workers, workers, k => body(k, (int)((long)batch * k / workers), (int)((long)batch * (k + 1) / workers), gemmThreads));
     }
 }

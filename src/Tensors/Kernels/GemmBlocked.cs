@@ -43,7 +43,7 @@ internal static unsafe class GemmBlocked
 
         GemmOperands whole = op;
         int tiles = splitN ? nTiles : mTiles;
-        Parallel.For(0, workers, w =>
+        WorkerTeam.For(workers, workers, w =>
         {
             // Whole tiles per worker keep every strip but the last free of edge tiles.
             int first = (int)((long)tiles * w / workers);

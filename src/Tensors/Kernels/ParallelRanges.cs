@@ -19,10 +19,6 @@ internal static class ParallelRanges
             return;
         }
 
-        Parallel.For(
-            0,
-            workers,
-            new ParallelOptions { MaxDegreeOfParallelism = workers },
-            k => body((int)((long)count * k / workers), (int)((long)count * (k + 1) / workers)));
+        WorkerTeam.For(workers, workers, k => body((int)((long)count * k / workers), (int)((long)count * (k + 1) / workers)));
     }
 }

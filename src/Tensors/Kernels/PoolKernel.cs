@@ -161,11 +161,7 @@ public static unsafe class PoolKernel
             return;
         }
 
-        Parallel.For(
-            0,
-            threads,
-            new ParallelOptions { MaxDegreeOfParallelism = threads },
-            k => body((int)((long)planes * k / threads), (int)((long)planes * (k + 1) / threads)));
+        WorkerTeam.For(threads, threads, k => body((int)((long)planes * k / threads), (int)((long)planes * (k + 1) / threads)));
     }
 
     private static void CheckArguments(int planes, int height, int width, int kernel, int stride)
