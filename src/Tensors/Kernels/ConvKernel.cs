@@ -242,59 +242,110 @@ public static unsafe partial class ConvKernel
     }
 
     /// <summary>
-    /// Floats of column matrix one worker builds at a time. Several images are unfolded side by
-    /// side into one <c>[C·KH·KW, chunk·OH·OW]</c> matrix so that each product is wide enough to
-    /// run near the GEMM's peak (one LeNet conv2 image alone is only 50×64×500); the budget
-    /// keeps that matrix within the caches. Tests lower it to exercise chunk boundaries.
+    /// Floats of column matrix one worker covers at a time. Several images go side by side into
+    /// one <c>[C·KH·KW, chunk·OH·OW]</c> column matrix so that each product is wide enough to run
+    /// near the GEMM's peak (one LeNet conv2 image alone is only 50×64×500); the budget keeps
+    /// that matrix, built whole by the backward passes, within the caches. Tests lower it to
+    /// exercise chunk boundaries.
     /// </summary>
     internal static int ColumnBudget { get; set; } = 1 << 19;
 
     /// <summary>Images per chunk for this geometry: at least one, at most the budget allows.</summary>
     private static int ChunkImages(in GeneralConvGeometry g) => Math.Max(1, ColumnBudget / Math.Max(1, g.ColumnRows * g.OutSpatial));
 
+    /// <summary>
+    /// The forward pass over images <c>[start, end)</c>, a chunk of them side by side per product:
+    /// per group, <c>prod[g·OCg + oc, j·S + s] = Σ_p W[g·OCg + oc, p] · col[g·Pg + p, j·S + s]</c>,
+    /// then <c>y[n0 + j, oc, s] = prod[oc, j·S + s] + bias[oc]</c>. A chunk of one image is its own
+    /// <c>[OC, S]</c> product, written into y in place.
+    /// </summary>
+    /// <remarks>
+    /// A product split over threads (fewer images than threads) unfolds its windows straight into
+    /// the GEMM's panels (<see cref="WindowPanels"/>), so each thread unfolds its own columns
+    /// instead of one unfolding the whole image while the others wait. A product on one thread
+    /// unfolds the chunk first (<see cref="Im2Col"/>): whole window rows at a time, that is
+    /// cheaper than a panel's runs, most of all for narrow images (LeNet's 8 to 24 columns).
+    /// </remarks>
     private static void ForwardImages(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
     {
-        GeneralConvGeometry geo = g;
-        ForEachChunk(g, start, end, x, weight, bias, y, (n0, count, col, prod, x, weight, bias, y) =>
+        int spatial = g.OutSpatial;
+        int chunk = Math.Min(ChunkImages(g), end - start);
+        int pg = g.PatchSize;
+        int ocg = g.GroupOutChannels;
+        bool unfoldFirst = gemmThreads <= 1;
+        nint groupChannels = (nint)g.GroupChannels * g.Height * g.Width;
+        float[]? products = chunk > 1 ? ArrayPool<float>.Shared.Rent(g.OutChannels * spatial * chunk) : null;
+        float[]? columns = unfoldFirst ? ArrayPool<float>.Shared.Rent(g.ColumnRows * spatial * chunk) : null;
+        try
         {
-            int ld = count * geo.OutSpatial;
-            int spatial = geo.OutSpatial;
-            ReadOnlySpan<float> columns = UnfoldChunk(geo, x, n0, count, col);
-
-            // Per group g: prod[g·OCg + oc, j·S + s] = Σ_p W[g·OCg + oc, p] · col[g·Pg + p, j·S + s],
-            // then scattered to y[n0 + j, oc, s] with the bias.
-            int pg = geo.PatchSize;
-            int ocg = geo.GroupOutChannels;
-            for (int grp = 0; grp < geo.Groups; grp++)
+            fixed (float* px = x, pw = weight, py = y, pprod = products)
             {
-                if (packed is null)
+                for (int n0 = start; n0 < end; n0 += chunk)
                 {
-                    Gemm.Multiply(false, false, ocg, ld, pg, 1f, weight[(grp * ocg * pg)..], pg, columns[(grp * pg * ld)..], ld, 0f, prod[(grp * ocg * ld)..], ld, gemmThreads);
-                }
-                else
-                {
-                    Gemm.MultiplyPacked(packed[grp], ld, columns[(grp * pg * ld)..], ld, prod[(grp * ocg * ld)..], ld, gemmThreads);
+                    int count = Math.Min(chunk, end - n0);
+                    int ld = count * spatial;
+                    float* prod = count == 1 ? py + ((nint)n0 * g.OutImageSize) : pprod;
+                    ReadOnlySpan<float> unfolded = unfoldFirst ? UnfoldChunk(g, x, n0, count, columns.AsSpan(0, g.ColumnRows * ld)) : default;
+                    fixed (float* pcol = unfolded)
+                    {
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            float* a = pw + ((nint)grp * ocg * pg);
+                            float* c = prod + ((nint)grp * ocg * ld);
+                            if (unfoldFirst)
+                            {
+                                Gemm.MultiplyFrom(packed?[grp], a, ocg, pg, new MatrixPanels(false, pcol + ((nint)grp * pg * ld), ld), ld, c, ld, gemmThreads);
+                            }
+                            else
+                            {
+                                var windows = new WindowPanels(g, px + ((nint)n0 * g.ImageSize) + (grp * groupChannels), g.ImageSize, px + x.Length);
+                                Gemm.MultiplyFrom(packed?[grp], a, ocg, pg, windows, ld, c, ld, gemmThreads);
+                            }
+                        }
+                    }
+
+                    if (count == 1)
+                    {
+                        if (!bias.IsEmpty)
+                        {
+                            AddBias(new Span<float>(prod, g.OutImageSize), 1, g.OutChannels, spatial, bias);
+                        }
+
+                        continue;
+                    }
+
+                    for (int j = 0; j < count; j++)
+                    {
+                        Span<float> yn = y.Slice((n0 + j) * g.OutImageSize, g.OutImageSize);
+                        for (int c = 0; c < g.OutChannels; c++)
+                        {
+                            var source = new ReadOnlySpan<float>(prod + ((nint)c * ld) + (j * spatial), spatial);
+                            Span<float> target = yn.Slice(c * spatial, spatial);
+                            if (bias.IsEmpty)
+                            {
+                                source.CopyTo(target);
+                            }
+                            else
+                            {
+                                TensorPrimitives.Add(source, bias[c], target);
+                            }
+                        }
+                    }
                 }
             }
-
-            for (int j = 0; j < count; j++)
+        }
+        finally
+        {
+            if (products is not null)
             {
-                Span<float> yn = y.Slice((n0 + j) * geo.OutImageSize, geo.OutImageSize);
-                for (int c = 0; c < geo.OutChannels; c++)
-                {
-                    ReadOnlySpan<float> source = prod.Slice((c * ld) + (j * spatial), spatial);
-                    Span<float> target = yn.Slice(c * spatial, spatial);
-                    if (bias.IsEmpty)
-                    {
-                        source.CopyTo(target);
-                    }
-                    else
-                    {
-                        TensorPrimitives.Add(source, bias[c], target);
-                    }
-                }
+                ArrayPool<float>.Shared.Return(products);
             }
-        });
+
+            if (columns is not null)
+            {
+                ArrayPool<float>.Shared.Return(columns);
+            }
+        }
     }
 
     private static void BackwardDataImages(in GeneralConvGeometry g, ReadOnlySpan<float> gy, ReadOnlySpan<float> weight, Span<float> gx, int start, int end, int gemmThreads)

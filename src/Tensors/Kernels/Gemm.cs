@@ -101,38 +101,42 @@ public static class Gemm
         fixed (float* pb = b)
         fixed (float* pc = c)
         {
-            RunBlocked(kind, new GemmOperands(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc), workers);
+            RunBlocked(kind, new GemmOperands(transA, m, n, k, alpha, pa, lda, beta, pc, ldc), new MatrixPanels(transB, pb, ldb), workers);
         }
     }
 
     /// <summary>
-    /// <c>C[m,n] = A[m,k] · B[k,n]</c> with A packed beforehand (<see cref="GemmPackedA"/>), overwriting C;
-    /// B is row-major with row stride <paramref name="ldb"/>.
+    /// <c>C[m,n] = A[m,k] · B[k,n]</c> with B from <paramref name="b"/> (a convolution's windows),
+    /// overwriting C, on the blocked path whatever the size: A packed beforehand when
+    /// <paramref name="packed"/> is given, else read from <paramref name="a"/> (row stride k) and packed on the way.
     /// </summary>
-    /// <param name="a">A, packed for one blocked microkernel.</param>
+    /// <param name="packed">A packed for one blocked microkernel, or null.</param>
+    /// <param name="a">A's storage, <c>[m,k]</c>, when not packed.</param>
+    /// <param name="m">Rows of A and C.</param>
+    /// <param name="k">Columns of A, rows of B.</param>
+    /// <param name="b">B, packed block by block as the sweep reaches it.</param>
     /// <param name="n">Columns of B and C.</param>
-    /// <param name="b">B's storage, <c>[k,n]</c>.</param>
-    /// <param name="ldb">Row stride of B.</param>
-    /// <param name="c">C's storage, <c>[m,n]</c>.</param>
+    /// <param name="c">C, <c>[m,n]</c> with row stride <paramref name="ldc"/>.</param>
     /// <param name="ldc">Row stride of C.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    /// <exception cref="ArgumentException">A span is too short for its dimensions and stride.</exception>
-    internal static unsafe void MultiplyPacked(GemmPackedA a, int n, ReadOnlySpan<float> b, int ldb, Span<float> c, int ldc, int threads = 0)
+    internal static unsafe void MultiplyFrom<TSource>(GemmPackedA? packed, float* a, int m, int k, in TSource b, int n, float* c, nint ldc, int threads)
+        where TSource : struct, IPanelSource
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(n);
-        CheckOperand(nameof(b), b.Length, nameof(ldb), ldb, a.K, n, "[k,n]");
-        CheckOperand(nameof(c), c.Length, nameof(ldc), ldc, a.M, n, "[m,n]");
-        if (n == 0)
+        if (m == 0 || n == 0)
         {
             return;
         }
 
         int workers = threads > 0 ? threads : Engine.Threads;
-        fixed (float* pa = a.Panels)
-        fixed (float* pb = b)
-        fixed (float* pc = c)
+        if (packed is null)
         {
-            RunBlocked(a.Kind, new GemmOperands(a, pa, 0, a.M, false, n, 1f, pb, ldb, 0f, pc, ldc), workers);
+            RunBlocked(BestKernel(), new GemmOperands(false, m, n, k, 1f, a, k, 0f, c, ldc), b, workers);
+            return;
+        }
+
+        fixed (float* pa = packed.Panels)
+        {
+            RunBlocked(packed.Kind, new GemmOperands(packed, pa, 0, packed.M, n, 1f, 0f, c, ldc), b, workers);
         }
     }
 
@@ -215,18 +219,19 @@ public static class Gemm
     }
 
     /// <summary>The blocked GEMM of <paramref name="op"/> with the micro-kernel of <paramref name="kind"/>.</summary>
-    private static void RunBlocked(GemmKernelKind kind, GemmOperands op, int workers)
+    private static void RunBlocked<TSource>(GemmKernelKind kind, in GemmOperands op, in TSource source, int workers)
+        where TSource : struct, IPanelSource
     {
         switch (kind)
         {
             case GemmKernelKind.Vector512:
-                GemmBlocked.Run<GemmKernel512>(op, workers);
+                GemmBlocked.Run<GemmKernel512, TSource>(op, source, workers);
                 break;
             case GemmKernelKind.Vector256:
-                GemmBlocked.Run<GemmKernel256>(op, workers);
+                GemmBlocked.Run<GemmKernel256, TSource>(op, source, workers);
                 break;
             default:
-                GemmBlocked.Run<GemmKernelScalar>(op, workers);
+                GemmBlocked.Run<GemmKernelScalar, TSource>(op, source, workers);
                 break;
         }
     }

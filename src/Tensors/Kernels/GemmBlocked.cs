@@ -17,9 +17,10 @@ internal static unsafe class GemmBlocked
     /// <summary>Cache-line alignment of the packed panels, in floats.</summary>
     private const int AlignFloats = 16;
 
-    /// <summary>Runs the whole problem with at most <paramref name="threads"/> workers; requires m, n, k &gt; 0.</summary>
-    public static void Run<TKernel>(in GemmOperands op, int threads)
+    /// <summary>Runs the whole problem, B from <paramref name="source"/>, with at most <paramref name="threads"/> workers; requires m, n, k &gt; 0.</summary>
+    public static void Run<TKernel, TSource>(in GemmOperands op, in TSource source, int threads)
         where TKernel : struct, IGemmMicroKernel
+        where TSource : struct, IPanelSource
     {
         int mTiles = (op.M + TKernel.Mr - 1) / TKernel.Mr;
         int nTiles = (op.N + TKernel.Nr - 1) / TKernel.Nr;
@@ -37,11 +38,12 @@ internal static unsafe class GemmBlocked
         int workers = Math.Min(threads, splitN ? nTiles : mTiles);
         if (workers <= 1 || (long)op.M * op.N * op.K < ParallelThreshold)
         {
-            RunSerial<TKernel>(op);
+            RunSerial<TKernel, TSource>(op, source);
             return;
         }
 
         GemmOperands whole = op;
+        TSource panels = source;
         int tiles = splitN ? nTiles : mTiles;
         WorkerTeam.For(workers, workers, w =>
         {
@@ -52,20 +54,21 @@ internal static unsafe class GemmBlocked
             {
                 int col0 = first * TKernel.Nr;
                 int cols = Math.Min(whole.N, last * TKernel.Nr) - col0;
-                RunSerial<TKernel>(whole.Slice(0, whole.M, col0, cols));
+                RunSerial<TKernel, TSource>(whole.Slice(0, whole.M, col0, cols), panels);
             }
             else
             {
                 int row0 = first * TKernel.Mr;
                 int rows = Math.Min(whole.M, last * TKernel.Mr) - row0;
-                RunSerial<TKernel>(whole.Slice(row0, rows, 0, whole.N));
+                RunSerial<TKernel, TSource>(whole.Slice(row0, rows, 0, whole.N), panels);
             }
         });
     }
 
-    /// <summary>Runs the problem on the calling thread; requires m, n, k &gt; 0.</summary>
-    public static void RunSerial<TKernel>(in GemmOperands op)
+    /// <summary>Runs the problem, B from <paramref name="source"/>, on the calling thread; requires m, n, k &gt; 0.</summary>
+    public static void RunSerial<TKernel, TSource>(in GemmOperands op, in TSource source)
         where TKernel : struct, IGemmMicroKernel
+        where TSource : struct, IPanelSource
     {
         int mr = TKernel.Mr;
         int nr = TKernel.Nr;
@@ -83,7 +86,7 @@ internal static unsafe class GemmBlocked
                 float* aPack = (float*)(((nint)raw + (AlignFloats * sizeof(float)) - 1) & ~((nint)(AlignFloats * sizeof(float)) - 1));
                 float* bPack = aPack + aSize;
                 float* tile = bPack + bSize;
-                Sweep<TKernel>(op, aPack, bPack, tile, mcMax, kcMax, ncMax);
+                Sweep<TKernel, TSource>(op, source, aPack, bPack, tile, mcMax, kcMax, ncMax);
             }
         }
         finally
@@ -92,8 +95,9 @@ internal static unsafe class GemmBlocked
         }
     }
 
-    private static void Sweep<TKernel>(in GemmOperands op, float* aPack, float* bPack, float* tile, int mcMax, int kcMax, int ncMax)
+    private static void Sweep<TKernel, TSource>(in GemmOperands op, in TSource source, float* aPack, float* bPack, float* tile, int mcMax, int kcMax, int ncMax)
         where TKernel : struct, IGemmMicroKernel
+        where TSource : struct, IPanelSource
     {
         int mr = TKernel.Mr;
         int nr = TKernel.Nr;
@@ -106,8 +110,7 @@ internal static unsafe class GemmBlocked
 
                 // Later depth blocks accumulate onto what the first one wrote.
                 float beta = pc == 0 ? op.Beta : 1f;
-                float* bBlock = op.TransB ? op.B + (jc * op.Ldb) + pc : op.B + (pc * op.Ldb) + jc;
-                GemmPacking.PackB(op.TransB, bBlock, op.Ldb, kc, nc, nr, bPack);
+                source.Pack(pc, kc, op.Col0 + jc, nc, nr, bPack);
                 for (int ic = 0; ic < op.M; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, op.M - ic);

@@ -1,38 +1,32 @@
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>
-/// One pinned GEMM problem, <c>C[m,n] = alpha * op(A)[m,k] * op(B)[k,n] + beta * C</c>, as raw
-/// pointers so that it can be split into sub-rectangles of C and handed to worker threads.
+/// One pinned GEMM problem, <c>C[m,n] = alpha * op(A)[m,k] * B[k,n] + beta * C</c>, as raw
+/// pointers so that it can be split into sub-rectangles of C and handed to worker threads. B is
+/// not here: it comes from an <see cref="IPanelSource"/>, which a slice reads from column <see cref="Col0"/> on.
 /// </summary>
 internal readonly unsafe struct GemmOperands
 {
-    public GemmOperands(
-        bool transA, bool transB, int m, int n, int k, float alpha,
-        float* a, nint lda, float* b, nint ldb, float beta, float* c, nint ldc)
+    public GemmOperands(bool transA, int m, int n, int k, float alpha, float* a, nint lda, float beta, float* c, nint ldc)
     {
         TransA = transA;
-        TransB = transB;
         M = m;
         N = n;
         K = k;
         Alpha = alpha;
         A = a;
         Lda = lda;
-        B = b;
-        Ldb = ldb;
         Beta = beta;
         C = c;
         Ldc = ldc;
     }
 
     /// <summary>
-    /// A problem whose A is already packed (<see cref="GemmPackedA"/>): <c>C = alpha * A * op(B) + beta * C</c>
+    /// A problem whose A is already packed (<see cref="GemmPackedA"/>): <c>C = alpha * A * B + beta * C</c>
     /// with the packed rows starting at <paramref name="packedRow0"/>.
     /// </summary>
-    public GemmOperands(
-        GemmPackedA packed, float* packedA, int packedRow0, int m, bool transB, int n, float alpha,
-        float* b, nint ldb, float beta, float* c, nint ldc)
-        : this(false, transB, m, n, packed.K, alpha, null, packed.K, b, ldb, beta, c, ldc)
+    public GemmOperands(GemmPackedA packed, float* packedA, int packedRow0, int m, int n, float alpha, float beta, float* c, nint ldc)
+        : this(false, m, n, packed.K, alpha, null, packed.K, beta, c, ldc)
     {
         PackedA = packedA;
         PackedRows = packed.PaddedRows;
@@ -40,8 +34,6 @@ internal readonly unsafe struct GemmOperands
     }
 
     public bool TransA { get; }
-
-    public bool TransB { get; }
 
     public int M { get; }
 
@@ -56,11 +48,6 @@ internal readonly unsafe struct GemmOperands
 
     public nint Lda { get; }
 
-    /// <summary>B as stored: <c>[n,k]</c> when <see cref="TransB"/>, else <c>[k,n]</c>.</summary>
-    public float* B { get; }
-
-    public nint Ldb { get; }
-
     public float Beta { get; }
 
     public float* C { get; }
@@ -71,33 +58,27 @@ internal readonly unsafe struct GemmOperands
     /// A packed once for every call (<see cref="GemmPackedA"/>), or null when A is packed block by
     /// block as the sweep reaches it; when set, <see cref="A"/> and <see cref="Lda"/> are unused.
     /// </summary>
-    public float* PackedA { get; }
+    public float* PackedA { get; private init; }
 
     /// <summary>Rows of the whole packed A, rounded up to the microkernel's rows.</summary>
-    public int PackedRows { get; }
+    public int PackedRows { get; private init; }
 
     /// <summary>Row of the packed A that this problem's first row is (a multiple of the microkernel's rows).</summary>
-    public int PackedRow0 { get; }
+    public int PackedRow0 { get; private init; }
+
+    /// <summary>Column of the whole problem that this slice's first column is: where its B panels start in the source.</summary>
+    public int Col0 { get; private init; }
 
     /// <summary>The sub-problem producing <c>C[row0..row0+rows, col0..col0+cols]</c> over the full k.</summary>
     public GemmOperands Slice(int row0, int rows, int col0, int cols)
     {
-        if (PackedA != null)
+        float* a = PackedA != null ? null : TransA ? A + row0 : A + (row0 * Lda);
+        return new GemmOperands(TransA, rows, cols, K, Alpha, a, Lda, Beta, C + (row0 * Ldc) + col0, Ldc)
         {
-            return new GemmOperands(this, row0, rows, col0, cols);
-        }
-
-        float* a = TransA ? A + row0 : A + (row0 * Lda);
-        float* b = TransB ? B + (col0 * Ldb) : B + col0;
-        return new GemmOperands(TransA, TransB, rows, cols, K, Alpha, a, Lda, b, Ldb, Beta, C + (row0 * Ldc) + col0, Ldc);
-    }
-
-    /// <summary>The slice of a problem with a packed A: the same packed panels, from row <c>PackedRow0 + row0</c>.</summary>
-    private GemmOperands(in GemmOperands whole, int row0, int rows, int col0, int cols)
-        : this(false, whole.TransB, rows, cols, whole.K, whole.Alpha, null, whole.Lda, whole.TransB ? whole.B + (col0 * whole.Ldb) : whole.B + col0, whole.Ldb, whole.Beta, whole.C + (row0 * whole.Ldc) + col0, whole.Ldc)
-    {
-        PackedA = whole.PackedA;
-        PackedRows = whole.PackedRows;
-        PackedRow0 = whole.PackedRow0 + row0;
+            PackedA = PackedA,
+            PackedRows = PackedRows,
+            PackedRow0 = PackedA != null ? PackedRow0 + row0 : 0,
+            Col0 = Col0 + col0,
+        };
     }
 }
