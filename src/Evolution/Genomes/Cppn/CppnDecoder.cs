@@ -59,7 +59,7 @@ public sealed class CppnDecoder : IGenomeDecoder<CppnGenome>
         float[] output = ArrayPool<float>.Shared.Rent(genomes.Count * size);
         try
         {
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+            Engine.ParallelFor(threads, t =>
             {
                 int start = genomes.Count * t / threads;
                 int end = genomes.Count * (t + 1) / threads;
