@@ -262,11 +262,14 @@ public static unsafe partial class ConvKernel
     /// <c>[OC, S]</c> product, written into y in place.
     /// </summary>
     /// <remarks>
-    /// A product split over threads (fewer images than threads) unfolds its windows straight into
-    /// the GEMM's panels (<see cref="WindowPanels"/>), so each thread unfolds its own columns
-    /// instead of one unfolding the whole image while the others wait. A product on one thread
-    /// unfolds the chunk first (<see cref="Im2Col"/>): whole window rows at a time, that is
-    /// cheaper than a panel's runs, most of all for narrow images (LeNet's 8 to 24 columns).
+    /// A product split over threads across its columns (fewer images than threads, more output
+    /// positions than channels) unfolds its windows straight into the GEMM's panels
+    /// (<see cref="WindowPanels"/>), so each thread unfolds its own columns instead of one
+    /// unfolding the whole image while the others wait. Otherwise the chunk is unfolded first
+    /// (<see cref="Im2Col"/>): on one thread, whole window rows at a time are cheaper than a
+    /// panel's runs, most of all for narrow images (LeNet's 8 to 24 columns); and a product split
+    /// across its rows (ResNet's last stages: 512 channels, 49 positions) needs every column on
+    /// every thread, which would otherwise each unfold them all.
     /// </remarks>
     private static void ForwardImages(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int start, int end, int gemmThreads)
     {
@@ -274,7 +277,8 @@ public static unsafe partial class ConvKernel
         int chunk = Math.Min(ChunkImages(g), end - start);
         int pg = g.PatchSize;
         int ocg = g.GroupOutChannels;
-        bool unfoldFirst = gemmThreads <= 1;
+        // The GEMM splits the larger of its two sides over threads (GemmBlocked.Run).
+        bool unfoldFirst = gemmThreads <= 1 || (long)spatial * chunk < ocg;
         nint groupChannels = (nint)g.GroupChannels * g.Height * g.Width;
         float[]? products = chunk > 1 ? ArrayPool<float>.Shared.Rent(g.OutChannels * spatial * chunk) : null;
         float[]? columns = unfoldFirst ? ArrayPool<float>.Shared.Rent(g.ColumnRows * spatial * chunk) : null;
