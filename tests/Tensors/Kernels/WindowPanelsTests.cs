@@ -7,8 +7,8 @@ namespace FoolingCluster.Tensors.Tests.Kernels;
 /// <summary>
 /// Windows unfolded straight into the GEMM's panels are exactly the panels of the unfolded column
 /// matrix, for any block of rows and columns (images side by side, groups, strides, pads,
-/// dilation); and a convolution whose product is split over threads, each unfolding its own
-/// columns or all of them for its own rows, matches the definition.
+/// dilation); and a convolution whose product is split over threads, across its columns (each
+/// thread unfolding its own) or its rows (from the image unfolded once), matches the definition.
 /// </summary>
 public unsafe class WindowPanelsTests
 {
