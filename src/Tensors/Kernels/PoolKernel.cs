@@ -30,7 +30,7 @@ public static unsafe class PoolKernel
     /// <param name="kernel">k, window side, at most H and W.</param>
     /// <param name="stride">s.</param>
     /// <param name="y">Output <c>[P,OH,OW]</c>.</param>
-    /// <param name="argmax">In-plane index of each maximum, <c>[P,OH,OW]</c>.</param>
+    /// <param name="argmax">In-plane index of each maximum, <c>[P,OH,OW]</c>; empty when no backward pass follows, which skips the indices.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
     public static void MaxForward(ReadOnlySpan<float> x, int planes, int height, int width, int kernel, int stride, Span<float> y, Span<int> argmax, int threads = 0)
     {
@@ -39,7 +39,12 @@ public static unsafe class PoolKernel
         int outW = OutSize(width, kernel, stride);
         CheckLength("x", planes * height * width, x.Length);
         CheckLength("y", planes * outH * outW, y.Length);
-        CheckLength("argmax", planes * outH * outW, argmax.Length);
+        bool withIndices = !argmax.IsEmpty;
+        if (withIndices)
+        {
+            CheckLength("argmax", planes * outH * outW, argmax.Length);
+        }
+
         fixed (float* px = x, py = y)
         fixed (int* pi = argmax)
         {
@@ -50,7 +55,7 @@ public static unsafe class PoolKernel
                 int outPlane = outH * outW;
                 var xs = new ReadOnlySpan<float>((float*)xp + ((nint)first * inPlane), (last - first) * inPlane);
                 var ys = new Span<float>((float*)yp + ((nint)first * outPlane), (last - first) * outPlane);
-                var ids = new Span<int>((int*)ip + ((nint)first * outPlane), (last - first) * outPlane);
+                Span<int> ids = withIndices ? new Span<int>((int*)ip + ((nint)first * outPlane), (last - first) * outPlane) : default;
                 if (kernel == 2 && stride == 2)
                 {
                     PoolMax2x2.Forward(xs, last - first, height, width, ys, ids);
@@ -146,7 +151,10 @@ public static unsafe class PoolKernel
                     }
 
                     y[o] = best;
-                    argmax[o] = bestIndex;
+                    if (!argmax.IsEmpty)
+                    {
+                        argmax[o] = bestIndex;
+                    }
                 }
             }
         }

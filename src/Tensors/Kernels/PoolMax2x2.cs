@@ -19,9 +19,15 @@ internal static class PoolMax2x2
 {
     private const int StackLimit = 1024;
 
-    /// <summary>Pools planes <c>[P,H,W]</c> into <c>[P,H/2,W/2]</c>; see <see cref="PoolKernel.MaxForward"/>.</summary>
+    /// <summary>Pools planes <c>[P,H,W]</c> into <c>[P,H/2,W/2]</c>; see <see cref="PoolKernel.MaxForward"/> (an empty <paramref name="argmax"/> skips the indices).</summary>
     public static void Forward(ReadOnlySpan<float> x, int planes, int height, int width, Span<float> y, Span<int> argmax)
     {
+        if (argmax.IsEmpty)
+        {
+            ForwardValues(x, planes, height, width, y);
+            return;
+        }
+
         int outH = height / 2;
         int outW = width / 2;
         int pairs = outH * 2 * outW;
@@ -56,6 +62,90 @@ internal static class PoolMax2x2
             {
                 ArrayPool<int>.Shared.Return(rentedIndices);
             }
+        }
+    }
+
+    /// <summary>The two passes without indices, for a forward pass that no backward pass follows.</summary>
+    private static void ForwardValues(ReadOnlySpan<float> x, int planes, int height, int width, Span<float> y)
+    {
+        int outH = height / 2;
+        int outW = width / 2;
+        int pairs = outH * 2 * outW;
+        float[]? rented = null;
+        Span<float> values = pairs <= StackLimit ? stackalloc float[StackLimit] : (rented = ArrayPool<float>.Shared.Rent(pairs));
+        values = values[..pairs];
+        try
+        {
+            for (int p = 0; p < planes; p++)
+            {
+                ReadOnlySpan<float> plane = x.Slice(p * height * width, height * width);
+                for (int oh = 0; oh < outH; oh++)
+                {
+                    int top = 2 * oh * width;
+                    VerticalMax(plane.Slice(top, 2 * outW), plane.Slice(top + width, 2 * outW), values.Slice(oh * 2 * outW, 2 * outW));
+                }
+
+                HorizontalMax(values, y.Slice(p * outH * outW, outH * outW));
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>m[j] = max(upper[j], lower[j]), NaN if either is.</summary>
+    private static void VerticalMax(ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, Span<float> m)
+    {
+        ref float u = ref MemoryMarshal.GetReference(upper);
+        ref float l = ref MemoryMarshal.GetReference(lower);
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; j <= upper.Length - Vector256<float>.Count; j += Vector256<float>.Count)
+            {
+                Vector256<float> a = Vector256.LoadUnsafe(ref u, (nuint)j);
+                Vector256<float> b = Vector256.LoadUnsafe(ref l, (nuint)j);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b), b, a).StoreUnsafe(ref mr, (nuint)j);
+            }
+        }
+
+        for (; j < upper.Length; j++)
+        {
+            float a = Unsafe.Add(ref u, j);
+            float b = Unsafe.Add(ref l, j);
+            Unsafe.Add(ref mr, j) = b > a || float.IsNaN(b) ? b : a;
+        }
+    }
+
+    /// <summary>y[t] = max(m[2t], m[2t+1]), NaN if either is.</summary>
+    private static void HorizontalMax(ReadOnlySpan<float> m, Span<float> y)
+    {
+        ref float mr = ref MemoryMarshal.GetReference(m);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int t = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            const int Count = 8;
+            for (; t <= y.Length - Count; t += Count)
+            {
+                Vector256<ulong> lo = Vector256.LoadUnsafe(ref mr, (nuint)(2 * t)).AsUInt64();
+                Vector256<ulong> hi = Vector256.LoadUnsafe(ref mr, (nuint)((2 * t) + Count)).AsUInt64();
+                Vector256<float> left = Vector256.Narrow(lo, hi).AsSingle();
+                Vector256<float> right = Vector256.Narrow(lo >>> 32, hi >>> 32).AsSingle();
+                Vector256.ConditionalSelect(Vector256.GreaterThan(right, left) | ~Vector256.Equals(right, right), right, left).StoreUnsafe(ref yr, (nuint)t);
+            }
+        }
+
+        for (; t < y.Length; t++)
+        {
+            float a = Unsafe.Add(ref mr, 2 * t);
+            float b = Unsafe.Add(ref mr, (2 * t) + 1);
+            Unsafe.Add(ref yr, t) = b > a || float.IsNaN(b) ? b : a;
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.InteropServices;
 using FoolingCluster.Tensors.Autograd;
 using FoolingCluster.Tensors.Kernels;
@@ -40,16 +39,8 @@ public static partial class Functional
         Tensor y = Tensor.Empty(x.Dim(0), x.Dim(1), outH, outW);
         if (!Tape.ShouldRecord(x))
         {
-            int[] scratch = ArrayPool<int>.Shared.Rent(y.Size);
-            try
-            {
-                PoolKernel.MaxForward(x.Span, planes, height, width, kernel, stride, y.Span, scratch.AsSpan(0, y.Size));
-            }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(scratch);
-            }
-
+            // No backward pass follows: the maxima without their indices.
+            PoolKernel.MaxForward(x.Span, planes, height, width, kernel, stride, y.Span, default);
             return y;
         }
 

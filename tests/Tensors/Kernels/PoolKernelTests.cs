@@ -19,6 +19,7 @@ public class PoolKernelTests
             { 2, 3, 40, 2, 2 },
             { 3, 9, 35, 2, 2 },
             { 300, 12, 12, 2, 2 },
+            { 2, 48, 46, 2, 2 },
             { 300, 12, 12, 3, 2 },
             { 2, 5, 5, 5, 1 },
             { 3, 7, 6, 3, 3 },
@@ -82,6 +83,11 @@ public class PoolKernelTests
             Assert.Equal(expectedY, y);
             Assert.Equal(expectedIndex, index);
 
+            // Without indices (no backward pass follows): the same maxima.
+            float[] values = Enumerable.Repeat(float.NaN, expectedY.Length).ToArray();
+            PoolKernel.MaxForward(x, planes, height, width, kernel, stride, values, default, threads);
+            Assert.Equal(expectedY, values);
+
             float[] gx = Enumerable.Repeat(float.NaN, x.Length).ToArray();
             PoolKernel.MaxBackward(gy, index, planes, height, width, gx, threads);
             for (int i = 0; i < gx.Length; i++)
@@ -103,6 +109,10 @@ public class PoolKernelTests
         PoolKernel.MaxForward(x, 2, 20, 20, kernel, stride, y, new int[y.Length]);
         Assert.DoesNotContain(y[..(outSize * outSize)], float.IsNaN);
         Assert.Contains(y[(outSize * outSize)..], float.IsNaN);
+
+        float[] values = new float[y.Length];
+        PoolKernel.MaxForward(x, 2, 20, 20, kernel, stride, values, default);
+        Assert.Equal(y, values);
     }
 
     /// <summary>A random permutation of 0..n−1 scaled into [−1, 1): no two values are equal.</summary>
