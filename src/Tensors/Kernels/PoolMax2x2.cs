@@ -22,33 +22,44 @@ internal static class PoolMax2x2
     /// <summary>Pools planes <c>[P,H,W]</c> into <c>[P,H/2,W/2]</c>; see <see cref="PoolKernel.MaxForward"/> (an empty <paramref name="argmax"/> skips the indices).</summary>
     public static void Forward(ReadOnlySpan<float> x, int planes, int height, int width, Span<float> y, Span<int> argmax)
     {
-        if (argmax.IsEmpty)
-        {
-            ForwardValues(x, planes, height, width, y);
-            return;
-        }
-
+        bool withIndices = !argmax.IsEmpty;
         int outH = height / 2;
         int outW = width / 2;
         int pairs = outH * 2 * outW;
         float[]? rentedValues = null;
         int[]? rentedIndices = null;
         Span<float> values = pairs <= StackLimit ? stackalloc float[StackLimit] : (rentedValues = ArrayPool<float>.Shared.Rent(pairs));
-        Span<int> indices = pairs <= StackLimit ? stackalloc int[StackLimit] : (rentedIndices = ArrayPool<int>.Shared.Rent(pairs));
+        Span<int> indices = !withIndices ? default : pairs <= StackLimit ? stackalloc int[StackLimit] : (rentedIndices = ArrayPool<int>.Shared.Rent(pairs));
         values = values[..pairs];
-        indices = indices[..pairs];
+        indices = withIndices ? indices[..pairs] : default;
         try
         {
             for (int p = 0; p < planes; p++)
             {
                 ReadOnlySpan<float> plane = x.Slice(p * height * width, height * width);
+                Span<float> outputs = y.Slice(p * outH * outW, outH * outW);
                 for (int oh = 0; oh < outH; oh++)
                 {
                     int top = 2 * oh * width;
-                    VerticalPairs(plane.Slice(top, 2 * outW), plane.Slice(top + width, 2 * outW), top, width, values.Slice(oh * 2 * outW, 2 * outW), indices.Slice(oh * 2 * outW, 2 * outW));
+                    Span<float> rowPairs = values.Slice(oh * 2 * outW, 2 * outW);
+                    if (withIndices)
+                    {
+                        VerticalPairs(plane.Slice(top, 2 * outW), plane.Slice(top + width, 2 * outW), top, width, rowPairs, indices.Slice(oh * 2 * outW, 2 * outW));
+                    }
+                    else
+                    {
+                        VerticalMax(plane.Slice(top, 2 * outW), plane.Slice(top + width, 2 * outW), rowPairs);
+                    }
                 }
 
-                HorizontalPairs(values, indices, y.Slice(p * outH * outW, outH * outW), argmax.Slice(p * outH * outW, outH * outW));
+                if (withIndices)
+                {
+                    HorizontalPairs(values, indices, outputs, argmax.Slice(p * outH * outW, outH * outW));
+                }
+                else
+                {
+                    HorizontalMax(values, outputs);
+                }
             }
         }
         finally
@@ -61,38 +72,6 @@ internal static class PoolMax2x2
             if (rentedIndices is not null)
             {
                 ArrayPool<int>.Shared.Return(rentedIndices);
-            }
-        }
-    }
-
-    /// <summary>The two passes without indices, for a forward pass that no backward pass follows.</summary>
-    private static void ForwardValues(ReadOnlySpan<float> x, int planes, int height, int width, Span<float> y)
-    {
-        int outH = height / 2;
-        int outW = width / 2;
-        int pairs = outH * 2 * outW;
-        float[]? rented = null;
-        Span<float> values = pairs <= StackLimit ? stackalloc float[StackLimit] : (rented = ArrayPool<float>.Shared.Rent(pairs));
-        values = values[..pairs];
-        try
-        {
-            for (int p = 0; p < planes; p++)
-            {
-                ReadOnlySpan<float> plane = x.Slice(p * height * width, height * width);
-                for (int oh = 0; oh < outH; oh++)
-                {
-                    int top = 2 * oh * width;
-                    VerticalMax(plane.Slice(top, 2 * outW), plane.Slice(top + width, 2 * outW), values.Slice(oh * 2 * outW, 2 * outW));
-                }
-
-                HorizontalMax(values, y.Slice(p * outH * outW, outH * outW));
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
             }
         }
     }
@@ -110,7 +89,7 @@ internal static class PoolMax2x2
             {
                 Vector256<float> a = Vector256.LoadUnsafe(ref u, (nuint)j);
                 Vector256<float> b = Vector256.LoadUnsafe(ref l, (nuint)j);
-                Vector256.ConditionalSelect(Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b), b, a).StoreUnsafe(ref mr, (nuint)j);
+                Vector256.ConditionalSelect(TakeSecond(a, b), b, a).StoreUnsafe(ref mr, (nuint)j);
             }
         }
 
@@ -133,11 +112,8 @@ internal static class PoolMax2x2
             const int Count = 8;
             for (; t <= y.Length - Count; t += Count)
             {
-                Vector256<ulong> lo = Vector256.LoadUnsafe(ref mr, (nuint)(2 * t)).AsUInt64();
-                Vector256<ulong> hi = Vector256.LoadUnsafe(ref mr, (nuint)((2 * t) + Count)).AsUInt64();
-                Vector256<float> left = Vector256.Narrow(lo, hi).AsSingle();
-                Vector256<float> right = Vector256.Narrow(lo >>> 32, hi >>> 32).AsSingle();
-                Vector256.ConditionalSelect(Vector256.GreaterThan(right, left) | ~Vector256.Equals(right, right), right, left).StoreUnsafe(ref yr, (nuint)t);
+                (Vector256<float> left, Vector256<float> right) = SplitPairs(ref mr, t);
+                Vector256.ConditionalSelect(TakeSecond(left, right), right, left).StoreUnsafe(ref yr, (nuint)t);
             }
         }
 
@@ -164,7 +140,7 @@ internal static class PoolMax2x2
             {
                 Vector256<float> a = Vector256.LoadUnsafe(ref u, (nuint)j);
                 Vector256<float> b = Vector256.LoadUnsafe(ref l, (nuint)j);
-                Vector256<float> take = Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b);
+                Vector256<float> take = TakeSecond(a, b);
                 Vector256.ConditionalSelect(take, b, a).StoreUnsafe(ref mr, (nuint)j);
                 Vector256<int> ia = Vector256.Create(upperStart + j) + lane;
                 Vector256.ConditionalSelect(take.AsInt32(), ia + Vector256.Create(width), ia).StoreUnsafe(ref ir, (nuint)j);
@@ -194,11 +170,8 @@ internal static class PoolMax2x2
             const int Count = 8;
             for (; t <= y.Length - Count; t += Count)
             {
-                Vector256<ulong> lo = Vector256.LoadUnsafe(ref mr, (nuint)(2 * t)).AsUInt64();
-                Vector256<ulong> hi = Vector256.LoadUnsafe(ref mr, (nuint)((2 * t) + Count)).AsUInt64();
-                Vector256<float> left = Vector256.Narrow(lo, hi).AsSingle();
-                Vector256<float> right = Vector256.Narrow(lo >>> 32, hi >>> 32).AsSingle();
-                Vector256<float> take = Vector256.GreaterThan(right, left) | ~Vector256.Equals(right, right);
+                (Vector256<float> left, Vector256<float> right) = SplitPairs(ref mr, t);
+                Vector256<float> take = TakeSecond(left, right);
                 Vector256.ConditionalSelect(take, right, left).StoreUnsafe(ref yr, (nuint)t);
 
                 Vector256<ulong> ilo = Vector256.LoadUnsafe(ref ir, (nuint)(2 * t)).AsUInt64();
@@ -218,4 +191,22 @@ internal static class PoolMax2x2
             Unsafe.Add(ref ar, t) = Unsafe.Add(ref ir, (2 * t) + (take ? 1 : 0));
         }
     }
+
+    /// <summary>
+    /// The eight adjacent pairs of the sixteen floats from <c>m[2t]</c>, split: their first
+    /// members (<c>m[2t], m[2t+2], …</c>) and their second, by narrowing 64-bit lanes to their low
+    /// or high 32 bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> First, Vector256<float> Second) SplitPairs(ref float m, int t)
+    {
+        Vector256<ulong> lo = Vector256.LoadUnsafe(ref m, (nuint)(2 * t)).AsUInt64();
+        Vector256<ulong> hi = Vector256.LoadUnsafe(ref m, (nuint)((2 * t) + Vector256<float>.Count)).AsUInt64();
+        return (Vector256.Narrow(lo, hi).AsSingle(), Vector256.Narrow(lo >>> 32, hi >>> 32).AsSingle());
+    }
+
+    /// <summary>Lanes where the second value is taken: it is larger, or NaN (so NaN propagates; ties keep the first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TakeSecond(Vector256<float> first, Vector256<float> second) =>
+        Vector256.GreaterThan(second, first) | ~Vector256.Equals(second, second);
 }
