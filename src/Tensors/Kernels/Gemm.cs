@@ -106,8 +106,8 @@ public static class Gemm
     }
 
     /// <summary>
-    /// <c>C[m,n] = A[m,k] · B[k,n]</c> with B from <paramref name="b"/> (a convolution's windows),
-    /// overwriting C, on the blocked path whatever the size: A packed beforehand when
+    /// <c>C[m,n] = A[m,k] · B[k,n]</c> with B from <paramref name="b"/> (a stored matrix, or a
+    /// convolution's windows), overwriting C, on the blocked path whatever the size: A packed beforehand when
     /// <paramref name="packed"/> is given, else read from <paramref name="a"/> (row stride k) and packed on the way.
     /// </summary>
     /// <param name="packed">A packed for one blocked microkernel, or null.</param>

@@ -91,11 +91,15 @@ internal static class WorkerTeam
 
     private static void HelperLoop()
     {
+        // The call this helper last worked on stays posted until its caller has finished too;
+        // taking it again would only spin through its exhausted items.
+        Job? done = null;
+        Job? Fresh() => Volatile.Read(ref _posted) is { } posted && posted != done ? posted : null;
         while (true)
         {
             Job? job = null;
             var spin = default(SpinWait);
-            for (int i = 0; i < SpinIterations && (job = Volatile.Read(ref _posted)) is null; i++)
+            for (int i = 0; i < SpinIterations && (job = Fresh()) is null; i++)
             {
                 spin.SpinOnce(sleep1Threshold: -1);
             }
@@ -105,16 +109,17 @@ internal static class WorkerTeam
                 // Counted as sleeping before the last look, so a call posted after that look
                 // sees this helper and wakes it.
                 Interlocked.Increment(ref _sleeping);
-                if (Volatile.Read(ref _posted) is null)
+                if (Fresh() is null)
                 {
                     Wake.Wait();
                 }
 
                 Interlocked.Decrement(ref _sleeping);
-                job = Volatile.Read(ref _posted);
+                job = Fresh();
             }
 
             job?.RunItems();
+            done = job ?? done;
         }
     }
 
