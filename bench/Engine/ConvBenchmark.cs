@@ -27,9 +27,13 @@ public static class ConvBenchmark
         Tensor wDepthwise = RandomTensor(4, 32, 1, 3, 3);
         Tensor b32 = RandomTensor(5, 32);
         var depthwise = Conv2dOptions.Square(1, 1) with { Groups = 32 };
+
+        // An imported model's convolutions keep their weights packed between calls; so do these.
+        var packed3 = new ConvWeightCache();
         Layer[] layers =
         [
             new("conv 3×3 64→64 56×56", [1, 64, 56, 56], x => Functional.Conv2d(x, w3, b64, Conv2dOptions.Square(1, 1)), 64.0 * 64 * 9 * 56 * 56),
+            new("conv 3×3 64→64 56×56, weight packed once", [1, 64, 56, 56], x => Functional.Conv2d(x, w3, b64, Conv2dOptions.Square(1, 1), packed3), 64.0 * 64 * 9 * 56 * 56),
             new("conv 7×7/2 3→64 224×224 (ResNet stem)", [1, 3, 224, 224], x => Functional.Conv2d(x, w7, b64, Conv2dOptions.Square(2, 3)), 64.0 * 3 * 49 * 112 * 112),
             new("depthwise conv 3×3 32 channels 112×112", [1, 32, 112, 112], x => Functional.Conv2d(x, wDepthwise, b32, depthwise), 32.0 * 9 * 112 * 112),
             new("max pool 3×3/2 pad 1 64×112×112", [1, 64, 112, 112], x => Functional.MaxPool2d(x, Pool2dOptions.Square(3, 2, 1)), 64.0 * 9 * 56 * 56),

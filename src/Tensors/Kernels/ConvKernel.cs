@@ -74,6 +74,14 @@ public static unsafe partial class ConvKernel
         fixed (float* px = x, pw = weight, pb = bias, py = y)
         {
             nint xp = (nint)px, wp = (nint)pw, bp = (nint)pb, yp = (nint)py;
+            if (DirectConvKernel.Applies(geo, packed))
+            {
+                GemmPackedA direct = packed![0];
+                ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, gemmThreads) =>
+                    DirectConvKernel.Forward(geo, (float*)xp, direct, (float*)bp, (float*)yp, start, end, gemmThreads));
+                return;
+            }
+
             ConvBatch.RunClaimed(geo.Batch, ChunkImages(geo), threads, (_, start, end, gemmThreads) =>
                 ForwardImages(geo, At(xp, geo.Batch * geo.ImageSize), At(wp, geo.WeightSize), packed, At(bp, biasLength), At(yp, geo.Batch * geo.OutImageSize), start, end, gemmThreads));
         }

@@ -127,12 +127,12 @@ internal static unsafe class GemmBlocked
                             float* c = cBlock + (ir * op.Ldc) + jr;
                             if (cols == nr)
                             {
-                                TKernel.Run(kc, aPanel, bPanel, c, op.Ldc, rows, op.Alpha, beta);
+                                TKernel.Run(kc, aPanel, new PanelRows(bPanel, nr), c, op.Ldc, rows, op.Alpha, beta);
                             }
                             else
                             {
                                 // Right edge: compute the padded tile aside, then merge only the valid columns.
-                                TKernel.Run(kc, aPanel, bPanel, tile, nr, rows, op.Alpha, 0f);
+                                TKernel.Run(kc, aPanel, new PanelRows(bPanel, nr), tile, nr, rows, op.Alpha, 0f);
                                 MergeTile(tile, nr, c, op.Ldc, rows, cols, beta);
                             }
                         }

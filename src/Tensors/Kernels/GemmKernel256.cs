@@ -19,9 +19,10 @@ internal readonly unsafe struct GemmKernel256 : IGemmMicroKernel
 
     public static int Nc => 2048;
 
-    /// <inheritdoc cref="IGemmMicroKernel.Run"/>
+    /// <inheritdoc cref="IGemmMicroKernel.Run{TRows}"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, float alpha, float beta)
+    public static void Run<TRows>(int kc, float* a, TRows b, float* c, nint ldc, int rows, float alpha, float beta)
+        where TRows : struct, IDepthRows
     {
         Vector256<float> c00 = default, c01 = default;
         Vector256<float> c10 = default, c11 = default;
@@ -31,8 +32,9 @@ internal readonly unsafe struct GemmKernel256 : IGemmMicroKernel
         Vector256<float> c50 = default, c51 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector256<float> b0 = Vector256.LoadAligned(b);
-            Vector256<float> b1 = Vector256.LoadAligned(b + 8);
+            float* bp = b.Row(p);
+            Vector256<float> b0 = Vector256.Load(bp);
+            Vector256<float> b1 = Vector256.Load(bp + 8);
             Vector256<float> ar;
             ar = Vector256.Create(a[0]);
             c00 = Vector256.FusedMultiplyAdd(ar, b0, c00);
@@ -53,7 +55,6 @@ internal readonly unsafe struct GemmKernel256 : IGemmMicroKernel
             c50 = Vector256.FusedMultiplyAdd(ar, b0, c50);
             c51 = Vector256.FusedMultiplyAdd(ar, b1, c51);
             a += 6;
-            b += 16;
         }
 
         Vector256<float> va = Vector256.Create(alpha);

@@ -19,9 +19,10 @@ internal readonly unsafe struct GemmKernel512 : IGemmMicroKernel
 
     public static int Nc => 2048;
 
-    /// <inheritdoc cref="IGemmMicroKernel.Run"/>
+    /// <inheritdoc cref="IGemmMicroKernel.Run{TRows}"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, float alpha, float beta)
+    public static void Run<TRows>(int kc, float* a, TRows b, float* c, nint ldc, int rows, float alpha, float beta)
+        where TRows : struct, IDepthRows
     {
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
@@ -31,10 +32,11 @@ internal readonly unsafe struct GemmKernel512 : IGemmMicroKernel
         Vector512<float> c50 = default, c51 = default, c52 = default, c53 = default;
         for (int p = 0; p < kc; p++)
         {
-            Vector512<float> b0 = Vector512.LoadAligned(b);
-            Vector512<float> b1 = Vector512.LoadAligned(b + 16);
-            Vector512<float> b2 = Vector512.LoadAligned(b + 32);
-            Vector512<float> b3 = Vector512.LoadAligned(b + 48);
+            float* bp = b.Row(p);
+            Vector512<float> b0 = Vector512.Load(bp);
+            Vector512<float> b1 = Vector512.Load(bp + 16);
+            Vector512<float> b2 = Vector512.Load(bp + 32);
+            Vector512<float> b3 = Vector512.Load(bp + 48);
             Vector512<float> ar;
             ar = Vector512.Create(a[0]);
             c00 = Vector512.FusedMultiplyAdd(ar, b0, c00);
@@ -67,7 +69,6 @@ internal readonly unsafe struct GemmKernel512 : IGemmMicroKernel
             c52 = Vector512.FusedMultiplyAdd(ar, b2, c52);
             c53 = Vector512.FusedMultiplyAdd(ar, b3, c53);
             a += 6;
-            b += 64;
         }
 
         Vector512<float> va = Vector512.Create(alpha);

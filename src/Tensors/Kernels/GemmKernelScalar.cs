@@ -18,9 +18,10 @@ internal readonly unsafe struct GemmKernelScalar : IGemmMicroKernel
 
     public static int Nc => 1024;
 
-    /// <inheritdoc cref="IGemmMicroKernel.Run"/>
+    /// <inheritdoc cref="IGemmMicroKernel.Run{TRows}"/>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, float alpha, float beta)
+    public static void Run<TRows>(int kc, float* a, TRows b, float* c, nint ldc, int rows, float alpha, float beta)
+        where TRows : struct, IDepthRows
     {
         float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f;
         float c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
@@ -28,7 +29,8 @@ internal readonly unsafe struct GemmKernelScalar : IGemmMicroKernel
         float c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
         for (int p = 0; p < kc; p++)
         {
-            float b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+            float* bp = b.Row(p);
+            float b0 = bp[0], b1 = bp[1], b2 = bp[2], b3 = bp[3];
             float a0 = a[0];
             c00 += a0 * b0;
             c01 += a0 * b1;
@@ -50,7 +52,6 @@ internal readonly unsafe struct GemmKernelScalar : IGemmMicroKernel
             c32 += a3 * b2;
             c33 += a3 * b3;
             a += 4;
-            b += 4;
         }
 
         if (beta == 0f)

@@ -23,10 +23,12 @@ internal unsafe interface IGemmMicroKernel
 
     /// <summary>
     /// <c>C[0..Mr, 0..Nr] = alpha * Ap * Bp + beta * C</c>, where <c>Ap</c> is <c>kc</c> steps of
-    /// <c>Mr</c> floats and <c>Bp</c> is <c>kc</c> steps of <c>Nr</c> floats (64-byte aligned).
+    /// <c>Mr</c> floats and <c>Bp</c> is <c>kc</c> steps of <c>Nr</c> floats, each step's where
+    /// <paramref name="b"/> says (a packed panel, or runs of an image read in place).
     /// Only the first <paramref name="rows"/> rows of C (1 to <c>Mr</c>) are touched, so a
     /// partial tile at the bottom edge needs no staging. When <paramref name="beta"/> is 0, C is
     /// written without being read.
     /// </summary>
-    static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, int rows, float alpha, float beta);
+    static abstract void Run<TRows>(int kc, float* a, TRows b, float* c, nint ldc, int rows, float alpha, float beta)
+        where TRows : struct, IDepthRows;
 }

@@ -1,0 +1,294 @@
+using System.Buffers;
+using System.Numerics.Tensors;
+
+namespace FoolingCluster.Tensors.Kernels;
+
+/// <summary>
+/// The forward pass of a stride-1 convolution as a GEMM that reads its right operand from the
+/// image itself: no column matrix is unfolded and no panel of B is packed.
+/// </summary>
+/// <remarks>
+/// Each image is copied once into zero-padded planes <c>[C, Hp, Wp]</c> (the pads added to H and
+/// W). Output position (oh, ow) becomes column <c>j = oh·Wp + ow</c> of a product
+/// <c>[OC, OH·Wp]</c>; with stride 1 its window element (c, kh, kw) is
+/// <c>xpad[c·Hp·Wp + kh·dh·Wp + kw·dw + j]</c>, so at every depth step the Nr columns of a tile
+/// are one contiguous run of the padded image at a fixed shift (<see cref="ShiftedRows"/>), which
+/// the microkernel reads where it lies. The columns ow ≥ OW of each row run on into the next row's
+/// pixels: they are computed and dropped when the product is copied into y with the bias.
+/// <para>
+/// Why: a tile's runs over one depth block of ResNet's 64-channel 3×3 layer span three rows of
+/// 28 planes, about 20 KB, and stay in L1 while the weight's row panels go by; a packed panel of
+/// the same block is 64 KB and does not, and packing it (or unfolding the windows first) is a
+/// pass over memory of its own for every block.
+/// </para>
+/// </remarks>
+internal static unsafe class DirectConvKernel
+{
+    /// <summary>
+    /// Whether a convolution runs here: stride 1, one group, a window larger than one pixel, its
+    /// weight packed, and at least <see cref="MinimumUseful"/> of the product's columns kept.
+    /// </summary>
+    public static bool Applies(in GeneralConvGeometry g, GemmPackedA[]? packed) =>
+        packed is { Length: 1 } && g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.KernelHeight * g.KernelWidth > 1 &&
+        g.OutSpatial >= MinimumUseful * new Plan(g, TileColumns(packed[0].Kind)).ProductStride;
+
+    /// <summary>
+    /// The least share of the product's columns that must be output positions. The rest are the
+    /// pad columns of each row and the last tile's overrun: LeNet's second layer (8×8 outputs in
+    /// rows of 12, two tiles of 64 for 64 positions) kept half and ran at three quarters of the
+    /// unfolding path's speed, which sets several images side by side in one product; ResNet's
+    /// layers keep 77 % (14×14 in rows of 16; 7×7 in one tile) to 97 %.
+    /// </summary>
+    private const double MinimumUseful = 0.7;
+
+    private static int TileColumns(GemmKernelKind kind) => kind switch
+    {
+        GemmKernelKind.Vector512 => GemmKernel512.Nr,
+        GemmKernelKind.Vector256 => GemmKernel256.Nr,
+        _ => GemmKernelScalar.Nr,
+    };
+
+    /// <summary>
+    /// <c>y[n] = conv(x[n], W) + bias</c> for images <c>[start, end)</c>, each on up to
+    /// <paramref name="threads"/> threads; the images outside the range are not touched.
+    /// </summary>
+    /// <param name="g">Sizes; must satisfy <see cref="Applies"/>.</param>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">The weight <c>[OC, C·KH·KW]</c> packed by <see cref="GemmPackedA.Pack(ReadOnlySpan{float}, int, int, int)"/>.</param>
+    /// <param name="bias">Per-channel offset <c>[OC]</c>, or null for none.</param>
+    /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
+    /// <param name="start">First image.</param>
+    /// <param name="end">One past the last image.</param>
+    /// <param name="threads">Threads per image.</param>
+    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads)
+    {
+        switch (weight.Kind)
+        {
+            case GemmKernelKind.Vector512:
+                Forward<GemmKernel512>(g, x, weight, bias, y, start, end, threads);
+                break;
+            case GemmKernelKind.Vector256:
+                Forward<GemmKernel256>(g, x, weight, bias, y, start, end, threads);
+                break;
+            case GemmKernelKind.Scalar:
+                Forward<GemmKernelScalar>(g, x, weight, bias, y, start, end, threads);
+                break;
+            default:
+                throw new ArgumentException($"a weight packed for {weight.Kind} has no panels to run", nameof(weight));
+        }
+    }
+
+    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        var plan = new Plan(g, TKernel.Nr);
+        int[] shifts = ArrayPool<int>.Shared.Rent(weight.K);
+        float[] padded = ArrayPool<float>.Shared.Rent(plan.PaddedSize);
+        float[] product = ArrayPool<float>.Shared.Rent(g.OutChannels * plan.ProductStride);
+        try
+        {
+            plan.FillShifts(shifts);
+            fixed (int* ps = shifts)
+            fixed (float* pp = padded, pprod = product, pa = weight.Panels)
+            {
+                // The slack after the last plane is read by the last tile's wrapped columns only.
+                new Span<float>(pp + plan.PlanesSize, plan.PaddedSize - plan.PlanesSize).Clear();
+                var operands = new Operands((nint)pa, weight.PaddedRows, weight.M, weight.K, (nint)ps, (nint)pp, (nint)pprod);
+                nint image = (nint)x, output = (nint)y, offsets = (nint)bias;
+                int imageSize = g.ImageSize, outImageSize = g.OutImageSize;
+                for (int n = start; n < end; n++)
+                {
+                    nint source = image + ((nint)n * imageSize * sizeof(float));
+                    nint target = output + ((nint)n * outImageSize * sizeof(float));
+                    PerChannel(g.Channels, threads, (from, to) => plan.Pad((float*)source, (float*)operands.Padded, from, to));
+                    Multiply<TKernel>(plan, operands, threads);
+                    PerChannel(g.OutChannels, threads, (from, to) => plan.Unpad((float*)operands.Product, (float*)offsets, (float*)target, from, to));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(shifts);
+            ArrayPool<float>.Shared.Return(padded);
+            ArrayPool<float>.Shared.Return(product);
+        }
+    }
+
+    /// <summary>
+    /// The product of one image, split over threads along whichever of its tile columns or tile
+    /// rows divides more evenly (ties to columns, so that each thread reads only its own part of
+    /// the image); ResNet's last stage at 7×7 has one column tile and 86 row tiles.
+    /// </summary>
+    private static void Multiply<TKernel>(in Plan plan, Operands op, int threads)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int colTiles = plan.ProductStride / TKernel.Nr;
+        int rowTiles = (op.M + TKernel.Mr - 1) / TKernel.Mr;
+        if (threads <= 1)
+        {
+            Sweep<TKernel>(plan, op, 0, colTiles, 0, rowTiles);
+            return;
+        }
+
+        bool byColumns = Imbalance(colTiles, threads) <= Imbalance(rowTiles, threads);
+        int tiles = byColumns ? colTiles : rowTiles;
+        int parts = Math.Min(threads, tiles);
+        Plan p = plan;
+        WorkerTeam.For(parts, parts, k =>
+        {
+            int first = (int)((long)tiles * k / parts);
+            int last = (int)((long)tiles * (k + 1) / parts);
+            if (byColumns)
+            {
+                Sweep<TKernel>(p, op, first, last, 0, rowTiles);
+            }
+            else
+            {
+                Sweep<TKernel>(p, op, 0, colTiles, first, last);
+            }
+        });
+    }
+
+    /// <summary>The busiest thread's share over an even one: 1 when the tiles divide exactly.</summary>
+    private static double Imbalance(int tiles, int threads) => (double)((tiles + threads - 1) / threads) * threads / tiles;
+
+    /// <summary>
+    /// Tiles <c>[colFirst, colLast) × [rowFirst, rowLast)</c> of the product: per column tile and
+    /// depth block, the tile's image runs stay in L1 while the microkernel passes down its rows.
+    /// </summary>
+    private static void Sweep<TKernel>(in Plan plan, in Operands op, int colFirst, int colLast, int rowFirst, int rowLast)
+        where TKernel : struct, IGemmMicroKernel
+    {
+        int mr = TKernel.Mr;
+        int nr = TKernel.Nr;
+        int kcMax = Math.Min(TKernel.Kc, op.K);
+        float* panels = (float*)op.Panels;
+        float* padded = (float*)op.Padded;
+        float* product = (float*)op.Product;
+        int* shifts = (int*)op.Shifts;
+        nint ldc = plan.ProductStride;
+        for (int t = colFirst; t < colLast; t++)
+        {
+            float* origin = padded + ((nint)t * nr);
+            float* cTile = product + ((nint)t * nr);
+            for (int pc = 0; pc < op.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, op.K - pc);
+                float beta = pc == 0 ? 0f : 1f;
+                float* block = panels + ((nint)pc * op.PaddedRows);
+                var rows = new ShiftedRows(origin, shifts + pc);
+                for (int rt = rowFirst; rt < rowLast; rt++)
+                {
+                    int i = rt * mr;
+                    TKernel.Run(kc, block + ((nint)i * kc), rows, cTile + (i * ldc), ldc, Math.Min(mr, op.M - i), 1f, beta);
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> over channel ranges, split over up to <paramref name="threads"/> threads.</summary>
+    private static void PerChannel(int channels, int threads, Action<int, int> body)
+    {
+        int parts = Math.Max(1, Math.Min(threads, channels));
+        if (parts == 1)
+        {
+            body(0, channels);
+            return;
+        }
+
+        WorkerTeam.For(parts, parts, k => body((int)((long)channels * k / parts), (int)((long)channels * (k + 1) / parts)));
+    }
+
+    /// <summary>The operands of one call, as addresses so that worker threads can share them.</summary>
+    private readonly record struct Operands(nint Panels, int PaddedRows, int M, int K, nint Shifts, nint Padded, nint Product);
+
+    /// <summary>Sizes of the padded image and of the product, and the copies in and out.</summary>
+    private readonly struct Plan
+    {
+        private readonly GeneralConvGeometry _g;
+
+        public Plan(in GeneralConvGeometry g, int nr)
+        {
+            _g = g;
+            PaddedHeight = g.Height + g.PadTop + g.PadBottom;
+            PaddedWidth = g.Width + g.PadLeft + g.PadRight;
+            PlanesSize = g.Channels * PaddedHeight * PaddedWidth;
+
+            // The last tile reads up to Nr − 1 columns past the last output row, plus the window's width.
+            PaddedSize = PlanesSize + ((g.KernelWidth - 1) * g.DilationWidth) + nr;
+            ProductStride = (g.OutHeight * PaddedWidth + nr - 1) / nr * nr;
+        }
+
+        public int PaddedHeight { get; }
+
+        public int PaddedWidth { get; }
+
+        /// <summary>Floats of the padded planes <c>[C, Hp, Wp]</c>.</summary>
+        public int PlanesSize { get; }
+
+        /// <summary>Floats of the padded image buffer: the planes and the slack the last tile reads.</summary>
+        public int PaddedSize { get; }
+
+        /// <summary>Row stride of the product <c>[OC, OH·Wp]</c>: its columns rounded up to whole tiles.</summary>
+        public int ProductStride { get; }
+
+        /// <summary><c>shifts[(c·KH + kh)·KW + kw] = c·Hp·Wp + kh·dh·Wp + kw·dw</c>, in the weight's column order.</summary>
+        public void FillShifts(Span<int> shifts)
+        {
+            int plane = PaddedHeight * PaddedWidth;
+            int p = 0;
+            for (int c = 0; c < _g.Channels; c++)
+            {
+                for (int kh = 0; kh < _g.KernelHeight; kh++)
+                {
+                    for (int kw = 0; kw < _g.KernelWidth; kw++)
+                    {
+                        shifts[p++] = (c * plane) + (kh * _g.DilationHeight * PaddedWidth) + (kw * _g.DilationWidth);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies channels <c>[from, to)</c> of one image into their zero-padded planes.</summary>
+        public void Pad(float* image, float* padded, int from, int to)
+        {
+            int plane = PaddedHeight * PaddedWidth;
+            for (int c = from; c < to; c++)
+            {
+                float* target = padded + ((nint)c * plane);
+                new Span<float>(target, plane).Clear();
+                float* source = image + ((nint)c * _g.Height * _g.Width);
+                for (int h = 0; h < _g.Height; h++)
+                {
+                    new ReadOnlySpan<float>(source + (h * _g.Width), _g.Width)
+                        .CopyTo(new Span<float>(target + ((_g.PadTop + h) * PaddedWidth) + _g.PadLeft, _g.Width));
+                }
+            }
+        }
+
+        /// <summary><c>y[oc, oh, ow] = product[oc, oh·Wp + ow] + bias[oc]</c> for channels <c>[from, to)</c>.</summary>
+        public void Unpad(float* product, float* bias, float* y, int from, int to)
+        {
+            int outHeight = _g.OutHeight;
+            int outWidth = _g.OutWidth;
+            for (int oc = from; oc < to; oc++)
+            {
+                float* row = product + ((nint)oc * ProductStride);
+                float* target = y + ((nint)oc * outHeight * outWidth);
+                for (int oh = 0; oh < outHeight; oh++)
+                {
+                    var source = new ReadOnlySpan<float>(row + (oh * PaddedWidth), outWidth);
+                    var destination = new Span<float>(target + (oh * outWidth), outWidth);
+                    if (bias is null)
+                    {
+                        source.CopyTo(destination);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Add(source, bias[oc], destination);
+                    }
+                }
+            }
+        }
+    }
+}

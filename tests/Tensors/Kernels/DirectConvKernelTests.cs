@@ -1,0 +1,73 @@
+using FoolingCluster.Tensors.Kernels;
+using FoolingCluster.Tensors.Tests.Support;
+using Xunit;
+
+namespace FoolingCluster.Tensors.Tests.Kernels;
+
+/// <summary>
+/// Stride-1 convolutions whose GEMM reads the padded image in place (<see cref="DirectConvKernel"/>)
+/// against the definition accumulated in double, for every blocked microkernel: depths past one
+/// block, channels not a multiple of the microkernel's rows, rows whose columns end inside a tile,
+/// dilations, pads on some sides only, several images, and products split over threads across
+/// their columns and across their rows.
+/// </summary>
+public unsafe class DirectConvKernelTests
+{
+    private static readonly GemmKernelKind[] s_kinds = [GemmKernelKind.Scalar, GemmKernelKind.Vector256, GemmKernelKind.Vector512];
+
+    /// <summary>N, C, H, W, OC, KH, KW, pt, pl, pb, pr, dh, dw.</summary>
+    public static TheoryData<int[]> Cases() => new()
+    {
+        new[] { 1, 30, 16, 14, 13, 3, 3, 1, 1, 1, 1, 1, 1 },   // depth 270: one block of 256 and a short one
+        new[] { 2, 7, 20, 23, 8, 3, 3, 1, 1, 1, 1, 1, 1 },     // several column tiles, two images
+        new[] { 1, 9, 7, 7, 60, 3, 3, 1, 1, 1, 1, 1, 1 },      // one column tile, many row tiles (ResNet's last stage)
+        new[] { 3, 2, 10, 20, 5, 5, 5, 2, 2, 2, 2, 1, 1 },     // 5×5, three images
+        new[] { 1, 3, 16, 12, 4, 3, 3, 2, 2, 2, 2, 2, 2 },     // dilation 2
+        new[] { 1, 4, 20, 30, 6, 3, 2, 0, 0, 1, 1, 1, 3 },     // pads only bottom and right, dilations differ per axis
+        new[] { 2, 3, 14, 20, 5, 2, 3, 0, 0, 0, 0, 1, 1 },     // no pads
+        new[] { 1, 1, 40, 70, 2, 1, 3, 0, 1, 0, 1, 1, 1 },     // a 1×3 window over a wide image
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Convolutions_read_in_place_match_the_definition(int[] s)
+    {
+        var g = new GeneralConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], 1, 1, s[7], s[8], s[9], s[10], s[11], s[12], 1);
+        var rng = new Random(s.Sum());
+        float[] x = ConvReference.Random(rng, g.Batch * g.ImageSize);
+        float[] weight = ConvReference.Random(rng, g.WeightSize);
+        float[] bias = ConvReference.Random(rng, g.OutChannels);
+        double[] expected = ConvReference.Forward(g, x, weight, bias);
+        double[] expectedWithoutBias = ConvReference.Forward(g, x, weight, null);
+        foreach (GemmKernelKind kind in s_kinds)
+        {
+            GemmPackedA[] packed = [GemmPackedA.Pack(kind, weight, g.PatchSize, g.OutChannels, g.PatchSize)];
+            Assert.True(DirectConvKernel.Applies(g, packed));
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                float[] y = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                ConvKernel.ForwardPacked(g, x, weight, packed, bias, y, threads);
+                ConvReference.AssertClose(expected, y, $"{kind} {g} threads {threads}");
+                y.AsSpan().Fill(float.NaN);
+                ConvKernel.ForwardPacked(g, x, weight, packed, default, y, threads);
+                ConvReference.AssertClose(expectedWithoutBias, y, $"{kind} without bias {g} threads {threads}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Strided_grouped_pointwise_and_mostly_padding_convolutions_and_unpacked_weights_are_left_to_the_unfolding_path()
+    {
+        // LeNet's second layer: 8×8 outputs in rows of 12 are 64 of a product's 128 columns.
+        var lenet2 = new GeneralConvGeometry(4, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        Assert.False(DirectConvKernel.Applies(lenet2, [GemmPackedA.Pack(GemmKernelKind.Vector512, new float[lenet2.WeightSize], lenet2.PatchSize, 50, lenet2.PatchSize)]));
+
+        var stride1 = new GeneralConvGeometry(1, 4, 16, 16, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        GemmPackedA[] packed = ConvKernel.PackWeight(stride1, new float[stride1.WeightSize])!;
+        Assert.True(DirectConvKernel.Applies(stride1, packed));
+        Assert.False(DirectConvKernel.Applies(stride1, null));
+        Assert.False(DirectConvKernel.Applies(stride1 with { StrideWidth = 2 }, packed));
+        Assert.False(DirectConvKernel.Applies(stride1 with { Groups = 2 }, packed));
+        Assert.False(DirectConvKernel.Applies(stride1 with { KernelHeight = 1, KernelWidth = 1 }, packed));
+    }
+}
