@@ -16,8 +16,10 @@ namespace FoolingCluster.Tensors.Kernels;
 /// exactly as for <see cref="ConvGeometry"/>. Depthwise geometries go to
 /// <see cref="DepthwiseConvKernel"/> instead, where each product would have one row.
 /// Images are split across workers (<see cref="ConvBatch"/>), each with its own rented column
-/// buffer; the forward pass hands them out in pieces that workers claim as they finish. Transposed convolution is the same three products with roles swapped, so it has no
-/// kernel of its own.
+/// buffer; the forward pass hands them out in pieces that workers claim as they finish. A forward
+/// pass whose weight was packed beforehand reads its windows from the padded image in place
+/// instead, where that wastes few columns (<see cref="DirectConvKernel"/>). Transposed convolution
+/// is the same three products with roles swapped, so it has no kernel of its own.
 /// </remarks>
 public static unsafe partial class ConvKernel
 {

@@ -4,17 +4,19 @@ using System.Numerics.Tensors;
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>
-/// The forward pass of a stride-1 convolution as a GEMM that reads its right operand from the
-/// image itself: no column matrix is unfolded and no panel of B is packed.
+/// The forward pass of a convolution as a GEMM that reads its right operand from the image
+/// itself: no column matrix is unfolded and no panel of B is packed.
 /// </summary>
 /// <remarks>
-/// Each image is copied once into zero-padded planes <c>[C, Hp, Wp]</c> (the pads added to H and
-/// W). Output position (oh, ow) becomes column <c>j = oh·Wp + ow</c> of a product
-/// <c>[OC, OH·Wp]</c>; with stride 1 its window element (c, kh, kw) is
-/// <c>xpad[c·Hp·Wp + kh·dh·Wp + kw·dw + j]</c>, so at every depth step the Nr columns of a tile
-/// are one contiguous run of the padded image at a fixed shift (<see cref="ShiftedRows"/>), which
-/// the microkernel reads where it lies. The columns ow ≥ OW of each row run on into the next row's
-/// pixels: they are computed and dropped when the product is copied into y with the bias.
+/// Each image is copied once into zero-padded phase planes <c>[C, sh, sw, Hq, Wq]</c>: padded pixel
+/// (h, w) goes to the plane of its remainders <c>(h mod sh, w mod sw)</c>, at <c>(⌊h / sh⌋,
+/// ⌊w / sw⌋)</c>; with stride 1 there is one plane per channel, the padded image itself. Output
+/// position (oh, ow) becomes column <c>j = oh·Wq + ow</c> of a product <c>[OC, OH·Wq]</c>, and its
+/// window element (c, kh, kw) lies at <c>shift(c, kh, kw) + j</c> in the planes
+/// (<see cref="Plan.FillShifts"/>): at every depth step the Nr columns of a tile are one contiguous
+/// run of the planes at a fixed shift (<see cref="ShiftedRows"/>), which the microkernel reads where
+/// it lies. The columns ow ≥ OW of each row run on into the next row: they are computed and
+/// dropped when the product is copied into y with the bias.
 /// <para>
 /// Why: a tile's runs over one depth block of ResNet's 64-channel 3×3 layer span three rows of
 /// 28 planes, about 20 KB, and stay in L1 while the weight's row panels go by; a packed panel of
@@ -25,11 +27,12 @@ namespace FoolingCluster.Tensors.Kernels;
 internal static unsafe class DirectConvKernel
 {
     /// <summary>
-    /// Whether a convolution runs here: stride 1, one group, a window larger than one pixel, its
-    /// weight packed, and at least <see cref="MinimumUseful"/> of the product's columns kept.
+    /// Whether a convolution runs here: one group, a window larger than one pixel (a 1×1 reads the
+    /// image as its column matrix, or a strided copy of it, with no unfolding to save), its weight
+    /// packed, and at least <see cref="MinimumUseful"/> of the product's columns kept.
     /// </summary>
     public static bool Applies(in GeneralConvGeometry g, GemmPackedA[]? packed) =>
-        packed is { Length: 1 } && g.Groups == 1 && g.StrideHeight == 1 && g.StrideWidth == 1 && g.KernelHeight * g.KernelWidth > 1 &&
+        packed is { Length: 1 } && g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 &&
         g.OutSpatial >= MinimumUseful * new Plan(g, TileColumns(packed[0].Kind)).ProductStride;
 
     /// <summary>
@@ -202,7 +205,7 @@ internal static unsafe class DirectConvKernel
     /// <summary>The operands of one call, as addresses so that worker threads can share them.</summary>
     private readonly record struct Operands(nint Panels, int PaddedRows, int M, int K, nint Shifts, nint Padded, nint Product);
 
-    /// <summary>Sizes of the padded image and of the product, and the copies in and out.</summary>
+    /// <summary>Sizes of the padded image's phase planes and of the product, and the copies in and out.</summary>
     private readonly struct Plan
     {
         private readonly GeneralConvGeometry _g;
@@ -210,63 +213,101 @@ internal static unsafe class DirectConvKernel
         public Plan(in GeneralConvGeometry g, int nr)
         {
             _g = g;
-            PaddedHeight = g.Height + g.PadTop + g.PadBottom;
-            PaddedWidth = g.Width + g.PadLeft + g.PadRight;
-            PlanesSize = g.Channels * PaddedHeight * PaddedWidth;
+            PhaseHeight = (g.Height + g.PadTop + g.PadBottom + g.StrideHeight - 1) / g.StrideHeight;
+            PhaseWidth = (g.Width + g.PadLeft + g.PadRight + g.StrideWidth - 1) / g.StrideWidth;
+            PlanesPerChannel = g.StrideHeight * g.StrideWidth;
+            PlanesSize = g.Channels * PlanesPerChannel * PhaseHeight * PhaseWidth;
 
-            // The last tile reads up to Nr − 1 columns past the last output row, plus the window's width.
-            PaddedSize = PlanesSize + ((g.KernelWidth - 1) * g.DilationWidth) + nr;
-            ProductStride = (g.OutHeight * PaddedWidth + nr - 1) / nr * nr;
+            // The last tile's columns past the last output row read on into the row below the
+            // window and up to Nr − 1 floats further.
+            PaddedSize = PlanesSize + PhaseWidth + (g.KernelWidth * g.DilationWidth) + nr;
+            ProductStride = ((g.OutHeight * PhaseWidth) + nr - 1) / nr * nr;
         }
 
-        public int PaddedHeight { get; }
+        /// <summary>Rows of a phase plane: the padded height over the vertical stride, rounded up.</summary>
+        public int PhaseHeight { get; }
 
-        public int PaddedWidth { get; }
+        /// <summary>Columns of a phase plane, and the row length of the product.</summary>
+        public int PhaseWidth { get; }
 
-        /// <summary>Floats of the padded planes <c>[C, Hp, Wp]</c>.</summary>
+        /// <summary>Phase planes per channel: one per pair of row and column remainders.</summary>
+        public int PlanesPerChannel { get; }
+
+        /// <summary>Floats of all phase planes <c>[C, sh, sw, Hq, Wq]</c>.</summary>
         public int PlanesSize { get; }
 
         /// <summary>Floats of the padded image buffer: the planes and the slack the last tile reads.</summary>
         public int PaddedSize { get; }
 
-        /// <summary>Row stride of the product <c>[OC, OH·Wp]</c>: its columns rounded up to whole tiles.</summary>
+        /// <summary>Row stride of the product <c>[OC, OH·Wq]</c>: its columns rounded up to whole tiles.</summary>
         public int ProductStride { get; }
 
-        /// <summary><c>shifts[(c·KH + kh)·KW + kw] = c·Hp·Wp + kh·dh·Wp + kw·dw</c>, in the weight's column order.</summary>
+        /// <summary>
+        /// The shift of window element (c, kh, kw), in the weight's column order: the element sits
+        /// <c>kh·dh</c> rows and <c>kw·dw</c> columns below and right of the window's corner, that
+        /// is in phase <c>(kh·dh mod sh, kw·dw mod sw)</c> of channel c, <c>⌊kh·dh / sh⌋</c> phase
+        /// rows and <c>⌊kw·dw / sw⌋</c> phase columns from the corner's position there.
+        /// </summary>
         public void FillShifts(Span<int> shifts)
         {
-            int plane = PaddedHeight * PaddedWidth;
+            int phase = PhaseHeight * PhaseWidth;
+            int sh = _g.StrideHeight, sw = _g.StrideWidth;
             int p = 0;
             for (int c = 0; c < _g.Channels; c++)
             {
                 for (int kh = 0; kh < _g.KernelHeight; kh++)
                 {
+                    int down = kh * _g.DilationHeight;
                     for (int kw = 0; kw < _g.KernelWidth; kw++)
                     {
-                        shifts[p++] = (c * plane) + (kh * _g.DilationHeight * PaddedWidth) + (kw * _g.DilationWidth);
+                        int right = kw * _g.DilationWidth;
+                        int plane = (((c * sh) + (down % sh)) * sw) + (right % sw);
+                        shifts[p++] = (plane * phase) + (down / sh * PhaseWidth) + (right / sw);
                     }
                 }
             }
         }
 
-        /// <summary>Copies channels <c>[from, to)</c> of one image into their zero-padded planes.</summary>
+        /// <summary>
+        /// Copies channels <c>[from, to)</c> of one image into their zero-padded phase planes: padded
+        /// pixel (h, w) goes to phase <c>(h mod sh, w mod sw)</c> at <c>(⌊h / sh⌋, ⌊w / sw⌋)</c>.
+        /// </summary>
         public void Pad(float* image, float* padded, int from, int to)
         {
-            int plane = PaddedHeight * PaddedWidth;
+            int phase = PhaseHeight * PhaseWidth;
+            int sh = _g.StrideHeight, sw = _g.StrideWidth;
+            int width = _g.Width;
             for (int c = from; c < to; c++)
             {
-                float* target = padded + ((nint)c * plane);
-                new Span<float>(target, plane).Clear();
-                float* source = image + ((nint)c * _g.Height * _g.Width);
+                float* planes = padded + ((nint)c * PlanesPerChannel * phase);
+                new Span<float>(planes, PlanesPerChannel * phase).Clear();
+                float* source = image + ((nint)c * _g.Height * width);
                 for (int h = 0; h < _g.Height; h++)
                 {
-                    new ReadOnlySpan<float>(source + (h * _g.Width), _g.Width)
-                        .CopyTo(new Span<float>(target + ((_g.PadTop + h) * PaddedWidth) + _g.PadLeft, _g.Width));
+                    int row = h + _g.PadTop;
+                    float* rowPlanes = planes + ((nint)(row % sh) * sw * phase) + (row / sh * PhaseWidth);
+                    float* from0 = source + ((nint)h * width);
+                    if (sw == 1)
+                    {
+                        new ReadOnlySpan<float>(from0, width).CopyTo(new Span<float>(rowPlanes + _g.PadLeft, width));
+                        continue;
+                    }
+
+                    // Each phase takes every sw-th pixel of the row, starting where its remainder does.
+                    for (int r = 0; r < sw; r++)
+                    {
+                        int w = (((r - _g.PadLeft) % sw) + sw) % sw;
+                        float* to0 = rowPlanes + ((nint)r * phase) + ((w + _g.PadLeft) / sw);
+                        for (int i = 0; w < width; w += sw, i++)
+                        {
+                            to0[i] = from0[w];
+                        }
+                    }
                 }
             }
         }
 
-        /// <summary><c>y[oc, oh, ow] = product[oc, oh·Wp + ow] + bias[oc]</c> for channels <c>[from, to)</c>.</summary>
+        /// <summary><c>y[oc, oh, ow] = product[oc, oh·Wq + ow] + bias[oc]</c> for channels <c>[from, to)</c>.</summary>
         public void Unpad(float* product, float* bias, float* y, int from, int to)
         {
             int outHeight = _g.OutHeight;
@@ -277,7 +318,7 @@ internal static unsafe class DirectConvKernel
                 float* target = y + ((nint)oc * outHeight * outWidth);
                 for (int oh = 0; oh < outHeight; oh++)
                 {
-                    var source = new ReadOnlySpan<float>(row + (oh * PaddedWidth), outWidth);
+                    var source = new ReadOnlySpan<float>(row + (oh * PhaseWidth), outWidth);
                     var destination = new Span<float>(target + (oh * outWidth), outWidth);
                     if (bias is null)
                     {

@@ -5,34 +5,38 @@ using Xunit;
 namespace FoolingCluster.Tensors.Tests.Kernels;
 
 /// <summary>
-/// Stride-1 convolutions whose GEMM reads the padded image in place (<see cref="DirectConvKernel"/>)
-/// against the definition accumulated in double, for every blocked microkernel: depths past one
-/// block, channels not a multiple of the microkernel's rows, rows whose columns end inside a tile,
-/// dilations, pads on some sides only, several images, and products split over threads across
-/// their columns and across their rows.
+/// Convolutions whose GEMM reads the padded image's phase planes in place
+/// (<see cref="DirectConvKernel"/>) against the definition accumulated in double, for every
+/// blocked microkernel: depths past one block, channels not a multiple of the microkernel's rows,
+/// rows whose columns end inside a tile, strides per axis, dilations, pads on some sides only,
+/// several images, and products split over threads across their columns and across their rows.
 /// </summary>
 public unsafe class DirectConvKernelTests
 {
     private static readonly GemmKernelKind[] s_kinds = [GemmKernelKind.Scalar, GemmKernelKind.Vector256, GemmKernelKind.Vector512];
 
-    /// <summary>N, C, H, W, OC, KH, KW, pt, pl, pb, pr, dh, dw.</summary>
+    /// <summary>N, C, H, W, OC, KH, KW, pt, pl, pb, pr, dh, dw, sh, sw.</summary>
     public static TheoryData<int[]> Cases() => new()
     {
-        new[] { 1, 30, 16, 14, 13, 3, 3, 1, 1, 1, 1, 1, 1 },   // depth 270: one block of 256 and a short one
-        new[] { 2, 7, 20, 23, 8, 3, 3, 1, 1, 1, 1, 1, 1 },     // several column tiles, two images
-        new[] { 1, 9, 7, 7, 60, 3, 3, 1, 1, 1, 1, 1, 1 },      // one column tile, many row tiles (ResNet's last stage)
-        new[] { 3, 2, 10, 20, 5, 5, 5, 2, 2, 2, 2, 1, 1 },     // 5×5, three images
-        new[] { 1, 3, 16, 12, 4, 3, 3, 2, 2, 2, 2, 2, 2 },     // dilation 2
-        new[] { 1, 4, 20, 30, 6, 3, 2, 0, 0, 1, 1, 1, 3 },     // pads only bottom and right, dilations differ per axis
-        new[] { 2, 3, 14, 20, 5, 2, 3, 0, 0, 0, 0, 1, 1 },     // no pads
-        new[] { 1, 1, 40, 70, 2, 1, 3, 0, 1, 0, 1, 1, 1 },     // a 1×3 window over a wide image
+        new[] { 1, 30, 16, 14, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },   // depth 270: one block of 256 and a short one
+        new[] { 2, 7, 20, 23, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },     // several column tiles, two images
+        new[] { 1, 9, 7, 7, 60, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },      // one column tile, many row tiles (ResNet's last stage)
+        new[] { 3, 2, 10, 20, 5, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1 },     // 5×5, three images
+        new[] { 1, 3, 16, 12, 4, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1 },     // dilation 2
+        new[] { 1, 4, 20, 30, 6, 3, 2, 0, 0, 1, 1, 1, 3, 1, 1 },     // pads only bottom and right, dilations differ per axis
+        new[] { 2, 3, 14, 20, 5, 2, 3, 0, 0, 0, 0, 1, 1, 1, 1 },     // no pads
+        new[] { 1, 1, 40, 70, 2, 1, 3, 0, 1, 0, 1, 1, 1, 1, 1 },     // a 1×3 window over a wide image
+        new[] { 1, 3, 40, 45, 8, 7, 7, 3, 3, 3, 3, 1, 1, 2, 2 },     // a ResNet stem: 7×7, stride 2, pad 3
+        new[] { 2, 10, 29, 28, 9, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2 },    // ResNet's stride-2 3×3, an odd padded height
+        new[] { 1, 4, 33, 40, 5, 3, 2, 2, 0, 1, 1, 2, 1, 3, 1 },     // stride 3 down only, dilated, uneven pads
+        new[] { 1, 2, 29, 50, 3, 3, 3, 1, 2, 0, 1, 2, 3, 1, 2 },     // stride 2 across only, dilation 3 across
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Convolutions_read_in_place_match_the_definition(int[] s)
+    public void Convolutions_read_from_the_phase_planes_match_the_definition(int[] s)
     {
-        var g = new GeneralConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], 1, 1, s[7], s[8], s[9], s[10], s[11], s[12], 1);
+        var g = new GeneralConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[13], s[14], s[7], s[8], s[9], s[10], s[11], s[12], 1);
         var rng = new Random(s.Sum());
         float[] x = ConvReference.Random(rng, g.Batch * g.ImageSize);
         float[] weight = ConvReference.Random(rng, g.WeightSize);
@@ -56,7 +60,7 @@ public unsafe class DirectConvKernelTests
     }
 
     [Fact]
-    public void Strided_grouped_pointwise_and_mostly_padding_convolutions_and_unpacked_weights_are_left_to_the_unfolding_path()
+    public void Grouped_pointwise_and_mostly_padding_convolutions_and_unpacked_weights_are_left_to_the_unfolding_path()
     {
         // LeNet's second layer: 8×8 outputs in rows of 12 are 64 of a product's 128 columns.
         var lenet2 = new GeneralConvGeometry(4, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
@@ -66,8 +70,11 @@ public unsafe class DirectConvKernelTests
         GemmPackedA[] packed = ConvKernel.PackWeight(stride1, new float[stride1.WeightSize])!;
         Assert.True(DirectConvKernel.Applies(stride1, packed));
         Assert.False(DirectConvKernel.Applies(stride1, null));
-        Assert.False(DirectConvKernel.Applies(stride1 with { StrideWidth = 2 }, packed));
         Assert.False(DirectConvKernel.Applies(stride1 with { Groups = 2 }, packed));
-        Assert.False(DirectConvKernel.Applies(stride1 with { KernelHeight = 1, KernelWidth = 1 }, packed));
+        var pointwise = stride1 with { KernelHeight = 1, KernelWidth = 1, PadTop = 0, PadLeft = 0, PadBottom = 0, PadRight = 0 };
+        GemmPackedA[] packedPointwise = ConvKernel.PackWeight(pointwise, new float[pointwise.WeightSize])!;
+        Assert.False(DirectConvKernel.Applies(pointwise, packedPointwise));
+        Assert.False(DirectConvKernel.Applies(pointwise with { Height = 32, Width = 32, StrideHeight = 2, StrideWidth = 2 }, packedPointwise));
+        Assert.True(DirectConvKernel.Applies(stride1 with { Height = 31, Width = 31, StrideHeight = 2, StrideWidth = 2 }, packed));
     }
 }
