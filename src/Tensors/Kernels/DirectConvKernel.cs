@@ -28,11 +28,11 @@ internal static unsafe class DirectConvKernel
 {
     /// <summary>
     /// Whether a convolution runs here: one group, a window larger than one pixel (a 1×1 reads the
-    /// image as its column matrix, or a strided copy of it, with no unfolding to save), its weight
-    /// packed, and at least <see cref="MinimumUseful"/> of the product's columns kept.
+    /// image as its column matrix, or a strided copy of it, with no unfolding to save), a geometry
+    /// with windows inside the padded image, its weight packed, and at least <see cref="MinimumUseful"/> of the product's columns kept.
     /// </summary>
     public static bool Applies(in GeneralConvGeometry g, GemmPackedA[]? packed) =>
-        packed is { Length: 1 } && g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 &&
+        packed is { Length: 1 } && g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 && g.Problem() is null &&
         g.OutSpatial >= MinimumUseful * new Plan(g, TileColumns(packed[0].Kind)).ProductStride;
 
     /// <summary>
@@ -218,8 +218,8 @@ internal static unsafe class DirectConvKernel
             PlanesPerChannel = g.StrideHeight * g.StrideWidth;
             PlanesSize = g.Channels * PlanesPerChannel * PhaseHeight * PhaseWidth;
 
-            // The last tile's columns past the last output row read on into the row below the
-            // window and up to Nr − 1 floats further.
+            // The last tile's columns past the last output row read up to ⌊(KW − 1)·dw / sw⌋ + Nr − 2
+            // floats past the planes; the slack is rounded up generously.
             PaddedSize = PlanesSize + PhaseWidth + (g.KernelWidth * g.DilationWidth) + nr;
             ProductStride = ((g.OutHeight * PhaseWidth) + nr - 1) / nr * nr;
         }

@@ -30,7 +30,7 @@ internal readonly unsafe struct PanelRows : IDepthRows
 
 /// <summary>
 /// B read where it lies: step p's floats start <c>shifts[p]</c> floats after <c>origin</c>. A
-/// stride-1 convolution's window rows are such runs of its padded image (<see cref="DirectConvKernel"/>).
+/// convolution's window rows are such runs of its padded image's phase planes (<see cref="DirectConvKernel"/>).
 /// </summary>
 internal readonly unsafe struct ShiftedRows : IDepthRows
 {

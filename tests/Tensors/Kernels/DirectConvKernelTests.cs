@@ -21,6 +21,7 @@ public unsafe class DirectConvKernelTests
         new[] { 1, 30, 16, 14, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },   // depth 270: one block of 256 and a short one
         new[] { 2, 7, 20, 23, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },     // several column tiles, two images
         new[] { 1, 9, 7, 7, 60, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },      // one column tile, many row tiles (ResNet's last stage)
+        new[] { 1, 5, 12, 12, 60, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1 },     // three column tiles split by rows (10 row tiles divide evenly)
         new[] { 3, 2, 10, 20, 5, 5, 5, 2, 2, 2, 2, 1, 1, 1, 1 },     // 5×5, three images
         new[] { 1, 3, 16, 12, 4, 3, 3, 2, 2, 2, 2, 2, 2, 1, 1 },     // dilation 2
         new[] { 1, 4, 20, 30, 6, 3, 2, 0, 0, 1, 1, 1, 3, 1, 1 },     // pads only bottom and right, dilations differ per axis
