@@ -11,7 +11,7 @@ public static partial class Functional
     public static Tensor Relu(Tensor x)
     {
         Tensor y = Tensor.EmptyLike(x);
-        TensorPrimitives.Max(x.Span, 0f, y.Span);
+        ElementwiseSplit.Run(y.Size, (start, count) => TensorPrimitives.Max(x.Span.Slice(start, count), 0f, y.Span.Slice(start, count)));
         if (Tape.ShouldRecord(x))
         {
             Tape.Record("relu", y, [x], (g, needs, grads) =>

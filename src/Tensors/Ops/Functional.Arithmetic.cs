@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using FoolingCluster.Tensors.Autograd;
+using FoolingCluster.Tensors.Kernels;
 
 namespace FoolingCluster.Tensors.Ops;
 
@@ -11,7 +12,7 @@ public static partial class Functional
     {
         RequireSameShape("add", a, b);
         Tensor y = Tensor.EmptyLike(a);
-        TensorPrimitives.Add(a.Span, b.Span, y.Span);
+        ElementwiseSplit.Run(y.Size, (start, count) => TensorPrimitives.Add(a.Span.Slice(start, count), b.Span.Slice(start, count), y.Span.Slice(start, count)));
         if (Tape.ShouldRecord(a, b))
         {
             Tape.Record("add", y, [a, b], (g, needs, grads) =>
