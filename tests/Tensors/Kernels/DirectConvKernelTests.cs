@@ -38,12 +38,7 @@ public unsafe class DirectConvKernelTests
     public void Convolutions_read_from_the_phase_planes_match_the_definition(int[] s)
     {
         var g = new GeneralConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[13], s[14], s[7], s[8], s[9], s[10], s[11], s[12], 1);
-        var rng = new Random(s.Sum());
-        float[] x = ConvReference.Random(rng, g.Batch * g.ImageSize);
-        float[] weight = ConvReference.Random(rng, g.WeightSize);
-        float[] bias = ConvReference.Random(rng, g.OutChannels);
-        double[] expected = ConvReference.Forward(g, x, weight, bias);
-        double[] expectedWithoutBias = ConvReference.Forward(g, x, weight, null);
+        (float[] x, float[] weight, float[] bias, double[] expected, double[] expectedWithoutBias) = ConvReference.ForwardCaseOf(g, s.Sum());
         foreach (GemmKernelKind kind in s_kinds)
         {
             GemmPackedA[] packed = [GemmPackedA.Pack(kind, weight, g.PatchSize, g.OutChannels, g.PatchSize)];

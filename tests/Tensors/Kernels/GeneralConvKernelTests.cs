@@ -59,12 +59,7 @@ public class GeneralConvKernelTests
     public void Forward_matches_the_definition(int[] sizes)
     {
         GeneralConvGeometry g = Geometry(sizes);
-        var rng = new Random(1);
-        float[] x = ConvReference.Random(rng, g.Batch * g.ImageSize);
-        float[] weight = ConvReference.Random(rng, g.WeightSize);
-        float[] bias = ConvReference.Random(rng, g.OutChannels);
-        double[] expected = ConvReference.Forward(g, x, weight, bias);
-        double[] expectedWithoutBias = ConvReference.Forward(g, x, weight, null);
+        (float[] x, float[] weight, float[] bias, double[] expected, double[] expectedWithoutBias) = ConvReference.ForwardCaseOf(g, 1);
         foreach (int threads in s_threadCounts)
         {
             float[] y = Enumerable.Repeat(float.NaN, expected.Length).ToArray();

@@ -73,6 +73,16 @@ public static class ConvReference
         return y;
     }
 
+    /// <summary>A seeded input, weight and bias for <paramref name="g"/>, and the forward pass's definition with and without the bias.</summary>
+    public static ForwardCase ForwardCaseOf(GeneralConvGeometry g, int seed)
+    {
+        var rng = new Random(seed);
+        float[] x = Random(rng, g.Batch * g.ImageSize);
+        float[] weight = Random(rng, g.WeightSize);
+        float[] bias = Random(rng, g.OutChannels);
+        return new ForwardCase(x, weight, bias, Forward(g, x, weight, bias), Forward(g, x, weight, null));
+    }
+
     /// <summary><c>∂L/∂x</c> from <c>∂L/∂y</c>, in double.</summary>
     public static double[] BackwardData(GeneralConvGeometry g, float[] gy, float[] w)
     {
@@ -111,3 +121,11 @@ public static class ConvReference
         }
     }
 }
+
+/// <summary>A forward convolution's operands and its definition's outputs (<see cref="ConvReference.ForwardCaseOf"/>).</summary>
+/// <param name="X">Input <c>[N,C,H,W]</c>.</param>
+/// <param name="Weight">Filters <c>[OC,C/G,KH,KW]</c>.</param>
+/// <param name="Bias">Per-channel offset <c>[OC]</c>.</param>
+/// <param name="Expected">The definition with the bias.</param>
+/// <param name="ExpectedWithoutBias">The definition without it.</param>
+public sealed record ForwardCase(float[] X, float[] Weight, float[] Bias, double[] Expected, double[] ExpectedWithoutBias);
