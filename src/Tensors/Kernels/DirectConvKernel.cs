@@ -103,9 +103,9 @@ internal static unsafe class DirectConvKernel
                 {
                     nint source = image + ((nint)n * imageSize * sizeof(float));
                     nint target = output + ((nint)n * outImageSize * sizeof(float));
-                    PerChannel(g.Channels, threads, (from, to) => plan.Pad((float*)source, (float*)operands.Padded, from, to));
+                    ParallelRanges.Run(g.Channels, imageSize, threads, (from, to) => plan.Pad((float*)source, (float*)operands.Padded, from, to));
                     Multiply<TKernel>(plan, operands, threads);
-                    PerChannel(g.OutChannels, threads, (from, to) => plan.Unpad((float*)operands.Product, (float*)offsets, (float*)target, from, to));
+                    ParallelRanges.Run(g.OutChannels, outImageSize, threads, (from, to) => plan.Unpad((float*)operands.Product, (float*)offsets, (float*)target, from, to));
                 }
             }
         }
@@ -187,19 +187,6 @@ internal static unsafe class DirectConvKernel
                 }
             }
         }
-    }
-
-    /// <summary>Runs <paramref name="body"/> over channel ranges, split over up to <paramref name="threads"/> threads.</summary>
-    private static void PerChannel(int channels, int threads, Action<int, int> body)
-    {
-        int parts = Math.Max(1, Math.Min(threads, channels));
-        if (parts == 1)
-        {
-            body(0, channels);
-            return;
-        }
-
-        WorkerTeam.For(parts, parts, k => body((int)((long)channels * k / parts), (int)((long)channels * (k + 1) / parts)));
     }
 
     /// <summary>The operands of one call, as addresses so that worker threads can share them.</summary>

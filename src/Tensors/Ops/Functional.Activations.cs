@@ -11,7 +11,7 @@ public static partial class Functional
     public static Tensor Relu(Tensor x)
     {
         Tensor y = Tensor.EmptyLike(x);
-        ElementwiseSplit.Run(y.Size, (start, count) => TensorPrimitives.Max(x.Span.Slice(start, count), 0f, y.Span.Slice(start, count)));
+        ParallelRanges.Run(y.Size, y.Size, 0, (first, last) => TensorPrimitives.Max(x.Span[first..last], 0f, y.Span[first..last]));
         if (Tape.ShouldRecord(x))
         {
             Tape.Record("relu", y, [x], (g, needs, grads) =>

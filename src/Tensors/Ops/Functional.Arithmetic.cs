@@ -12,7 +12,7 @@ public static partial class Functional
     {
         RequireSameShape("add", a, b);
         Tensor y = Tensor.EmptyLike(a);
-        ElementwiseSplit.Run(y.Size, (start, count) => TensorPrimitives.Add(a.Span.Slice(start, count), b.Span.Slice(start, count), y.Span.Slice(start, count)));
+        ParallelRanges.Run(y.Size, y.Size, 0, (first, last) => TensorPrimitives.Add(a.Span[first..last], b.Span[first..last], y.Span[first..last]));
         if (Tape.ShouldRecord(a, b))
         {
             Tape.Record("add", y, [a, b], (g, needs, grads) =>

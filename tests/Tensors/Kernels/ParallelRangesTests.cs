@@ -6,25 +6,25 @@ using Xunit;
 namespace FoolingCluster.Tensors.Tests.Kernels;
 
 /// <summary>
-/// Element-wise passes split over the engine's threads (<see cref="ElementwiseSplit"/>): every
-/// element is visited exactly once, and Relu and Add give the bits of one pass over the whole tensor.
+/// Work split into ranges over the engine's threads (<see cref="ParallelRanges"/>): every index is
+/// visited exactly once, and Relu and Add give the bits of one pass over the whole tensor.
 /// </summary>
-public class ElementwiseSplitTests
+public class ParallelRangesTests
 {
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
-    [InlineData(ElementwiseSplit.MinimumElements - 1)]
-    [InlineData(ElementwiseSplit.MinimumElements)]
+    [InlineData((int)ParallelRanges.Threshold - 1)]
+    [InlineData((int)ParallelRanges.Threshold)]
     [InlineData(100_003)]
     [InlineData(1 << 20)]
     public void Every_element_is_visited_once(int length)
     {
         int[] visits = new int[length];
-        ElementwiseSplit.Run(length, (start, count) =>
+        ParallelRanges.Run(length, length, 0, (first, last) =>
         {
-            Assert.True(start >= 0 && count >= 0 && start + count <= length, $"part {start}+{count} of {length}");
-            for (int i = start; i < start + count; i++)
+            Assert.True(first >= 0 && first <= last && last <= length, $"range {first}..{last} of {length}");
+            for (int i = first; i < last; i++)
             {
                 Interlocked.Increment(ref visits[i]);
             }
