@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using FoolingCluster.Evolution.Genomes;
 using FoolingCluster.Runs;
 using FoolingCluster.Tests.Shared;
@@ -13,7 +15,8 @@ namespace FoolingCluster.Cli.Tests;
 /// standby takes the run over from the journal, rebuilds the history and found images its copy
 /// lacks, re-plans the generation that was in flight and finishes with the archive, history and
 /// found images of the same search run uninterrupted in one process. The active coordinator
-/// stopped on purpose (SIGTERM) instead: the standby leaves the run stopped.
+/// stopped on purpose (SIGTERM) instead: the standby, whose dashboard showed the active run
+/// while it stood by, leaves the run stopped.
 /// </summary>
 [Collection(RunTestGroup.Name)]
 public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, IDisposable
@@ -56,6 +59,11 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         _cluster.AssertSucceeds(standby);
         Assert.True(standby.Output.Contains("the active coordinator is gone: taking over", StringComparison.Ordinal), _cluster.Output);
         Assert.True(standby.Output.Contains("generation rows rebuilt from the run's journal", StringComparison.Ordinal), _cluster.Output);
+
+        // The dashboard it showed the active run on while standing by now serves its own run, at the same address.
+        Match followed = Regex.Match(standby.Output, @"the dashboard at (http://\S+) shows the active coordinator's run");
+        Assert.True(followed.Success, standby.Output);
+        Assert.Equal(2, Regex.Count(standby.Output, $"dashboard on {Regex.Escape(followed.Groups[1].Value)}"));
         string straight = RunTestSupport.RunOnOneThread(config, _scratch.File("straight"));
         RunTestSupport.AssertSameSearchState(RunTestSupport.Snapshot(straight), RunTestSupport.Snapshot(run));
         List<GenerationRecord> history = RunTestSupport.History(run, Generations);
@@ -79,6 +87,25 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
         (FoolingProcess active, FoolingProcess standby, string run, _) = StartActiveAndStandby(config, journal);
         _cluster.Worker("w1");
         active.WaitUntil(() => RunTestSupport.History(run, Generations).Count >= 4, LocalCluster.Patience, "at generation 3");
+
+        // The standby's dashboard shows the active coordinator's run while it stands by.
+        Match served = Regex.Match(standby.Output, @"the dashboard at (http://\S+) shows the active coordinator's run");
+        Assert.True(served.Success, standby.Output);
+        using (var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
+        {
+            JsonElement archive = default;
+            standby.WaitUntil(
+                () =>
+                {
+                    using JsonDocument json = JsonDocument.Parse(http.GetStringAsync(new Uri(new Uri(served.Groups[1].Value), "api/archive")).GetAwaiter().GetResult());
+                    archive = json.RootElement.Clone();
+                    return archive.GetProperty("generation").GetInt32() >= 3;
+                },
+                LocalCluster.Patience,
+                "the standby's dashboard at generation 3");
+            Assert.Equal(Path.GetFileName(run), archive.GetProperty("runId").GetString());
+            Assert.Equal(archive.GetProperty("stats").GetProperty("filled").GetInt32(), archive.GetProperty("elites").GetArrayLength());
+        }
 
         active.Signal("TERM");
 

@@ -278,11 +278,32 @@ internal static class RunCommand
                 RunJournalLocation.Record(run.Path, mode.Journal);
             }
             node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel, journal).GetAwaiter().GetResult();
-            if (!WaitUntilActive(node, mode, journal, run, cancel))
+            // A standby's dashboard shows the active coordinator's run while it waits.
+            StandbyDashboard? standby = mode.Standby && mode.Dashboard is not null
+                ? StandbyDashboard.Start(node, mode.Dashboard, run, cfg, encoding.Name, description, classifier.Classes, labels, cancel)
+                : null;
+            Uri? followed = standby?.Uri;
+            bool active;
+            try
+            {
+                active = WaitUntilActive(node, mode, journal, run, cancel);
+            }
+            finally
+            {
+                standby?.Dispose();
+            }
+
+            if (!active)
             {
                 node.DisposeAsync().AsTask().GetAwaiter().GetResult();
                 run.Log.Warning("stopped while standing by; the run was not touched");
                 return FoolingApp.Interrupted;
+            }
+
+            if (followed is not null)
+            {
+                // The run's own dashboard takes the address the followed one had.
+                mode = mode with { Dashboard = mode.Dashboard! with { Listen = StandbyDashboard.SameAddress(mode.Dashboard.Listen, followed) } };
             }
         }
 
@@ -308,6 +329,7 @@ internal static class RunCommand
             {
                 view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description, labels);
                 server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
+                node?.Serve(view);
                 cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
                 if (node is not null)
                 {

@@ -259,20 +259,29 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
         }
 
         string action = context.Request.RouteValues["action"] as string ?? string.Empty;
-        switch (action)
+        Action? act = action switch
         {
-            case "pause":
-                view.Pause();
-                break;
-            case "resume":
-                view.Resume();
-                break;
-            case "stop":
-                view.Stop();
-                break;
-            default:
-                await Error(context, StatusCodes.Status404NotFound, $"unknown control '{action}'; valid: pause, resume, stop").ConfigureAwait(false);
-                return;
+            "pause" => view.Pause,
+            "resume" => view.Resume,
+            "stop" => view.Stop,
+            _ => null,
+        };
+        if (act is null)
+        {
+            await Error(context, StatusCodes.Status404NotFound, $"unknown control '{action}'; valid: pause, resume, stop").ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            // A standby's view sends the button to the active coordinator: off the request's thread.
+            await Task.Run(act, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            log?.Invoke($"dashboard: {action} failed: {ex.Message}");
+            await Error(context, StatusCodes.Status503ServiceUnavailable, $"{action} failed: {ex.Message}").ConfigureAwait(false);
+            return;
         }
 
         log?.Invoke($"dashboard: {action} requested by {context.Connection.RemoteIpAddress}");

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster;
 using FoolingCluster.Coordinator.Search;
+using FoolingCluster.Hosting.Views;
 using FoolingCluster.Protocol.Messages;
 
 namespace FoolingCluster.Hosting.Jobs;
@@ -15,7 +16,9 @@ namespace FoolingCluster.Hosting.Jobs;
 /// the front of the queue. Workers' results and heartbeats are passed on, unchecked, to the
 /// coordinator through <c>results</c>: the coordinator checks each one before it touches the
 /// archive. On a cluster the board also passes on what the membership says of a worker's node
-/// (unreachable, gone) as the worker's state (<see cref="WorkerStates"/>).
+/// (unreachable, gone) as the worker's state (<see cref="WorkerStates"/>). Being the singleton,
+/// the board is also where other coordinator-role nodes' dashboards reach the active run: its
+/// child <see cref="RunViewServer"/> answers them.
 /// </summary>
 public sealed class JobBoard : ReceiveActor
 {
@@ -30,6 +33,7 @@ public sealed class JobBoard : ReceiveActor
     private readonly bool _onCluster;
     private readonly Action? _started;
     private long _handedOut;
+    private IActorRef _views = ActorRefs.Nobody;
 
     /// <param name="results">Where workers' results and heartbeats go.</param>
     /// <param name="log">Receives a line when a worker is lost with a job, and on a cluster when one joins or its node becomes unreachable.</param>
@@ -60,6 +64,11 @@ public sealed class JobBoard : ReceiveActor
         Receive<Terminated>(stopped => Forget(stopped.ActorRef));
         Receive<ClusterEvent.UnreachableMember>(unreachable => Reachability(unreachable.Member, reachable: false));
         Receive<ClusterEvent.ReachableMember>(reachable => Reachability(reachable.Member, reachable: true));
+        // The run's view for other coordinator-role nodes' dashboards: the board's child answers.
+        Receive<RunViewServer.Serve>(serve => _views.Forward(serve));
+        Receive<RunViewQuery>(query => _views.Forward(query));
+        Receive<RunControlRequest>(request => _views.Forward(request));
+        Receive<RunExportRequest>(request => _views.Forward(request));
         Receive<BoardStatusQuery>(_ => Sender.Tell(new BoardStatus(
             _queue.Count,
             _workers.Values.Sum(seat => seat.Held.Count),
@@ -85,6 +94,7 @@ public sealed class JobBoard : ReceiveActor
     /// <inheritdoc/>
     protected override void PreStart()
     {
+        _views = Context.ActorOf(RunViewServer.Props(), "run-view");
         if (_onCluster)
         {
             Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.IReachabilityEvent));

@@ -1,10 +1,12 @@
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
+using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Jobs;
 using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Hosting.Transport;
+using FoolingCluster.Hosting.Views;
 using FoolingCluster.Protocol.Messages;
 
 namespace FoolingCluster.Hosting.Nodes;
@@ -62,6 +64,22 @@ public sealed class CoordinatorNode : IAsyncDisposable
             cancel).ConfigureAwait(false);
         return new CoordinatorNode(host, results.Reader, journal, active.Task);
     }
+
+    /// <summary>
+    /// Serves <paramref name="view"/>, the run this node now runs as the active coordinator, to
+    /// the dashboards of the other coordinator-role nodes (<see cref="FollowActive"/>).
+    /// </summary>
+    public void Serve(IRunView view) => _host.Registry.Get<JobBoard>().Tell(new RunViewServer.Serve(view));
+
+    /// <summary>
+    /// The run of the active coordinator, wherever it runs, as this node's dashboard shows it
+    /// while it stands by: read through the board singleton's proxy about once a second.
+    /// </summary>
+    /// <param name="model">This node's copy of the run's model (workers may fetch it here).</param>
+    /// <param name="placeholder">What the dashboard shows before the active coordinator answers.</param>
+    /// <param name="log">Receives a line when its answers stop coming or come back.</param>
+    public ProxiedRunView FollowActive((string WeightsPath, string SidecarPath, string Sha256) model, RunSnapshot placeholder, Action<string>? log) =>
+        new(_host.Registry.Get<JobBoard>(), model, placeholder, TimeSpan.FromSeconds(1), log);
 
     /// <summary>Asks the board what it holds.</summary>
     public Task<BoardStatus> BoardStatusAsync(TimeSpan timeout) => _host.Registry.Get<JobBoard>().Ask<BoardStatus>(BoardStatusQuery.Instance, timeout);

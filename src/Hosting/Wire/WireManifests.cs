@@ -19,6 +19,14 @@ public static class WireManifests
         ("worker", typeof(WorkerMessage), WorkerMessage.Parser),
         ("control", typeof(ControlMessage), ControlMessage.Parser),
 
+        // A run as the dashboards of other coordinator-role nodes read and command it.
+        ("run-view-query", typeof(RunViewQuery), RunViewQuery.Parser),
+        ("run-view", typeof(RunViewMessage), RunViewMessage.Parser),
+        ("run-control", typeof(RunControlRequest), RunControlRequest.Parser),
+        ("run-control-reply", typeof(RunControlReply), RunControlReply.Parser),
+        ("run-export", typeof(RunExportRequest), RunExportRequest.Parser),
+        ("run-export-reply", typeof(RunExportReply), RunExportReply.Parser),
+
         // A run's durable state: one event per merged generation, and snapshots.
         ("generation-merged", typeof(JournalRecordMessage), JournalRecordMessage.Parser),
         ("archive-snapshot", typeof(ArchiveSnapshotMessage), ArchiveSnapshotMessage.Parser),

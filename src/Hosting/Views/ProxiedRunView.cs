@@ -1,0 +1,184 @@
+using Akka.Actor;
+using FoolingCluster.Coordinator.Http;
+using FoolingCluster.Coordinator.Search;
+using FoolingCluster.Protocol.Messages;
+using FoolingCluster.Tensors;
+
+namespace FoolingCluster.Hosting.Views;
+
+/// <summary>
+/// The run of the active coordinator as a dashboard on another coordinator-role node (a standby)
+/// shows it: read through the job board singleton's proxy, about once a second, and its buttons
+/// sent the same way. Until the active coordinator answers, it shows <c>placeholder</c>.
+/// </summary>
+public sealed class ProxiedRunView : IRunView, IAsyncDisposable
+{
+    /// <summary>How long one question to the active coordinator may take.</summary>
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly IActorRef _board;
+    private readonly TimeSpan _every;
+    private readonly Action<string>? _log;
+    private readonly RunViewCopy _copy = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _publishing = new();
+    private readonly Task _polling;
+    private RunSnapshot _current;
+    private IReadOnlyList<WorkerStatus> _workers = [];
+    private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private string? _lastProblem;
+
+    /// <param name="board">The job board singleton's proxy.</param>
+    /// <param name="model">This node's copy of the run's model, for workers that fetch it here.</param>
+    /// <param name="placeholder">What is shown before the active coordinator answers.</param>
+    /// <param name="every">How often the active coordinator is asked.</param>
+    /// <param name="log">Receives a line when the active coordinator's answers start or stop coming, or one is malformed.</param>
+    internal ProxiedRunView(IActorRef board, (string WeightsPath, string SidecarPath, string Sha256) model, RunSnapshot placeholder, TimeSpan every, Action<string>? log)
+    {
+        _board = board;
+        _every = every;
+        _log = log;
+        Model = model;
+        _current = placeholder;
+        _polling = Task.Run(PollAsync);
+    }
+
+    /// <inheritdoc/>
+    public RunSnapshot Current => Volatile.Read(ref _current);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<WorkerStatus> Workers => Volatile.Read(ref _workers);
+
+    /// <inheritdoc/>
+    public (string WeightsPath, string SidecarPath, string Sha256) Model { get; }
+
+    /// <inheritdoc/>
+    public Task<RunSnapshot> NextAsync(CancellationToken cancel) => Volatile.Read(ref _next).Task.WaitAsync(cancel);
+
+    /// <inheritdoc/>
+    public void Pause() => Control("pause");
+
+    /// <inheritdoc/>
+    public void Resume() => Control("resume");
+
+    /// <inheritdoc/>
+    public void Stop() => Control("stop");
+
+    /// <inheritdoc/>
+    /// <exception cref="InvalidInputException">The active coordinator refused the name.</exception>
+    /// <exception cref="IOException">It did not answer, or could not write the export.</exception>
+    public string Export(string name, float? allAbove)
+    {
+        var request = new RunExportRequest { Name = name ?? "", HasAllAbove = allAbove is not null, AllAbove = allAbove ?? 0 };
+        RunExportReply reply = Ask<RunExportReply>(request, TimeSpan.FromMinutes(5));
+        if (reply.Error.Length > 0)
+        {
+            throw reply.BadInput ? new InvalidInputException(reply.Error) : new IOException($"the active coordinator: {reply.Error}");
+        }
+
+        return reply.Folder;
+    }
+
+    /// <summary>Stops asking.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _polling.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    private void Control(string action)
+    {
+        RunControlReply reply = Ask<RunControlReply>(new RunControlRequest { Action = action }, AskTimeout);
+        if (reply.Error.Length > 0)
+        {
+            throw new IOException($"the active coordinator: {reply.Error}");
+        }
+
+        // Shown at once, not at the next answer.
+        Publish(Current with { State = reply.State });
+    }
+
+    private T Ask<T>(object request, TimeSpan timeout)
+    {
+        try
+        {
+            return _board.Ask<T>(request, timeout).GetAwaiter().GetResult();
+        }
+        catch (AskTimeoutException)
+        {
+            throw new IOException($"the active coordinator did not answer within {timeout.TotalSeconds:F0} s");
+        }
+    }
+
+    private async Task PollAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            bool more = false;
+            try
+            {
+                RunViewMessage answer = await _board.Ask<RunViewMessage>(_copy.Query(), AskTimeout, _stop.Token).ConfigureAwait(false);
+                if (_copy.Apply(answer) is RunSnapshot snapshot)
+                {
+                    Volatile.Write(ref _workers, RunViewCopy.Workers(answer));
+                    if (Changed(Current, snapshot))
+                    {
+                        Publish(snapshot);
+                    }
+                }
+
+                more = answer.More;
+                Problem(null);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or InvalidDataException)
+            {
+                Problem(ex is AskTimeoutException ? $"the active coordinator did not answer within {AskTimeout.TotalSeconds:F0} s" : ex.Message);
+            }
+
+            if (!more)
+            {
+                try
+                {
+                    await Task.Delay(_every, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private static bool Changed(RunSnapshot shown, RunSnapshot next) =>
+        shown.RunId != next.RunId || shown.Generation != next.Generation || shown.State != next.State || shown.Evaluations != next.Evaluations
+        || shown.History.Count != next.History.Count || !shown.Elites.Select(e => (e.Cell, e.Generation)).SequenceEqual(next.Elites.Select(e => (e.Cell, e.Generation)));
+
+    /// <summary>Logs a problem once, and once when it is over.</summary>
+    private void Problem(string? problem)
+    {
+        if (problem == _lastProblem)
+        {
+            return;
+        }
+
+        _log?.Invoke(problem is null ? "dashboard: following the active coordinator's run" : $"dashboard: {problem}; showing the run as last seen");
+        _lastProblem = problem;
+    }
+
+    private void Publish(RunSnapshot snapshot)
+    {
+        TaskCompletionSource<RunSnapshot> previous;
+        lock (_publishing)
+        {
+            Volatile.Write(ref _current, snapshot);
+            previous = Interlocked.Exchange(ref _next, new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+
+        previous.TrySetResult(snapshot);
+    }
+}
