@@ -80,7 +80,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         ArgumentNullException.ThrowIfNull(scheduler);
         float[] eliteFitness = Enumerable.Range(0, scheduler.Archive.Cells).Select(c => scheduler.Archive[c]?.Confidence ?? 0f).ToArray();
         IReadOnlyList<JobPlan<TGenome>> plans = scheduler.AskJobs(_jobSize);
-        var generation = new Generation(plans, recordThreshold);
+        var generation = new Generation(plans, recordThreshold, eliteFitness);
         lock (_gate)
         {
             _current = generation;
@@ -209,7 +209,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         }
         else
         {
-            (JobOutcome<TGenome>? outcome, IReadOnlyList<FoundImage> found, string? problem) = _check.Check(result, generation.Plans[index], generation.RecordThreshold, full: _caught.Contains(result.WorkerId));
+            (JobOutcome<TGenome>? outcome, IReadOnlyList<FoundImage> found, string? problem) = _check.Check(result, generation.Plans[index], generation.RecordThreshold, full: _caught.Contains(result.WorkerId), best: generation.Best);
             if (outcome is not null)
             {
                 generation.Complete(index, outcome, found);
@@ -233,7 +233,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     /// <summary>The jobs of the generation in flight and the results accepted for them.</summary>
-    private sealed class Generation(IReadOnlyList<JobPlan<TGenome>> plans, float recordThreshold)
+    private sealed class Generation(IReadOnlyList<JobPlan<TGenome>> plans, float recordThreshold, float[] eliteFitness)
     {
         private readonly JobOutcome<TGenome>?[] _outcomes = new JobOutcome<TGenome>?[plans.Count];
         private readonly List<FoundImage>[] _found = [.. plans.Select(_ => new List<FoundImage>())];
@@ -243,6 +243,13 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
         public IReadOnlyList<JobPlan<TGenome>> Plans => plans;
 
         public float RecordThreshold => recordThreshold;
+
+        /// <summary>
+        /// Per cell, the highest score of the results accepted so far, from the elites' before
+        /// any: children below it in every cell cannot hold one after the merge, so the checks
+        /// need not recompute them. Read and raised by the one thread that accepts results.
+        /// </summary>
+        public float[] Best { get; } = (float[])eliteFitness.Clone();
 
         public ManualResetEventSlim Done { get; } = new(plans.Count == 0);
 

@@ -13,8 +13,9 @@ namespace FoolingCluster.Coordinator.Search;
 /// archive: counts and indices, probability vectors (length, finite, in [0,1], summing to at most 1),
 /// genomes (decodable, within the encoding's limits), found images (size, label, threshold);
 /// then recomputes, with the coordinator's own copy of the model, the probabilities of every
-/// reported child, so a worker that lies about the scores that reach the archive is caught, not
-/// trusted. Found images (the run's record of everything above the threshold, which late in a
+/// reported child that could hold a cell once the generation is merged (see <c>best</c> in
+/// <see cref="Check"/>), so a worker that lies about the scores that reach the archive is
+/// caught, not trusted. Found images (the run's record of everything above the threshold, which late in a
 /// run is a fifth of all children) are recomputed by sample: a few per result, drawn at random
 /// here after the result arrived, so a worker cannot know which; every one when
 /// <c>full</c> is asked for (a worker already caught once).
@@ -52,8 +53,16 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
     /// <param name="result">What the worker sent.</param>
     /// <param name="job">The job it answers.</param>
     /// <param name="recordThreshold">Lowest confidence a found image may have.</param>
-    /// <param name="full">Recompute every found image, not a sample.</param>
-    public (JobOutcome<TGenome>? Outcome, IReadOnlyList<FoundImage> Found, string? Problem) Check(ResultMessage result, JobPlan<TGenome> job, float recordThreshold, bool full = false)
+    /// <param name="full">Recompute every reported child and every found image, not only contenders and a sample.</param>
+    /// <param name="best">
+    /// Per cell, the highest score among the children of the generation's results accepted so far
+    /// (the elites' scores before any), <c>[K]</c>; raised by this result once it is accepted.
+    /// Only children that reach it for some cell, and hold their result's highest score there,
+    /// are recomputed: any other child is beaten in every cell it improves by one already
+    /// recomputed, so it can never hold a cell once the generation is merged. Null recomputes
+    /// every reported child.
+    /// </param>
+    public (JobOutcome<TGenome>? Outcome, IReadOnlyList<FoundImage> Found, string? Problem) Check(ResultMessage result, JobPlan<TGenome> job, float recordThreshold, bool full = false, float[]? best = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(job);
@@ -101,12 +110,18 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
 
         if (recompute && genomes.Count > 0)
         {
-            EvaluatedBatch recomputed = verifier.Evaluate(genomes);
-            for (int i = 0; i < probabilities.Length; i++)
+            int[] contenders = full || best is null ? [.. Enumerable.Range(0, genomes.Count)] : Contenders(probabilities, k, best);
+            EvaluatedBatch recomputed = verifier.Evaluate([.. contenders.Select(c => genomes[c])]);
+            for (int r = 0; r < contenders.Length; r++)
             {
-                if (Math.Abs(recomputed.Probabilities[i] - probabilities[i]) > Tolerance)
+                for (int cell = 0; cell < k; cell++)
                 {
-                    return Refuse($"child {indices[i / k]}: reported probability {probabilities[i]:G6} of class {i % k}, recomputed {recomputed.Probabilities[i]:G6}");
+                    float reported = probabilities[(contenders[r] * k) + cell];
+                    float again = recomputed.Probabilities[(r * k) + cell];
+                    if (Math.Abs(again - reported) > Tolerance)
+                    {
+                        return Refuse($"child {indices[contenders[r]]}: reported probability {reported:G6} of class {cell}, recomputed {again:G6}");
+                    }
                 }
             }
 
@@ -131,7 +146,50 @@ public sealed class ResultCheck<TGenome>(IEncoding<TGenome> encoding, Evaluator<
             return Refuse(lie);
         }
 
+        if (best is not null)
+        {
+            // Every cell's highest score in this result belongs to a child just recomputed.
+            for (int i = 0; i < probabilities.Length; i++)
+            {
+                best[i % k] = Math.Max(best[i % k], probabilities[i]);
+            }
+        }
+
         return (new JobOutcome<TGenome>(indices, genomes, probabilities, result.Evaluations), found, null);
+    }
+
+    /// <summary>
+    /// The children (rows of <paramref name="probabilities"/>, <c>[N,K]</c>) that could hold a
+    /// cell after the merge: for some cell, a score at least <paramref name="best"/>'s (a tie may
+    /// win, by job order) and the highest of the result's there.
+    /// </summary>
+    private static int[] Contenders(float[] probabilities, int k, float[] best)
+    {
+        int n = probabilities.Length / k;
+        var contenders = new SortedSet<int>();
+        for (int cell = 0; cell < k; cell++)
+        {
+            float top = float.NegativeInfinity;
+            for (int i = 0; i < n; i++)
+            {
+                top = Math.Max(top, probabilities[(i * k) + cell]);
+            }
+
+            if (!(top >= best[cell]))
+            {
+                continue;
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                if (probabilities[(i * k) + cell] == top)
+                {
+                    contenders.Add(i);
+                }
+            }
+        }
+
+        return [.. contenders];
     }
 
     /// <summary>Recomputes <paramref name="count"/> of <paramref name="found"/>, drawn at random; the first whose confidence is false, or null.</summary>
