@@ -62,20 +62,20 @@ public static class AbsTrainer
 
         // One VAE per core with single-threaded kernels: batches of 64 small images leave
         // multithreaded kernels waiting on each other, and batch-norm, ELU and Adam are serial.
+        // The limit is each worker's own: other work in the process keeps its kernels' split.
         int cores = Engine.Threads;
-        Engine.Threads = 1;
         try
         {
-            Parallel.For(0, AbsModel.Classes, new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = cancel }, TrainOne);
+            Parallel.For(0, AbsModel.Classes, new ParallelOptions { MaxDegreeOfParallelism = cores, CancellationToken = cancel }, c =>
+            {
+                using Engine.ThreadLimit single = Engine.OnThisThread(1);
+                TrainOne(c);
+            });
         }
         catch (AggregateException ex) when (ex.InnerExceptions.FirstOrDefault(e => e is TrainingDivergedException) is { } diverged)
         {
             // Several VAEs may diverge at once; one message says what to change.
             throw new TrainingDivergedException(diverged.Message);
-        }
-        finally
-        {
-            Engine.Threads = cores;
         }
 
         return (vaes, records);
