@@ -70,6 +70,19 @@ public class ConvWeightCacheTests
         Assert.Equal(2, cache.Packings);
     }
 
+    [Fact]
+    public void The_conv2d_layer_keeps_its_weight_packed_and_follows_an_optimiser_step()
+    {
+        var layer = new NN.Conv2d(3, 8, 3, new Random(4), padding: 1);
+        Tensor x = Tensor.Wrap([.. Enumerable.Range(0, 2 * 3 * 9 * 9).Select(i => MathF.Sin(i * 0.37f))], 2, 3, 9, 9);
+        AssertClose(Functional.Conv2d(x, layer.Weight, layer.Bias, 1, 1).ToArray(), layer.Forward(x));
+        AssertClose(Functional.Conv2d(x, layer.Weight, layer.Bias, 1, 1).ToArray(), layer.Forward(x));
+
+        layer.Weight.Grad = Tensor.Full(0.25f, layer.Weight.Shape);
+        new Sgd([layer.Weight], learningRate: 1f).Step();
+        AssertClose(Functional.Conv2d(x, layer.Weight, layer.Bias, 1, 1).ToArray(), layer.Forward(x));
+    }
+
     /// <summary>The packed product may sum in another order than the unpacked one, so only up to rounding.</summary>
     private static void AssertClose(float[] expected, Tensor actual)
     {

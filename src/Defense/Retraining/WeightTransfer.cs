@@ -30,6 +30,7 @@ public static class WeightTransfer
             }
 
             tensor.Span.CopyTo(target.Span);
+            target.MarkModified();
         }
     }
 }

@@ -16,7 +16,22 @@ public static partial class Functional
     /// <param name="padding">Zeros added on each side, at least 0.</param>
     /// <returns><c>[N,OC,OH,OW]</c> with OH = (H + 2·padding − KH) / stride + 1, likewise OW.</returns>
     /// <exception cref="ShapeMismatchException">Ranks, channels or bias length disagree, or the kernel is larger than the padded input.</exception>
-    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0)
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride = 1, int padding = 0) => Conv2d(x, weight, bias, stride, padding, null);
+
+    /// <summary>
+    /// As <see cref="Conv2d(Tensor, Tensor, Tensor?, int, int)"/>, with the weight packed for the
+    /// GEMM once and kept in <paramref name="cache"/> across calls (repacked when the weight or its
+    /// <see cref="Tensor.Version"/> changes); null packs it on every call.
+    /// </summary>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C,KH,KW]</c>.</param>
+    /// <param name="bias">Per-filter offset <c>[OC]</c>, or null.</param>
+    /// <param name="stride">Step between windows, at least 1.</param>
+    /// <param name="padding">Zeros added on each side, at least 0.</param>
+    /// <param name="cache">This convolution's packed weight, or null.</param>
+    /// <returns><c>[N,OC,OH,OW]</c>, as the overload without a cache within rounding.</returns>
+    /// <exception cref="ShapeMismatchException">Ranks, channels or bias length disagree, or the kernel is larger than the padded input.</exception>
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, int stride, int padding, ConvWeightCache? cache)
     {
         CheckStridePadding(stride, padding);
         CheckConvRanks("conv2d", x, weight, "[OC,C,KH,KW]");
@@ -32,7 +47,7 @@ public static partial class Functional
             throw new ShapeMismatchException($"conv2d: weight has shape {Tensor.ShapeString(weight.Shape)}, a {g.KernelHeight}×{g.KernelWidth} kernel larger than input x {Tensor.ShapeString(x.Shape)} padded by {padding}");
         }
 
-        return Convolve(x, weight, bias, GeneralConvGeometry.From(g));
+        return Convolve(x, weight, bias, GeneralConvGeometry.From(g), cache);
     }
 
     /// <summary>
