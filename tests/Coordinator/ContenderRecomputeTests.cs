@@ -19,9 +19,9 @@ namespace FoolingCluster.Coordinator.Tests;
 public sealed class ContenderRecomputeTests
 {
     private const int Classes = 4;
-    private static readonly ImageShape s_shape = new(1, 4, 4);
+    private static readonly ImageShape s_shape = QuarterClassifier.Shape;
     private readonly DirectEncoding _encoding = new(s_shape, new DirectSettings());
-    private readonly CountingClassifier _classifier = new();
+    private readonly QuarterClassifier _classifier = new();
 
     [Fact]
     public void Only_each_cells_best_child_is_recomputed_and_raises_the_bar()
@@ -97,35 +97,5 @@ public sealed class ContenderRecomputeTests
         }
 
         return result;
-    }
-
-    /// <summary>Softmax of 4 × the pixel sums of the image's four quarters, counting the images it classifies.</summary>
-    private sealed class CountingClassifier : IImageClassifier
-    {
-        public int Images { get; set; }
-
-        public ImageShape InputShape => s_shape;
-
-        public int Classes => ContenderRecomputeTests.Classes;
-
-        public void Classify(ReadOnlySpan<float> images, int count, Span<float> probabilities)
-        {
-            Images += count;
-            for (int n = 0; n < count; n++)
-            {
-                var logits = new double[Classes];
-                for (int i = 0; i < 16; i++)
-                {
-                    logits[i / 4] += 4 * images[(n * 16) + i];
-                }
-
-                double max = logits.Max();
-                double sum = logits.Sum(l => Math.Exp(l - max));
-                for (int c = 0; c < Classes; c++)
-                {
-                    probabilities[(n * Classes) + c] = (float)(Math.Exp(logits[c] - max) / sum);
-                }
-            }
-        }
     }
 }

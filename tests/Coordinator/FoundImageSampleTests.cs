@@ -20,7 +20,7 @@ public sealed class FoundImageSampleTests
     private const int Classes = 4;
     private const int FoundPerResult = 10;
     private const float Threshold = 0.9f;
-    private static readonly ImageShape s_shape = new(1, 4, 4);
+    private static readonly ImageShape s_shape = QuarterClassifier.Shape;
     private readonly DirectEncoding _encoding = new(s_shape, new DirectSettings());
     private readonly QuarterClassifier _classifier = new();
 
@@ -100,32 +100,5 @@ public sealed class FoundImageSampleTests
         }
 
         return result;
-    }
-
-    /// <summary>Softmax of 4 × the pixel sums of the image's four quarters.</summary>
-    private sealed class QuarterClassifier : IImageClassifier
-    {
-        public ImageShape InputShape => s_shape;
-
-        public int Classes => FoundImageSampleTests.Classes;
-
-        public void Classify(ReadOnlySpan<float> images, int count, Span<float> probabilities)
-        {
-            for (int n = 0; n < count; n++)
-            {
-                var logits = new double[Classes];
-                for (int i = 0; i < 16; i++)
-                {
-                    logits[i / 4] += 4 * images[(n * 16) + i];
-                }
-
-                double max = logits.Max();
-                double sum = logits.Sum(l => Math.Exp(l - max));
-                for (int c = 0; c < Classes; c++)
-                {
-                    probabilities[(n * Classes) + c] = (float)(Math.Exp(logits[c] - max) / sum);
-                }
-            }
-        }
     }
 }
