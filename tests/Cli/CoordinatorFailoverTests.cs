@@ -104,6 +104,7 @@ public sealed class CoordinatorFailoverTests : IClassFixture<PostgresServer>, ID
                 LocalCluster.Patience,
                 "the standby's dashboard at generation 3");
             Assert.Equal(Path.GetFileName(run), archive.GetProperty("runId").GetString());
+            Assert.StartsWith("the standby coordinator at 127.0.0.1:", archive.GetProperty("shownBy").GetString(), StringComparison.Ordinal);
             Assert.Equal(archive.GetProperty("stats").GetProperty("filled").GetInt32(), archive.GetProperty("elites").GetArrayLength());
         }
 

@@ -8,7 +8,8 @@ namespace FoolingCluster.Hosting.Tests;
 /// <summary>
 /// Two coordinator-role nodes in this process, joined over remoting on 127.0.0.1: the second
 /// (a standby) reads the run the first serves through the board singleton's proxy, and its
-/// buttons and exports act on that run.
+/// buttons and exports act on that run; once the first is gone it shows the run as last seen,
+/// and says so.
 /// </summary>
 public sealed class StandbyDashboardViewTests
 {
@@ -31,10 +32,13 @@ public sealed class StandbyDashboardViewTests
         // Before the active coordinator serves its run the standby shows its placeholder.
         await Task.Delay(TimeSpan.FromSeconds(2), stop.Token);
         Assert.Equal(-1, followed.Current.Generation);
+        Assert.Equal($"the standby coordinator at {standby.Address}", followed.Current.ShownBy);
 
         active.Serve(run);
         await Until(() => followed.Current.Generation == 2 && followed.Current.Elites.Count == 1000, stop.Token);
         RunViewCopyTests.AssertSame(run.Current, followed.Current);
+        Assert.Equal($"the standby coordinator at {standby.Address}", followed.Current.ShownBy);
+        Assert.Null(run.Current.ShownBy);
         Assert.Equal(run.Workers, followed.Workers);
         Assert.Equal(("weights", "sidecar", "hash"), followed.Model);
 
@@ -55,6 +59,15 @@ public sealed class StandbyDashboardViewTests
         lock (lines)
         {
             Assert.Empty(lines);
+        }
+
+        // The active coordinator leaves: the page keeps the run as last seen, and says so.
+        await active.DisposeAsync();
+        await Until(() => followed.Current.ShownBy!.Contains("as last seen", StringComparison.Ordinal), stop.Token);
+        Assert.Equal(3, followed.Current.Generation);
+        lock (lines)
+        {
+            Assert.Contains(lines, line => line.Contains("showing the run as last seen", StringComparison.Ordinal));
         }
     }
 

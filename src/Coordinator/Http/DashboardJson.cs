@@ -23,7 +23,8 @@ namespace FoolingCluster.Coordinator.Http;
 /// True in a live update that carries only the cells whose elite changed since the stream's
 /// previous <c>archive</c> event (the reader keeps the others); false when every filled cell is listed.
 /// </param>
-public sealed record ArchiveJson(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteJson> Elites, IReadOnlyList<string>? ClassNames = null, bool Partial = false);
+/// <param name="ShownBy">What node shows a run another node runs (a standby coordinator); null on the node that runs it.</param>
+public sealed record ArchiveJson(string RunId, string Encoding, string Model, string State, int Generation, int Generations, long Evaluations, double EvaluationsPerSecond, ArchiveStats Stats, IReadOnlyList<EliteJson> Elites, IReadOnlyList<string>? ClassNames = null, bool Partial = false, string? ShownBy = null);
 
 /// <summary>One filled cell.</summary>
 /// <param name="Cell">Cell index.</param>
@@ -126,7 +127,8 @@ public static class DashboardJson
             snapshot.EvaluationsPerSecond,
             snapshot.Stats,
             [.. snapshot.Elites.Select(e => new EliteJson(e.Cell, e.Cell, e.Confidence, e.Generation, ElitePath(e.Cell), labels.Name(e.Cell), labels.Label(e.Cell)))],
-            snapshot.ClassNames);
+            snapshot.ClassNames,
+            ShownBy: snapshot.ShownBy);
     }
 
     /// <summary>The generations after <paramref name="since"/> (all of them when null), with the confidences of <paramref name="cells"/> (every cell when null).</summary>

@@ -27,6 +27,12 @@ public sealed record RunSnapshot(string RunId, string Encoding, string Model, st
 {
     /// <summary>The target model's class names in cell order; null when it does not name them.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
+
+    /// <summary>
+    /// Set when the dashboard shows a run that another node runs: what this node is (a standby
+    /// coordinator), so the page says it; null on the node that runs it.
+    /// </summary>
+    public string? ShownBy { get; init; }
 }
 
 /// <summary>

@@ -79,7 +79,7 @@ public sealed class CoordinatorNode : IAsyncDisposable
     /// <param name="placeholder">What the dashboard shows before the active coordinator answers.</param>
     /// <param name="log">Receives a line when its answers stop coming or come back.</param>
     public ProxiedRunView FollowActive((string WeightsPath, string SidecarPath, string Sha256) model, RunSnapshot placeholder, Action<string>? log) =>
-        new(_host.Registry.Get<JobBoard>(), model, placeholder, TimeSpan.FromSeconds(1), log);
+        new(_host.Registry.Get<JobBoard>(), model, placeholder, TimeSpan.FromSeconds(1), $"the standby coordinator at {Address}", log);
 
     /// <summary>Asks the board what it holds.</summary>
     public Task<BoardStatus> BoardStatusAsync(TimeSpan timeout) => _host.Registry.Get<JobBoard>().Ask<BoardStatus>(BoardStatusQuery.Instance, timeout);

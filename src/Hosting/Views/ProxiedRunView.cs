@@ -19,6 +19,7 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
     private readonly IActorRef _board;
     private readonly TimeSpan _every;
     private readonly Action<string>? _log;
+    private readonly string _shownBy;
     private readonly RunViewCopy _copy = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _publishing = new();
@@ -27,19 +28,22 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
     private IReadOnlyList<WorkerStatus> _workers = [];
     private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _lastProblem;
+    private bool _seenRun;
 
     /// <param name="board">The job board singleton's proxy.</param>
     /// <param name="model">This node's copy of the run's model, for workers that fetch it here.</param>
     /// <param name="placeholder">What is shown before the active coordinator answers.</param>
     /// <param name="every">How often the active coordinator is asked.</param>
+    /// <param name="shownBy">What this node is, as the page says it (<see cref="RunSnapshot.ShownBy"/>).</param>
     /// <param name="log">Receives a line when the active coordinator's answers start or stop coming, or one is malformed.</param>
-    internal ProxiedRunView(IActorRef board, (string WeightsPath, string SidecarPath, string Sha256) model, RunSnapshot placeholder, TimeSpan every, Action<string>? log)
+    internal ProxiedRunView(IActorRef board, (string WeightsPath, string SidecarPath, string Sha256) model, RunSnapshot placeholder, TimeSpan every, string shownBy, Action<string>? log)
     {
         _board = board;
         _every = every;
+        _shownBy = shownBy;
         _log = log;
         Model = model;
-        _current = placeholder;
+        _current = placeholder with { ShownBy = shownBy };
         _polling = Task.Run(PollAsync);
     }
 
@@ -122,14 +126,23 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
                 if (_copy.Apply(answer) is RunSnapshot snapshot)
                 {
                     Volatile.Write(ref _workers, RunViewCopy.Workers(answer));
-                    if (Changed(Current, snapshot))
+                    if (Changed(Current, snapshot) || Current.ShownBy != _shownBy)
                     {
-                        Publish(snapshot);
+                        Publish(snapshot with { ShownBy = _shownBy });
                     }
                 }
 
                 more = answer.More;
-                Problem(null);
+                if (answer.Serving)
+                {
+                    _seenRun = true;
+                    Problem(null);
+                }
+                else if (_seenRun)
+                {
+                    // The board moved (to this node, say) and serves no run yet.
+                    Problem("no coordinator serves the run at the moment");
+                }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
@@ -158,7 +171,10 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
         shown.RunId != next.RunId || shown.Generation != next.Generation || shown.State != next.State || shown.Evaluations != next.Evaluations
         || shown.History.Count != next.History.Count || !shown.Elites.Select(e => (e.Cell, e.Generation)).SequenceEqual(next.Elites.Select(e => (e.Cell, e.Generation)));
 
-    /// <summary>Logs a problem once, and once when it is over.</summary>
+    /// <summary>
+    /// Logs a problem once, and once when it is over; while it lasts the page says the run it
+    /// shows is as last seen, so a reader does not take it for the run as it is now.
+    /// </summary>
     private void Problem(string? problem)
     {
         if (problem == _lastProblem)
@@ -166,8 +182,9 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
             return;
         }
 
-        _log?.Invoke(problem is null ? "dashboard: following the active coordinator's run" : $"dashboard: {problem}; showing the run as last seen");
+        _log?.Invoke(problem is null ? "dashboard: following the active coordinator's run again" : $"dashboard: {problem}; showing the run as last seen");
         _lastProblem = problem;
+        Publish(Current with { ShownBy = problem is null ? _shownBy : $"{_shownBy}, as last seen: {problem}" });
     }
 
     private void Publish(RunSnapshot snapshot)
