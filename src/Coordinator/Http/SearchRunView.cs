@@ -23,9 +23,7 @@ public sealed class SearchRunView<TGenome> : IRunView
     private readonly string _exportRoot;
     private readonly string _model;
     private readonly IReadOnlyList<string>? _classNames;
-    private readonly Lock _publishing = new();
-    private RunSnapshot _current;
-    private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SnapshotFeed _feed;
     private bool _finished;
 
     /// <summary>Follows <paramref name="search"/>.</summary>
@@ -48,14 +46,14 @@ public sealed class SearchRunView<TGenome> : IRunView
         _model = model;
         string weights = RunFiles.ModelIn(runFolder);
         Model = (weights, Models.Checkpoints.ModelCheckpoint.SidecarPath(weights), ContentHash.OfFile(weights));
-        _current = Build(search.History.Count > 0 ? search.History[^1].EvaluationsPerSecond : 0);
+        _feed = new SnapshotFeed(Build(search.History.Count > 0 ? search.History[^1].EvaluationsPerSecond : 0));
         search.GenerationCompleted += (_, record) => Publish(Build(record.EvaluationsPerSecond));
         // Control changes come from other threads: only the state changes, the archive is not read.
         control.Changed += _ => Publish(null);
     }
 
     /// <inheritdoc/>
-    public RunSnapshot Current => Volatile.Read(ref _current);
+    public RunSnapshot Current => _feed.Current;
 
     /// <inheritdoc/>
     public IReadOnlyList<WorkerStatus> Workers => _workers.Snapshot();
@@ -64,7 +62,7 @@ public sealed class SearchRunView<TGenome> : IRunView
     public (string WeightsPath, string SidecarPath, string Sha256) Model { get; }
 
     /// <inheritdoc/>
-    public Task<RunSnapshot> NextAsync(CancellationToken cancel) => Volatile.Read(ref _next).Task.WaitAsync(cancel);
+    public Task<RunSnapshot> NextAsync(CancellationToken cancel) => _feed.NextAsync(cancel);
 
     /// <inheritdoc/>
     public void Pause() => _control.Pause();
@@ -97,28 +95,13 @@ public sealed class SearchRunView<TGenome> : IRunView
 
     private string StateName() => _finished ? "finished" : _control.Stopped ? "stopped" : _control.Paused ? "paused" : "running";
 
-    /// <summary>
-    /// Swaps in <paramref name="snapshot"/> (null: the current one) with the state as of now. One
-    /// publisher at a time, so a control change and a generation finishing together can neither
-    /// bring back an older generation nor an older state.
-    /// </summary>
-    private void Publish(RunSnapshot? snapshot)
-    {
-        TaskCompletionSource<RunSnapshot> previous;
-        lock (_publishing)
-        {
-            snapshot = (snapshot ?? Current) with { State = StateName() };
-            Volatile.Write(ref _current, snapshot);
-            previous = Interlocked.Exchange(ref _next, new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-
-        previous.TrySetResult(snapshot);
-    }
+    /// <summary>Swaps in <paramref name="snapshot"/> (null: the current one) with the state as of now.</summary>
+    private void Publish(RunSnapshot? snapshot) => _feed.Publish(current => (snapshot ?? current) with { State = StateName() });
 
     private RunSnapshot Build(double evaluationsPerSecond)
     {
         EliteArchive<TGenome> archive = _search.Scheduler.Archive;
-        EliteView[] elites = Views(archive.Elites, _current?.Elites);
+        EliteView[] elites = Views(archive.Elites, _feed?.Current.Elites);
         string state = StateName();
         return new RunSnapshot(
             _search.RunId,

@@ -22,11 +22,9 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
     private readonly string _shownBy;
     private readonly RunViewCopy _copy = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _publishing = new();
+    private readonly SnapshotFeed _feed;
     private readonly Task _polling;
-    private RunSnapshot _current;
     private IReadOnlyList<WorkerStatus> _workers = [];
-    private TaskCompletionSource<RunSnapshot> _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string? _lastProblem;
     private bool _seenRun;
 
@@ -43,12 +41,12 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
         _shownBy = shownBy;
         _log = log;
         Model = model;
-        _current = placeholder with { ShownBy = shownBy };
+        _feed = new SnapshotFeed(placeholder with { ShownBy = shownBy });
         _polling = Task.Run(PollAsync);
     }
 
     /// <inheritdoc/>
-    public RunSnapshot Current => Volatile.Read(ref _current);
+    public RunSnapshot Current => _feed.Current;
 
     /// <inheritdoc/>
     public IReadOnlyList<WorkerStatus> Workers => Volatile.Read(ref _workers);
@@ -57,7 +55,7 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
     public (string WeightsPath, string SidecarPath, string Sha256) Model { get; }
 
     /// <inheritdoc/>
-    public Task<RunSnapshot> NextAsync(CancellationToken cancel) => Volatile.Read(ref _next).Task.WaitAsync(cancel);
+    public Task<RunSnapshot> NextAsync(CancellationToken cancel) => _feed.NextAsync(cancel);
 
     /// <inheritdoc/>
     public void Pause() => Control("pause");
@@ -100,7 +98,7 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
         }
 
         // Shown at once, not at the next answer.
-        Publish(Current with { State = reply.State });
+        _feed.Publish(current => current with { State = reply.State });
     }
 
     private T Ask<T>(object request, TimeSpan timeout)
@@ -123,15 +121,7 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
             try
             {
                 RunViewMessage answer = await _board.Ask<RunViewMessage>(_copy.Query(), AskTimeout, _stop.Token).ConfigureAwait(false);
-                if (_copy.Apply(answer) is RunSnapshot snapshot)
-                {
-                    Volatile.Write(ref _workers, RunViewCopy.Workers(answer));
-                    if (Changed(Current, snapshot) || Current.ShownBy != _shownBy)
-                    {
-                        Publish(snapshot with { ShownBy = _shownBy });
-                    }
-                }
-
+                RunSnapshot? snapshot = _copy.Apply(answer);
                 more = answer.More;
                 if (answer.Serving)
                 {
@@ -142,6 +132,15 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
                 {
                     // The board moved (to this node, say) and serves no run yet.
                     Problem("no coordinator serves the run at the moment");
+                }
+
+                if (snapshot is not null)
+                {
+                    Volatile.Write(ref _workers, RunViewCopy.Workers(answer));
+                    if (Changed(Current, snapshot))
+                    {
+                        _feed.Publish(current => snapshot with { ShownBy = current.ShownBy });
+                    }
                 }
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -184,18 +183,6 @@ public sealed class ProxiedRunView : IRunView, IAsyncDisposable
 
         _log?.Invoke(problem is null ? "dashboard: following the active coordinator's run again" : $"dashboard: {problem}; showing the run as last seen");
         _lastProblem = problem;
-        Publish(Current with { ShownBy = problem is null ? _shownBy : $"{_shownBy}, as last seen: {problem}" });
-    }
-
-    private void Publish(RunSnapshot snapshot)
-    {
-        TaskCompletionSource<RunSnapshot> previous;
-        lock (_publishing)
-        {
-            Volatile.Write(ref _current, snapshot);
-            previous = Interlocked.Exchange(ref _next, new TaskCompletionSource<RunSnapshot>(TaskCreationOptions.RunContinuationsAsynchronously));
-        }
-
-        previous.TrySetResult(snapshot);
+        _feed.Publish(current => current with { ShownBy = problem is null ? _shownBy : $"{_shownBy}, as last seen: {problem}" });
     }
 }
