@@ -259,16 +259,10 @@ internal sealed class DashboardEndpoints(IRunView view, string? token, bool loop
         }
 
         string action = context.Request.RouteValues["action"] as string ?? string.Empty;
-        Action? act = action switch
-        {
-            "pause" => view.Pause,
-            "resume" => view.Resume,
-            "stop" => view.Stop,
-            _ => null,
-        };
+        Action? act = RunControls.Of(view, action);
         if (act is null)
         {
-            await Error(context, StatusCodes.Status404NotFound, $"unknown control '{action}'; valid: pause, resume, stop").ConfigureAwait(false);
+            await Error(context, StatusCodes.Status404NotFound, $"unknown control '{action}'; valid: {RunControls.Names}").ConfigureAwait(false);
             return;
         }
 

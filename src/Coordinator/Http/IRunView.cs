@@ -65,3 +65,23 @@ public interface IRunView
     /// <summary>Writes the elites (and recorded images at or above <paramref name="allAbove"/>) as a retraining dataset; returns the folder.</summary>
     string Export(string name, float? allAbove);
 }
+
+/// <summary>The dashboard's buttons, by the names its HTTP API and the cluster's messages give them.</summary>
+public static class RunControls
+{
+    /// <summary>The names, for messages that list them.</summary>
+    public const string Names = "pause, resume, stop";
+
+    /// <summary>What the button <paramref name="action"/> does to <paramref name="view"/>; null for a name that is none.</summary>
+    public static Action? Of(IRunView view, string action)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        return action switch
+        {
+            "pause" => view.Pause,
+            "resume" => view.Resume,
+            "stop" => view.Stop,
+            _ => null,
+        };
+    }
+}

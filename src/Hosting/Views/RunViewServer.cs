@@ -33,22 +33,13 @@ internal sealed class RunViewServer : ReceiveActor
             return;
         }
 
-        switch (request.Action)
+        if (RunControls.Of(view, request.Action) is not Action act)
         {
-            case "pause":
-                view.Pause();
-                break;
-            case "resume":
-                view.Resume();
-                break;
-            case "stop":
-                view.Stop();
-                break;
-            default:
-                Sender.Tell(new RunControlReply { Error = $"unknown control '{request.Action}'; valid: pause, resume, stop" });
-                return;
+            Sender.Tell(new RunControlReply { Error = $"unknown control '{request.Action}'; valid: {RunControls.Names}" });
+            return;
         }
 
+        act();
         Sender.Tell(new RunControlReply { State = view.Current.State });
     }
 
