@@ -130,7 +130,7 @@ public static class ClusterBenchmark
             int count = job.Generation == 0 ? Math.Max(reported, 1) : reported;
             if (count > 0)
             {
-                IReadOnlyList<CppnGenome> children = JobBreeder.Breed(job.Parents.Select(encoding.FromMessage).ToList(), job.Children, job.Seed, job.Generation, encoding.Variation);
+                IReadOnlyList<CppnGenome> children = JobBreeder.Breed(job.Parents.Select(encoding.FromMessage).ToList(), job.Children, job.Seed, job.Generation, job.FirstChild, encoding.Variation);
                 IReadOnlyList<CppnGenome> shown = children.Take(count).ToList();
                 float[] p;
                 lock (evaluator)

@@ -32,4 +32,19 @@ public class RunDeterminismTests(TargetModelFixture target)
         Assert.NotEqual(a.RandomState, c.RandomState);
         Assert.NotEqual(a.Elites.Select(e => e.Confidence), c.Elites.Select(e => e.Confidence));
     }
+
+    [Fact]
+    public void The_archive_does_not_depend_on_how_many_workers_share_a_generation()
+    {
+        // One worker evaluates each generation as one job of 100 children; three as jobs of 34, 34 and 32.
+        using var scratch = new TempDirectory();
+        string config = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", target.ModelPath, generations: 12, seed: 13);
+        string one = RunTestSupport.RunOnOneThread(config, scratch.File("one"));
+        string three = RunTestSupport.RunOnOneThread(config, scratch.File("three"), "--workers", "3");
+
+        ArchiveSnapshotMessage a = RunTestSupport.Snapshot(one);
+        ArchiveSnapshotMessage b = RunTestSupport.Snapshot(three);
+        Assert.Equal(10, a.Elites.Count);
+        RunTestSupport.AssertSameSearchState(a, b);
+    }
 }

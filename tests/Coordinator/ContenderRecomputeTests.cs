@@ -76,7 +76,7 @@ public sealed class ContenderRecomputeTests
 
     private ResultCheck<DirectGenome> Check() => new(_encoding, new Evaluator<DirectGenome>(_encoding.Decoder, _classifier), recompute: true);
 
-    private static JobPlan<DirectGenome> Job() => new(0, 1, [], 10, 11, 0);
+    private static JobPlan<DirectGenome> Job() => new(0, 1, [], 10, 11, 0, 0);
 
     /// <summary>Reported children, honest: a "strong" or "weak" image of a class (its quarter at 0.3 or 0.2, the rest dark: about 98 % or 89 %).</summary>
     private ResultMessage Result(params (string Kind, int Label)[] children)

@@ -76,7 +76,7 @@ public sealed class FoundImageSampleTests
     private ResultCheck<DirectGenome> Check(Random random) =>
         new(_encoding, new Evaluator<DirectGenome>(_encoding.Decoder, _classifier), recompute: true, foundSample: 2, random);
 
-    private JobPlan<DirectGenome> Job() => new(0, 1, [], FoundPerResult, 11, 0);
+    private JobPlan<DirectGenome> Job() => new(0, 1, [], FoundPerResult, 11, 0, 0);
 
     /// <summary>A result of a job of ten children, none improving, all found; the confidence of image <paramref name="lieAt"/> made up.</summary>
     private ResultMessage Result(int? lieAt)

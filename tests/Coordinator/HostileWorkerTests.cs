@@ -87,7 +87,7 @@ public sealed class HostileWorkerTests
 
     private ResultMessage Honest(JobMessage job, Evaluator<DirectGenome> evaluator)
     {
-        IReadOnlyList<DirectGenome> children = JobBreeder.Breed(job.Parents.Select(_encoding.FromMessage).ToList(), job.Children, job.Seed, job.Generation, _encoding.Variation);
+        IReadOnlyList<DirectGenome> children = JobBreeder.Breed(job.Parents.Select(_encoding.FromMessage).ToList(), job.Children, job.Seed, job.Generation, job.FirstChild, _encoding.Variation);
         EvaluatedBatch batch = evaluator.Evaluate(children);
         var result = new ResultMessage { RunId = job.Run.RunId, JobId = job.JobId, WorkerId = "honest", Evaluations = batch.Count };
         for (int i = 0; i < batch.Count; i++)

@@ -71,12 +71,14 @@ internal sealed class EmbeddedCluster<TGenome> : IAsyncDisposable
             ModelSha256 = models.Sha256,
             ModelBackend = ModelBackendIn(runFolder),
         };
-        // In a cluster the number of workers is unknown: a generation goes out as jobs of 50
-        // unless the configuration says otherwise.
-        // Jobs that travel are also kept within the message limit: a direct genome at ImageNet
-        // size is 602 KB, so its jobs hold fewer children.
-        int jobSize = external is null ? config.JobSizeFor(workers) : Math.Min(config.JobSize > 0 ? config.JobSize : 50, MessageLimits.ChildrenPerJob(GenomeBytes(encoding)));
-        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? node!.Coordinator, encoding, spec, verifier, jobSize, log, trustedWorkers: external is null);
+        // In a cluster the workers come and go: each generation's jobs are sized by the workers
+        // present, unless the configuration fixes the size. Jobs that travel are also kept within
+        // the message limit: a direct genome at ImageNet size is 602 KB, so its jobs hold fewer children.
+        int jobSize = external is null ? config.JobSizeFor(workers) : config.JobSize;
+        var evaluator = new ClusterGenerationEvaluator<TGenome>(external ?? node!.Coordinator, encoding, spec, verifier, jobSize, log, trustedWorkers: external is null)
+        {
+            MostChildrenPerJob = external is null ? int.MaxValue : MessageLimits.ChildrenPerJob(GenomeBytes(encoding)),
+        };
         var cluster = new EmbeddedCluster<TGenome>(evaluator, spec, new Task[workers], (IAsyncDisposable?)clusterNode ?? node!, store);
         for (int i = 0; i < workers; i++)
         {

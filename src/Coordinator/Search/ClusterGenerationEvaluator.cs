@@ -39,14 +39,14 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     /// <param name="encoding">The run's encoding.</param>
     /// <param name="spec">The run as workers see it.</param>
     /// <param name="verifier">The coordinator's own evaluator, used to recompute reported scores.</param>
-    /// <param name="jobSize">Most children per job.</param>
+    /// <param name="jobSize">Most children per job; 0 sizes each generation's jobs by the workers present (<see cref="JobSizeFor"/>).</param>
     /// <param name="log">Receives one line per dropped or refused message.</param>
     /// <param name="trustedWorkers">Workers are in this process: check results' structure but do not recompute their scores.</param>
     public ClusterGenerationEvaluator(ICoordinatorTransport transport, IEncoding<TGenome> encoding, RunSpecMessage spec, Evaluator<TGenome> verifier, int jobSize, Action<string>? log = null, bool trustedWorkers = false)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(spec);
-        ArgumentOutOfRangeException.ThrowIfLessThan(jobSize, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(jobSize);
         _transport = transport;
         _encoding = encoding;
         _spec = spec;
@@ -71,6 +71,22 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     /// </summary>
     public TimeSpan ResendAfter { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Most children a job may hold (a message limit for large genomes); bounds sized and fixed jobs alike.</summary>
+    public int MostChildrenPerJob { get; init; } = int.MaxValue;
+
+    /// <summary>Smallest job sized by the workers present: smaller batches cost far more per image, and below 8 images a model's last bits may depend on the batch.</summary>
+    public const int SmallestSizedJob = 16;
+
+    /// <summary>
+    /// Children per job for a generation of <paramref name="children"/> with
+    /// <paramref name="workers"/> workers present: two jobs per worker, one running and one
+    /// waiting, so a worker never waits for the next job while the coordinator checks the last.
+    /// Children breed the same however a generation is split (<see cref="Scheduler{TGenome}.AskJobs"/>),
+    /// so the job size changes the run's speed, not its archive.
+    /// </summary>
+    public static int JobSizeFor(int children, int workers) =>
+        Math.Max(SmallestSizedJob, (children + (2 * Math.Max(1, workers)) - 1) / (2 * Math.Max(1, workers)));
+
     /// <summary>The longest any generation has taken so far.</summary>
     private TimeSpan _slowestGeneration = TimeSpan.Zero;
 
@@ -79,7 +95,8 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     {
         ArgumentNullException.ThrowIfNull(scheduler);
         float[] eliteFitness = Enumerable.Range(0, scheduler.Archive.Cells).Select(c => scheduler.Archive[c]?.Confidence ?? 0f).ToArray();
-        IReadOnlyList<JobPlan<TGenome>> plans = scheduler.AskJobs(_jobSize);
+        int jobSize = Math.Min(_jobSize > 0 ? _jobSize : JobSizeFor(scheduler.NextGenerationSize, Workers.Present()), MostChildrenPerJob);
+        IReadOnlyList<JobPlan<TGenome>> plans = scheduler.AskJobs(jobSize);
         var generation = new Generation(plans, recordThreshold, eliteFitness);
         lock (_gate)
         {
@@ -148,6 +165,7 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
             Children = plan.Children,
             RecordThreshold = recordThreshold,
             FirstEvaluationId = plan.FirstEvaluationId,
+            FirstChild = plan.FirstChild,
         };
         job.EliteFitness.AddRange(eliteFitness);
         job.Parents.AddRange(plan.Parents.Select(_encoding.ToMessage));

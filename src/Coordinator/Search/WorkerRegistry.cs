@@ -20,6 +20,15 @@ public sealed class WorkerRegistry
         }
     }
 
+    /// <summary>Workers the cluster still has: every one seen but those its membership reports gone or unreachable.</summary>
+    public int Present()
+    {
+        lock (_gate)
+        {
+            return _workers.Values.Count(w => !WorkerStates.FromMembership(w.State));
+        }
+    }
+
     /// <summary>Records a heartbeat, or a state the board reports from the cluster's membership (<see cref="WorkerStates"/>), which changes only the state.</summary>
     public void Heartbeat(HeartbeatMessage heartbeat)
     {

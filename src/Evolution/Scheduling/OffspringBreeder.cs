@@ -40,11 +40,24 @@ public static class OffspringBreeder
     /// <param name="generation">Generation being bred (mutation rates may decay with it).</param>
     public static IReadOnlyList<TGenome> Breed<TGenome>(IReadOnlyList<TGenome> parents, IVariation<TGenome> variation, DeterministicRandom random, int generation)
     {
+        ArgumentNullException.ThrowIfNull(random);
+        return Breed(parents, variation, _ => random, generation);
+    }
+
+    /// <summary>One child per parent as above, pair p drawing from <paramref name="pairRandom"/>(p).</summary>
+    /// <param name="parents">Parents in the order drawn.</param>
+    /// <param name="variation">The encoding's operators.</param>
+    /// <param name="pairRandom">The generator of each pair, by its position among the pairs (a lone last parent is a pair too).</param>
+    /// <param name="generation">Generation being bred (mutation rates may decay with it).</param>
+    public static IReadOnlyList<TGenome> Breed<TGenome>(IReadOnlyList<TGenome> parents, IVariation<TGenome> variation, Func<int, DeterministicRandom> pairRandom, int generation)
+    {
         ArgumentNullException.ThrowIfNull(parents);
         ArgumentNullException.ThrowIfNull(variation);
+        ArgumentNullException.ThrowIfNull(pairRandom);
         var children = new List<TGenome>(parents.Count);
         for (int i = 0; i < parents.Count; i += 2)
         {
+            DeterministicRandom random = pairRandom(i / 2);
             TGenome a = parents[i];
             if (i + 1 == parents.Count)
             {

@@ -106,30 +106,56 @@ public sealed class Scheduler<TGenome>
         return results;
     }
 
+    /// <summary>Children the next ask produces: the initial population, then a generation's offspring.</summary>
+    public int NextGenerationSize => NextGeneration == 0 ? _initialPopulation : _batchSize;
+
     /// <summary>
     /// The next generation as jobs to breed and evaluate elsewhere (the cluster's form of
     /// <see cref="Ask"/>): generation 0 is the random initial population split into jobs;
     /// later generations draw one parent per child uniformly from the filled cells here and
-    /// leave breeding to whoever runs the job.
+    /// leave breeding to whoever runs the job. The generation's seed and parents are drawn
+    /// before it is split, and each pair of children breeds from its own generator
+    /// (<see cref="JobBreeder"/>), so the children do not depend on <paramref name="jobSize"/>.
     /// </summary>
-    /// <param name="jobSize">Most children per job.</param>
+    /// <param name="jobSize">Most children per job; rounded up to even, so no pair is split.</param>
     /// <exception cref="InvalidOperationException">A previous ask has not been told.</exception>
     public IReadOnlyList<JobPlan<TGenome>> AskJobs(int jobSize)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(jobSize, 1);
         BeginAsk();
-        int total = NextGeneration == 0 ? _initialPopulation : _batchSize;
-        var jobs = new List<JobPlan<TGenome>>();
+        int total = NextGenerationSize;
+        ulong seed = Random.NextUInt64();
+        IReadOnlyList<TGenome> parents = NextGeneration == 0 ? [] : OffspringBreeder.SelectParents(Archive, total, Random);
         long firstId = Archive.Evaluations;
-        for (int start = 0; start < total; start += jobSize)
+        var jobs = new List<JobPlan<TGenome>>();
+        foreach ((int start, int children) in Split(total, jobSize))
         {
-            int children = Math.Min(jobSize, total - start);
-            IReadOnlyList<TGenome> parents = NextGeneration == 0 ? [] : OffspringBreeder.SelectParents(Archive, children, Random);
-            jobs.Add(new JobPlan<TGenome>(jobs.Count, NextGeneration, parents, children, Random.NextUInt64(), firstId + start));
+            IReadOnlyList<TGenome> theirs = NextGeneration == 0 ? [] : parents.Skip(start).Take(children).ToArray();
+            jobs.Add(new JobPlan<TGenome>(jobs.Count, NextGeneration, theirs, children, seed, firstId + start, start));
         }
 
         _pendingJobs = jobs;
         return jobs;
+    }
+
+    /// <summary>
+    /// <paramref name="total"/> children as the fewest jobs of at most <paramref name="jobSize"/>
+    /// (rounded up to even), as equal as whole pairs allow, each starting at an even child: the
+    /// last job is never a small remainder, whose batch would be evaluated far less efficiently.
+    /// </summary>
+    internal static IEnumerable<(int Start, int Children)> Split(int total, int jobSize)
+    {
+        int pairsPerJob = Math.Max(1, (jobSize + 1) / 2);
+        int pairs = (total + 1) / 2;
+        int jobs = (pairs + pairsPerJob - 1) / pairsPerJob;
+        int start = 0;
+        for (int j = 0; j < jobs; j++)
+        {
+            int theirPairs = (pairs / jobs) + (j < pairs % jobs ? 1 : 0);
+            int children = Math.Min(2 * theirPairs, total - start);
+            yield return (start, children);
+            start += children;
+        }
     }
 
     /// <summary>Merges the outcomes of the last <see cref="AskJobs"/>, job by job in order, and ends the generation.</summary>

@@ -41,6 +41,11 @@ internal sealed class JobRunner<TGenome>(IEncoding<TGenome> encoding, Evaluator<
             throw new InvalidJobException($"job {job.JobId} of generation {job.Generation} has {job.Parents.Count} parents for {job.Children} children");
         }
 
+        if (job.FirstChild < 0 || job.FirstChild > MaxChildren || (job.Generation > 0 && job.FirstChild % 2 != 0))
+        {
+            throw new InvalidJobException($"job {job.JobId} of generation {job.Generation} starts at child {job.FirstChild} (0 to {MaxChildren}, even after generation 0)");
+        }
+
         List<TGenome> parents;
         try
         {
@@ -51,7 +56,7 @@ internal sealed class JobRunner<TGenome>(IEncoding<TGenome> encoding, Evaluator<
             throw new InvalidJobException($"job {job.JobId}: a parent is not a valid genome ({ex.Message})");
         }
 
-        IReadOnlyList<TGenome> children = JobBreeder.Breed(parents, job.Children, job.Seed, job.Generation, encoding.Variation);
+        IReadOnlyList<TGenome> children = JobBreeder.Breed(parents, job.Children, job.Seed, job.Generation, job.FirstChild, encoding.Variation);
         EvaluatedBatch batch = evaluator.Evaluate(children);
         var result = new ResultMessage
         {
