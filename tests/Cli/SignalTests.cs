@@ -83,8 +83,8 @@ public sealed class SignalTests : IDisposable
         FoolingProcess coordinator = _cluster.Coordinator(config, "--runs", runs);
         coordinator.WaitForOutput("start them with", LocalCluster.Patience);
 
-        // No line marks the moment the search takes over the signals and sends out its first
-        // generation, which then waits for results no worker will send: give it a second.
+        // No line marks the moment the search sends out its first generation, which then waits
+        // for results no worker will send: give it a second.
         Thread.Sleep(1000);
         string run = RunTestSupport.SingleRunFolder(runs);
         Assert.False(File.Exists(Path.Combine(run, RunFiles.Archive)), "archive.pb exists before the signal; the test could not tell that the stop wrote it");
@@ -97,6 +97,30 @@ public sealed class SignalTests : IDisposable
         Assert.Contains($"./fooling coordinator --resume {run}", coordinator.Output, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(run, RunFiles.Archive)), "archive.pb was not written when the coordinator stopped");
         Assert.True(File.Exists(Path.Combine(run, RunFiles.Report)), "report.html was not written when the coordinator stopped");
+    }
+
+    [Fact]
+    public void A_coordinator_whose_worker_was_just_killed_stops_within_seconds_of_sigterm()
+    {
+        // The killed worker stays unreachable until the cluster downs it, about 15 s later; a
+        // coordinator stopped before that cannot finish leaving the cluster and must not wait for it.
+        string config = RunTestSupport.WriteConfig(_scratch, "search.json", "cppn", _target.ModelPath, generations: 1_000_000, seed: 63, snapshotEvery: 1_000_000);
+        string runs = _scratch.File("runs");
+        FoolingProcess coordinator = _cluster.Coordinator(config, "--runs", runs, "--wait-for-workers", "1");
+        FoolingProcess worker = _cluster.Worker("doomed");
+        coordinator.WaitUntil(() => LiveRunFolder.WithHistory(runs, rows: 2) is not null, LocalCluster.Patience, "at generation 1");
+        worker.Signal("KILL");
+        Assert.Equal(137, worker.WaitForExit(TimeSpan.FromSeconds(30), "the killed worker"));
+        coordinator.WaitForOutput("is unreachable", LocalCluster.Patience);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        coordinator.Signal("TERM");
+        string before = coordinator.Output;
+
+        int exit = coordinator.WaitForExit(TimeSpan.FromSeconds(30), "the coordinator after SIGTERM");
+        Assert.True(exit == 143, $"exit code {exit}, expected 143; output:\n{coordinator.Output}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the coordinator took {clock.Elapsed.TotalSeconds:F1} s to stop\n{coordinator.Output}");
+        Assert.False(before.Contains("worker doomed is gone", StringComparison.Ordinal), $"the worker was downed before the signal, so nothing was unreachable\n{before}");
+        Assert.Contains($"./fooling coordinator --resume {RunTestSupport.SingleRunFolder(runs)}", coordinator.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using FoolingCluster.Coordinator.Abs;
 using FoolingCluster.Coordinator.Sharding;
 using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Hosting.Runs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Data;
@@ -139,11 +140,9 @@ internal static class AbsCommand
         using var ctrlC = new CtrlCHandler(cancel);
         var clock = Stopwatch.StartNew();
         run.Log.Information("starting the cluster node at {Address:l}", cluster.Listen.ToString());
-        await using CoordinatorNode node = await CoordinatorNode.StartAsync(cluster, ClusterOptions.JoinTimeout(), Warn, ctrlC.Token).ConfigureAwait(false);
-        ICoordinatorTransport transport = node.Coordinator;
-        run.Log.Information("training the ABS model's 10 VAEs on workers, one class per job, on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); VAEs in {Out:l}, run folder {Run:l}; start workers with: {Worker:l} (one per core: a VAE trains fastest on one thread)",
-            train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, ClusterOptions.WorkerCommandLine(cluster, node.Address) + " --threads 1");
-        var sharded = new ShardedAbsTraining(transport, run.Id, Warn);
+        void Started(string workerCommand) =>
+            run.Log.Information("training the ABS model's 10 VAEs on workers, one class per job, on {Count} MNIST images for {Epochs} epochs (seed {Seed}, batch {Batch}, Adam lr {Lr}, beta {Beta}); VAEs in {Out:l}, run folder {Run:l}; start workers with: {Worker:l} (one per core: a VAE trains fastest on one thread)",
+                train.Count, cfg.Epochs, cfg.Seed, cfg.BatchSize, cfg.LearningRate, cfg.Beta, cfg.Out, run.Path, workerCommand);
         void Accept(ShardAccepted<TrainedVae> accepted)
         {
             TrainedVae vae = accepted.Result;
@@ -153,9 +152,10 @@ internal static class AbsCommand
         }
 
         TrainedVae[] vaes;
+        int refused;
         try
         {
-            vaes = await sharded.RunAsync(cfg, train, start, Accept, ctrlC.Token).ConfigureAwait(false);
+            (vaes, refused) = await ShardedJobHost.TrainAbsAsync(cluster, ClusterOptions.JoinTimeout(), run.Id, cfg, train, start, Started, Accept, Warn, ctrlC.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
         {
@@ -163,9 +163,9 @@ internal static class AbsCommand
             return FoolingApp.Interrupted;
         }
 
-        if (sharded.Refused > 0)
+        if (refused > 0)
         {
-            run.Log.Warning("{Refused} results were refused and their classes trained again", sharded.Refused);
+            run.Log.Warning("{Refused} results were refused and their classes trained again", refused);
         }
 
         ClassVaeRecord[] records = [.. vaes.Select(v => new ClassVaeRecord(v.Digit, train.Labels.Count(l => l == v.Digit), v.EpochLoss[^1], v.Reconstruction, v.Kl, v.Seconds))];

@@ -79,10 +79,6 @@ internal static class ClusterOptions
         return TimeSpan.FromSeconds(seconds);
     }
 
-    /// <summary>The command that starts a worker for the coordinator at <paramref name="coordinator"/>, for log lines that tell the user what to run.</summary>
-    public static string WorkerCommandLine(NodeSettings coordinator, NodeAddress bound) =>
-        $"./fooling worker --join {bound}{(coordinator.Certificate is null ? "" : " --tls <the same certificate file>")}{(bound.IsLoopback ? "" : $" --cluster <this machine's IP>:0{(coordinator.Certificate is null ? " --insecure" : "")}")}";
-
     public static string? Advertise(string? address)
     {
         if (address is not null && (!Uri.TryCreate(address, UriKind.Absolute, out Uri? uri) || uri.Scheme is not ("http" or "https")))
@@ -91,18 +87,5 @@ internal static class ClusterOptions
         }
 
         return address;
-    }
-
-    /// <summary>The address workers fetch the model from: <c>--advertise</c>, or the dashboard's own (a wildcard bind is advertised under the machine's name).</summary>
-    public static string ModelUrl(string? advertise, Uri bound)
-    {
-        var root = new UriBuilder(advertise is not null ? new Uri(advertise) : bound);
-        if (advertise is null && (root.Host is "0.0.0.0" or "[::]" or "::"))
-        {
-            root.Host = Environment.MachineName;
-        }
-
-        root.Path = "/api/models";
-        return root.Uri.ToString();
     }
 }

@@ -13,6 +13,7 @@ using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Coordinator.Robustness;
 using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Hosting.Runs;
 using FoolingCluster.Models.Abs;
 using FoolingCluster.Models.Checkpoints;
 using FoolingCluster.Models.Data;
@@ -141,8 +142,9 @@ internal static class EvalRobustnessCommand
                 // here: an ABS folder travels packed into one, any other model as the run folder's
                 // copy, as a search's target does (an ONNX file or bare weights have no sidecar of their own).
                 LoadedModel served = isAbs ? AbsCheckpoint.Pack(loaded, folder.File(PackedAbsFile)) : ServedCopy(modelPath, folder, loaded);
-                var target = new ClusterTarget(served, folder.Id, test, parse.GetValue(listen)!, advertised);
-                result = await RunOnWorkersAsync(cluster, target, plan, referee, images, labels, sliceSize, console, ctrlC.Token).ConfigureAwait(false);
+                var target = new ServedTarget(served, folder.Id, (test.Channels, test.Height, test.Width), parse.GetValue(listen)!, advertised);
+                void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
+                result = await ShardedJobHost.EvaluateRobustnessAsync(cluster, ClusterOptions.JoinTimeout(), target, plan, referee, images, labels, sliceSize, Log, ctrlC.Token).ConfigureAwait(false);
             }
 
             var info = new RobustnessReportInfo(name, CommandLine(parse), MachineInfo.Describe(), $"the first {test.Count:N0} MNIST test images", clock.Elapsed.TotalSeconds, gradients);
@@ -153,41 +155,6 @@ internal static class EvalRobustnessCommand
             return FoolingApp.Success;
         });
         return command;
-    }
-
-    /// <summary>Hands the slices to the workers that join this node's cluster, serving them the model, and waits for all of them.</summary>
-    private static async Task<RobustnessResult> RunOnWorkersAsync(NodeSettings cluster, ClusterTarget target, RobustnessPlan plan, IAttackModel referee, Tensor images, int[] labels, int sliceSize, TextWriter console, CancellationToken cancel)
-    {
-        void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
-        string weights = target.Model.Path;
-        string sha = ContentHash.OfFile(weights);
-        await using ModelServer server = await ModelServer.StartAsync(target.Listen, (weights, ModelCheckpoint.SidecarPath(weights), sha), cancel).ConfigureAwait(false);
-        Log($"starting the cluster node at {cluster.Listen}");
-        await using CoordinatorNode node = await CoordinatorNode.StartAsync(cluster, ClusterOptions.JoinTimeout(), Log, cancel).ConfigureAwait(false);
-        ICoordinatorTransport transport = node.Coordinator;
-        var spec = new RunSpecMessage
-        {
-            RunId = target.RunId,
-            Encoding = "robustness",
-            Channels = target.Data.Channels,
-            Height = target.Data.Height,
-            Width = target.Data.Width,
-            Classes = target.Model.Sidecar.Classes,
-            ModelSha256 = sha,
-            ModelUrl = ClusterOptions.ModelUrl(target.Advertise, server.Uri),
-            ModelBackend = ModelBackends.JobName(target.Model.Sidecar),
-        };
-        int slices = (labels.Length + sliceSize - 1) / sliceSize;
-        Log($"{slices} slices of up to {sliceSize} images go to the workers; they fetch the model from {spec.ModelUrl}; start workers with: {ClusterOptions.WorkerCommandLine(cluster, node.Address)}");
-        var sharded = new ShardedRobustnessEvaluation(transport, spec, referee, Log);
-        var progress = new SynchronousProgress<SliceProgress>(p => Log($"[{p.Done}/{p.Total}] slice from worker {p.WorkerId} checked and accepted"));
-        RobustnessResult result = await sharded.RunAsync(plan, images, labels, sliceSize, progress, cancel).ConfigureAwait(false);
-        if (sharded.Refused > 0)
-        {
-            Log($"{sharded.Refused} results were refused and their slices run again");
-        }
-
-        return result;
     }
 
     /// <summary>Copies the model into the run folder with the sidecar it was loaded by; the copy, as loaded.</summary>
@@ -225,13 +192,4 @@ internal static class EvalRobustnessCommand
         string.Join("; ", RobustnessPlan.DefaultAttacks.Select(d => $"{d.Key}: {string.Join(", ", d.Value)}"));
 
     private static string Number(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.###", CultureInfo.InvariantCulture);
-
-    /// <summary>What the workers need to know of the model and where they get it.</summary>
-    private sealed record ClusterTarget(LoadedModel Model, string RunId, ImageDataset Data, string Listen, string? Advertise);
-
-    /// <summary>Reports on the calling thread, so progress lines come out in order.</summary>
-    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }

@@ -5,6 +5,7 @@ using FoolingCluster.Cli.Evolution;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Defense.Retraining;
+using FoolingCluster.Hosting.Runs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Models.Training;
 using FoolingCluster.Runs;
@@ -64,7 +65,7 @@ internal static class RetrainCommand
             }
 
             RunMode mode = parse.GetValue(clusterAddress) is string address
-                ? new RunMode("coordinator", 0, new DashboardOptions { Listen = parse.GetValue(listen) ?? DashboardOptions.DefaultListen, Token = parse.GetValue(token) }, ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", 0, new DashboardOptions { Listen = parse.GetValue(listen) ?? DashboardOptions.DefaultListen, Token = parse.GetValue(token) }, ClusterOptions.Node(address, null, parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise))) { JoinTimeout = ClusterOptions.JoinTimeout() }
                 : new RunMode("run", workerCount, null, null, null);
             if (mode.Dashboard is not null)
             {

@@ -8,8 +8,8 @@ using FoolingCluster.Evolution.Archive;
 using FoolingCluster.Evolution.Encodings;
 using FoolingCluster.Evolution.Evaluation;
 using FoolingCluster.Evolution.Genomes;
-using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Hosting.Persistence;
+using FoolingCluster.Hosting.Runs;
 using FoolingCluster.Models.Configuration;
 using FoolingCluster.Protocol.Messages;
 using FoolingCluster.Runs;
@@ -29,9 +29,6 @@ namespace FoolingCluster.Cli.Commands;
 internal static class RunCommand
 {
     private const string ModelCopy = RunFiles.Model;
-
-    /// <summary>Where dashboard exports go (as <c>fooling export --out data/fooling/&lt;name&gt;</c>).</summary>
-    private const string ExportRoot = "data/fooling";
 
     /// <summary>Environment variable read for the token when <c>--token</c> is not given (keeps it out of the process list).</summary>
     private const string TokenVariable = "FOOLING_DASHBOARD_TOKEN";
@@ -103,7 +100,7 @@ internal static class RunCommand
             RunMode mode = coordinator
                 ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
                 : new RunMode("run", workerCount, web, null, null);
-            mode = mode with { WaitForWorkers = quorum, Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? Hosting.Persistence.JournalStore.Postgres(url) : null };
+            mode = mode with { WaitForWorkers = quorum, Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? JournalStore.Postgres(url) : null, JoinTimeout = coordinator ? ClusterOptions.JoinTimeout() : mode.JoinTimeout };
             if (mode.Standby && resumeFolder is null)
             {
                 throw new InvalidInputException("a standby coordinator (--join) takes over a run that exists: give --resume runs/<id> with the active coordinator's run folder (and the same --journal)");
@@ -267,102 +264,30 @@ internal static class RunCommand
             RunReport.Write(folder, facts, search.Scheduler.Archive, encoding.Decoder, search.History);
         }
 
-        void Warn(string line) => run.Log.Warning("{Line:l}", line);
-        CoordinatorNode? node = null;
-        if (mode.Cluster is not null)
+        var hosted = new HostedRun(run.Id, run.Path, cfg, encoding.Name, description, classifier.Classes, labels);
+        var log = new HostLog(line => run.Log.Information("{Line:l}", line), line => run.Log.Warning("{Line:l}", line));
+        var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
+        HostedSearch<TGenome> ended;
+        using (var ctrlC = new CtrlCHandler(cancel))
         {
-            run.Log.Information("starting the cluster node at {Address:l}", mode.Cluster.Listen.ToString());
-            JournalStore journal = mode.Journal ?? JournalStore.Sqlite(Path.Combine(run.Path, RunFiles.Store));
-            if (!resume)
-            {
-                RunJournalLocation.Record(run.Path, mode.Journal);
-            }
-            node = CoordinatorNode.StartAsync(mode.Cluster, ClusterOptions.JoinTimeout(), line => run.Log.Information("{Line:l}", line), cancel, journal).GetAwaiter().GetResult();
-            // A standby's dashboard shows the active coordinator's run while it waits.
-            StandbyDashboard? standby = mode.Standby && mode.Dashboard is not null
-                ? StandbyDashboard.Start(node, mode.Dashboard, run, cfg, encoding.Name, description, classifier.Classes, labels, cancel)
-                : null;
-            Uri? followed = standby?.Uri;
-            bool active;
-            try
-            {
-                active = WaitUntilActive(node, mode, journal, run, cancel);
-            }
-            finally
-            {
-                standby?.Dispose();
-            }
+            ended = SearchHost.Run(mode, hosted, encoding, evaluator, resume, WriteOutputs, new Progress(status, run, cfg.SnapshotEvery), log, ctrlC.Token);
+        }
 
-            if (!active)
-            {
-                node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                run.Log.Warning("stopped while standing by; the run was not touched");
+        switch (ended.End)
+        {
+            case HostedEnd.StoppedWhileStandingBy:
                 return FoolingApp.Interrupted;
-            }
-
-            if (followed is not null)
-            {
-                // The run's own dashboard takes the address the followed one had.
-                mode = mode with { Dashboard = mode.Dashboard! with { Listen = StandbyDashboard.SameAddress(mode.Dashboard.Listen, followed) } };
-            }
-        }
-
-        EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Path, cfg, encoding, evaluator, mode.Workers, Warn, node);
-        using SearchRun<TGenome> search = resume
-            ? SearchRun<TGenome>.Resume(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs, Warn, startIfEmpty: mode.Standby)
-            : SearchRun<TGenome>.Start(run.Path, cfg, encoding, cluster.Evaluator, classifier.Classes, cluster.Store, WriteOutputs);
-        using var control = new RunControl();
-        DashboardServer? server = null;
-        SearchRunView<TGenome>? view = null;
-        SearchOutcome outcome;
-        try
-        {
-            if (mode.Standby && search.WasStoppedOnPurpose)
-            {
-                // Stopping the active coordinator (Ctrl-C, SIGTERM, the dashboard's stop) stops the
-                // run; only a coordinator that dies or is cut off hands it over.
-                run.Log.Warning("the active coordinator stopped the run on purpose after generation {Generation}; it stays stopped. Continue it with: ./fooling {Command:l} --resume {Run:l}", search.Scheduler.NextGeneration - 1, mode.Name, run.Path);
+            case HostedEnd.StoppedByTheActiveCoordinator:
+                run.Log.Warning("the active coordinator stopped the run on purpose after generation {Generation}; it stays stopped. Continue it with: ./fooling {Command:l} --resume {Run:l}", ended.Outcome!.LastGeneration, mode.Name, run.Path);
                 return FoolingApp.Success;
-            }
-
-            if (mode.Dashboard is not null)
-            {
-                view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Path, ExportRoot, description, labels);
-                server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = line => run.Log.Information("{Line:l}", line) }, cancel).GetAwaiter().GetResult();
-                node?.Serve(view);
-                cluster.Spec.ModelUrl = ClusterOptions.ModelUrl(mode.Advertise, server.Uri);
-                if (node is not null)
-                {
-                    run.Log.Information("workers fetch the model from {Url:l}; start them with: {Worker:l}", cluster.Spec.ModelUrl, ClusterOptions.WorkerCommandLine(mode.Cluster!, node.Address));
-                }
-            }
-
-            var status = new ConsoleProgress<GenerationRecord>(run.Console, SearchProgressFormat.Line, ConsoleProgress<GenerationRecord>.ConsoleIsInteractive);
-            using (var ctrlC = new CtrlCHandler(cancel))
-            {
-                // Stopped while waiting, the run below stops before its next generation, saved.
-                if (mode.WaitForWorkers > 0)
-                {
-                    WorkerQuorum.WaitFor(cluster.Evaluator.Workers, mode.WaitForWorkers, line => run.Log.Information("{Line:l}", line), ctrlC.Token);
-                }
-
-                outcome = search.Run(new Progress(status, run, cfg.SnapshotEvery), ctrlC.Token, control);
-            }
-
-            status.Finish();
-        }
-        finally
-        {
-            // The live view ends with the run: a finished run's folder has report.html.
-            view?.Finish();
-            server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
 
+        status.Finish();
+        SearchOutcome outcome = ended.Outcome!;
         if (outcome.LastGeneration >= 0)
         {
             // Stopped before generation 0 was merged there is no archive to sum up; the warning below says so.
-            LogSummary(run, search.Scheduler.Archive, outcome, search.FoundCount, labels);
+            LogSummary(run, ended.Archive!, outcome, ended.Found, labels);
         }
 
         if (outcome.Stopped)
@@ -379,37 +304,6 @@ internal static class RunCommand
         }
 
         return FoolingApp.Success;
-    }
-
-    /// <summary>
-    /// Waits until this coordinator's node hosts the job board singleton: at once for the
-    /// cluster's first coordinator; for a standby, when the active coordinator is gone. False if
-    /// stopped first.
-    /// </summary>
-    private static bool WaitUntilActive(CoordinatorNode node, RunMode mode, JournalStore journal, RunFolder run, CancellationToken cancel)
-    {
-        if (mode.Standby)
-        {
-            run.Log.Information("standing by at {Address:l} with the journal in {Journal:l}: this coordinator takes over {Run:l} when the active one at {Active:l} is gone",
-                node.Address.ToString(), journal.Description, run.Path, string.Join(", ", mode.Cluster!.Seeds));
-        }
-
-        using var ctrlC = new CtrlCHandler(cancel);
-        try
-        {
-            node.Active.WaitAsync(ctrlC.Token).GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
-        {
-            return false;
-        }
-
-        if (mode.Standby)
-        {
-            run.Log.Warning("the active coordinator is gone: taking over {Run:l} from its journal", run.Path);
-        }
-
-        return true;
     }
 
     private static void LogSummary<TGenome>(RunFolder run, EliteArchive<TGenome> archive, SearchOutcome outcome, int found, ClassLabels labels)

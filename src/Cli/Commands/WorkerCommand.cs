@@ -1,25 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using FoolingCluster.Hosting.Nodes;
+using FoolingCluster.Hosting.Runs;
 using FoolingCluster.Tensors;
-using FoolingCluster.Worker;
-using FoolingCluster.Worker.Jobs;
-using FoolingCluster.Worker.Models;
-using FoolingCluster.Worker.Transport;
 
 namespace FoolingCluster.Cli.Commands;
 
 /// <summary>
-/// <c>fooling worker</c>: joins a coordinator's cluster, fetches each run's model from the
-/// coordinator by content hash and evaluates jobs until stopped. When the cluster has had no
-/// coordinator for a while (its process ended and no standby took over), it joins again through
-/// the same addresses, so a coordinator restarted with <c>--resume</c> finds its workers.
+/// <c>fooling worker</c>: parses the worker's options and runs its node (<see cref="WorkerHost"/>)
+/// until stopped.
 /// </summary>
 internal static class WorkerCommand
 {
-    /// <summary>How long a worker waits for a coordinator to come back before joining again.</summary>
-    private static readonly TimeSpan CoordinatorGrace = TimeSpan.FromSeconds(10);
-
     public static Command Build()
     {
         var join = ClusterOptions.Join(required: true);
@@ -45,57 +37,10 @@ internal static class WorkerCommand
             void Log(string line) => console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{DateTime.Now:HH:mm:ss} {line}"));
 
             using var ctrlC = new CtrlCHandler(cancel);
-            using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
-            var models = new HttpModelSource(http, parse.GetValue(cache)!, coordinatorUri, Log);
-            var executor = new JobExecutor(workerId, models, Log);
-            string seeds = string.Join(", ", settings.Seeds);
-            long evaluations = 0;
-            int rejected = 0;
-            bool first = true;
-            while (!ctrlC.Token.IsCancellationRequested)
-            {
-                Log($"worker {workerId}: joining the cluster through {seeds} with {Engine.Threads} threads");
-                WorkerNode node;
-                try
-                {
-                    node = await WorkerNode.StartAsync(settings, joinTimeout, CoordinatorGrace, Log, ctrlC.Token).ConfigureAwait(false);
-                }
-                catch (InvalidInputException) when (!first)
-                {
-                    // The coordinator is being restarted: keep trying until it is back or the worker is stopped.
-                    Log($"worker {workerId}: no coordinator at {seeds} yet; trying again");
-                    continue;
-                }
-                catch (OperationCanceledException) when (ctrlC.Token.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                first = false;
-                await using (node.ConfigureAwait(false))
-                {
-                    IWorkerTransport transport = node.Worker(workerId);
-                    await using (transport.ConfigureAwait(false))
-                    {
-                        var service = new WorkerService(transport, executor, TimeSpan.FromSeconds(2), Log);
-                        using var lost = CancellationTokenSource.CreateLinkedTokenSource(ctrlC.Token);
-                        _ = node.CoordinatorLost.ContinueWith(_ => lost.Cancel(), TaskScheduler.Default);
-                        Log($"worker {workerId}: waiting for jobs");
-                        await service.RunAsync(lost.Token).ConfigureAwait(false);
-                        evaluations += service.Evaluations;
-                        rejected += service.Rejected;
-                        if (!node.CoordinatorLost.IsCompleted || ctrlC.Token.IsCancellationRequested)
-                        {
-                            break; // stopped by the dashboard or by a signal
-                        }
-
-                        Log($"worker {workerId}: the cluster has had no coordinator for {CoordinatorGrace.TotalSeconds:F0} s; joining again");
-                    }
-                }
-            }
-
+            var hosting = new WorkerHosting(settings, workerId, parse.GetValue(cache)!, coordinatorUri, joinTimeout);
+            WorkerTally tally = await WorkerHost.RunAsync(hosting, Log, ctrlC.Token).ConfigureAwait(false);
             bool signalled = ctrlC.Token.IsCancellationRequested;
-            Log($"worker {workerId}: stopped{(signalled ? " by a signal" : "")} after {evaluations:N0} evaluations ({rejected} jobs rejected)");
+            Log($"worker {workerId}: stopped{(signalled ? " by a signal" : "")} after {tally.Evaluations:N0} evaluations ({tally.Rejected} jobs rejected)");
             return signalled ? FoolingApp.Interrupted : FoolingApp.Success;
         });
         return command;

@@ -41,6 +41,9 @@ internal static class ClusterComposition
 
         // A member becomes Up, and a leaving one Exiting and then Removed, only at the leader's
         // tick: at Akka's default of 1 s, leaving alone took a stopping coordinator over a second.
+        // A node leaving while others are unreachable (workers killed a moment ago) cannot reach
+        // Exiting until they are downed; Akka waits 10 s for that by default, which a stopped
+        // coordinator or worker need not wait: the others down it as they would a crashed node.
         var remote = new RemoteOptions
         {
             HostName = settings.Listen.Host,
@@ -68,6 +71,7 @@ internal static class ClusterComposition
                 akka.cluster.split-brain-resolver.stable-after = {stableAfter}
                 akka.cluster.failure-detector.acceptable-heartbeat-pause = {heartbeatPause}
                 akka.cluster.leader-actions-interval = 250ms
+                akka.coordinated-shutdown.phases.cluster-exiting.timeout = 3s
                 """,
                 HoconAddMode.Prepend);
     }

@@ -1,7 +1,6 @@
 using FoolingCluster.Coordinator.Search;
-using FoolingCluster.Hosting.Jobs;
 
-namespace FoolingCluster.Cli.Evolution;
+namespace FoolingCluster.Hosting.Runs;
 
 /// <summary>
 /// <c>coordinator --wait-for-workers N</c>: holds the run back until N workers are in the
@@ -23,7 +22,7 @@ internal static class WorkerQuorum
         int said = -1;
         while (true)
         {
-            int present = workers.Snapshot().Count(w => !WorkerStates.FromMembership(w.State));
+            int present = workers.Present();
             if (present >= count)
             {
                 log($"{present} of {count} workers are in the cluster; starting");

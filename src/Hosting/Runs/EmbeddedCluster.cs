@@ -14,7 +14,7 @@ using FoolingCluster.Worker.Jobs;
 using FoolingCluster.Worker.Models;
 using FoolingCluster.Worker.Transport;
 
-namespace FoolingCluster.Cli.Evolution;
+namespace FoolingCluster.Hosting.Runs;
 
 /// <summary>
 /// The embedded default: the coordinator's generation evaluator and N worker actors in one

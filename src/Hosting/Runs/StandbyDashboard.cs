@@ -1,4 +1,3 @@
-using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Http;
 using FoolingCluster.Evolution;
 using FoolingCluster.Evolution.Archive;
@@ -8,7 +7,7 @@ using FoolingCluster.Protocol;
 using FoolingCluster.Runs;
 using FoolingCluster.Runs.Reporting;
 
-namespace FoolingCluster.Cli.Evolution;
+namespace FoolingCluster.Hosting.Runs;
 
 /// <summary>
 /// A standby coordinator's dashboard while it stands by: the active coordinator's run, read
@@ -31,21 +30,29 @@ internal sealed class StandbyDashboard : IDisposable
     public Uri Uri => _server.Uri;
 
     /// <summary>Starts following the active coordinator and serves what it sees on <paramref name="options"/>' address.</summary>
+    /// <param name="node">This standby's cluster node.</param>
+    /// <param name="options">Where and how the dashboard is served.</param>
+    /// <param name="run">The run both coordinators serve, as this one knows it before taking over.</param>
+    /// <param name="log">Receives a line when the dashboard is up, and the server's lines.</param>
+    /// <param name="cancel">Stops starting the server.</param>
     /// <exception cref="Tensors.InvalidInputException">The address cannot be bound (in use, say).</exception>
-    public static StandbyDashboard Start(CoordinatorNode node, DashboardOptions options, RunFolder run, EvolutionConfig cfg, string encoding, string description, int classes, ClassLabels labels, CancellationToken cancel)
+    public static StandbyDashboard Start(CoordinatorNode node, DashboardOptions options, HostedRun run, Action<string> log, CancellationToken cancel)
     {
-        string weights = RunFiles.ModelIn(run.Path);
+        ArgumentNullException.ThrowIfNull(node);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(log);
+        string weights = RunFiles.ModelIn(run.Folder);
         var model = (weights, Models.Checkpoints.ModelCheckpoint.SidecarPath(weights), ContentHash.OfFile(weights));
-        var placeholder = new RunSnapshot(run.Id, encoding, description, "running", -1, cfg.Generations, 0, 0, new ArchiveStats(classes, 0, 0, 0, 0, 0, 0, 0), [], [])
+        var placeholder = new RunSnapshot(run.Id, run.Encoding, run.Description, "running", -1, run.Config.Generations, 0, 0, new ArchiveStats(run.Classes, 0, 0, 0, 0, 0, 0, 0), [], [])
         {
-            ClassNames = labels.Names,
+            ClassNames = run.Labels.Names,
         };
-        void Log(string line) => run.Log.Information("{Line:l}", line);
-        ProxiedRunView view = node.FollowActive(model, placeholder, Log);
+        ProxiedRunView view = node.FollowActive(model, placeholder, log);
         try
         {
-            DashboardServer server = DashboardServer.StartAsync(view, options with { Log = Log }, cancel).GetAwaiter().GetResult();
-            run.Log.Information("the dashboard at {Url:l} shows the active coordinator's run while this one stands by", server.Uri.ToString());
+            DashboardServer server = DashboardServer.StartAsync(view, options with { Log = log }, cancel).GetAwaiter().GetResult();
+            log($"the dashboard at {server.Uri} shows the active coordinator's run while this one stands by");
             return new StandbyDashboard(view, server);
         }
         catch

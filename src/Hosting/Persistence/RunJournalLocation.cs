@@ -1,9 +1,8 @@
-using FoolingCluster.Hosting.Persistence;
 using FoolingCluster.Runs;
 using FoolingCluster.Tensors;
 using FoolingCluster.Tensors.Serialization;
 
-namespace FoolingCluster.Cli.Evolution;
+namespace FoolingCluster.Hosting.Persistence;
 
 /// <summary>
 /// A run folder remembers where its journal is when that is not its own <c>journal.db</c>
@@ -11,7 +10,7 @@ namespace FoolingCluster.Cli.Evolution;
 /// refused: a journal that holds nothing of the run would make the resume start again from the
 /// last snapshot, silently discarding the generations merged since.
 /// </summary>
-internal static class RunJournalLocation
+public static class RunJournalLocation
 {
     /// <summary>Records, for a run just started, that its journal is <paramref name="journal"/> (nothing for the folder's own).</summary>
     public static void Record(string folder, JournalStore? journal)
