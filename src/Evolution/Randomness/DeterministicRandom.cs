@@ -22,6 +22,18 @@ public sealed class DeterministicRandom
         _s3 = SplitMix(ref x);
     }
 
+    /// <summary>
+    /// Generator number <paramref name="stream"/> of a family seeded by <paramref name="seed"/>
+    /// (one per pair of children of a generation, say). The pair (seed, stream) is hashed before
+    /// it seeds the generator: seeding with <c>seed + stream × 0x9E3779B97F4A7C15</c>, the
+    /// seeding's own increment, would give neighbouring streams the same state words, shifted by one.
+    /// </summary>
+    public static DeterministicRandom ForStream(ulong seed, long stream)
+    {
+        ulong position = Mix(unchecked(((ulong)stream * 0xD1B54A32D192ED03UL) + 0x8BB84B93962EACC9UL));
+        return new DeterministicRandom(unchecked((long)Mix(seed ^ position)));
+    }
+
     /// <summary>Restores a generator from <see cref="State"/>.</summary>
     /// <param name="state">Four words, not all zero.</param>
     public DeterministicRandom(IReadOnlyList<ulong> state)
@@ -88,9 +100,11 @@ public sealed class DeterministicRandom
     /// <summary>A new generator whose sequence is independent of this one's continuation.</summary>
     public DeterministicRandom Fork() => new(unchecked((long)NextUInt64()));
 
-    private static ulong SplitMix(ref ulong x)
+    private static ulong SplitMix(ref ulong x) => Mix(x += 0x9E3779B97F4A7C15UL);
+
+    /// <summary>SplitMix64's finaliser: every bit of the result depends on every bit of <paramref name="z"/>.</summary>
+    private static ulong Mix(ulong z)
     {
-        ulong z = x += 0x9E3779B97F4A7C15UL;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);

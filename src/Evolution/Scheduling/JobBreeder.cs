@@ -49,7 +49,5 @@ public static class JobBreeder
     }
 
     /// <summary>The generator of item <paramref name="position"/> (a child, or a pair) of the generation seeded by <paramref name="seed"/>.</summary>
-    private static DeterministicRandom Stream(ulong seed, long position) =>
-        // DeterministicRandom passes its seed through SplitMix64, which separates neighbouring seeds.
-        new(unchecked((long)(seed + ((ulong)position * 0x9E3779B97F4A7C15UL))));
+    private static DeterministicRandom Stream(ulong seed, long position) => DeterministicRandom.ForStream(seed, position);
 }

@@ -226,4 +226,40 @@ public class DeterministicRandomTests
         Assert.Equal(fromForkA, fromForkB);
         Assert.NotEqual(fromForkA, fromParent);
     }
+
+    [Fact]
+    public void Neighbouring_streams_share_no_state_and_their_first_draws_are_uncorrelated()
+    {
+        const ulong Seed = 12345;
+        var words = new HashSet<ulong>();
+        const int Streams = 2000;
+        var first = new double[Streams];
+        var second = new double[Streams];
+        for (int stream = 0; stream < Streams; stream++)
+        {
+            DeterministicRandom random = DeterministicRandom.ForStream(Seed, stream);
+            foreach (ulong word in random.State)
+            {
+                Assert.True(words.Add(word), $"stream {stream} repeats a state word of an earlier stream");
+            }
+
+            first[stream] = random.NextDouble();
+            second[stream] = DeterministicRandom.ForStream(Seed + 1, stream).NextDouble();
+        }
+
+        // Stream s and s + 1 of one seed, and stream s of two seeds: correlation of the first draws near 0 (|r| < 4/√n).
+        Assert.InRange(Correlation(first[..^1], first[1..]), -0.09, 0.09);
+        Assert.InRange(Correlation(first, second), -0.09, 0.09);
+        Assert.Equal(DeterministicRandom.ForStream(Seed, 7).State, DeterministicRandom.ForStream(Seed, 7).State);
+    }
+
+    private static double Correlation(double[] x, double[] y)
+    {
+        double mx = x.Average();
+        double my = y.Average();
+        double sxy = x.Zip(y).Sum(p => (p.First - mx) * (p.Second - my));
+        double sxx = x.Sum(v => (v - mx) * (v - mx));
+        double syy = y.Sum(v => (v - my) * (v - my));
+        return sxy / Math.Sqrt(sxx * syy);
+    }
 }
