@@ -106,7 +106,7 @@ public sealed class RetrainCommandTests : IDisposable
         string mnist = CliHarness.Mnist.Replace("\\", "/", StringComparison.Ordinal);
         string training = scratch.File("train.json");
         File.WriteAllText(training, $$"""
-            { "model": "lenet", "epochs": 1, "seed": 1, "batchSize": 64, "learningRate": 0.05, "momentum": 0.9, "weightDecay": 0.0005,
+            { "model": "lenet", "epochs": 1, "seed": 1, "batchSize": 64, "learningRate": 0.02, "momentum": 0.9, "weightDecay": 0.0005,
               "lrPolicy": "fixed", "trainSubset": 6000, "data": "{{mnist}}", "out": "{{scratch.File("unused.safetensors").Replace("\\", "/", StringComparison.Ordinal)}}" }
             """);
         string search = RunTestSupport.WriteConfig(scratch, "search.json", "cppn", "unused", generations: generations, seed: 3, initialPopulation: 200, batchSize: 400);
