@@ -270,7 +270,7 @@ internal static class RunCommand
         HostedSearch<TGenome> ended;
         using (var ctrlC = new CtrlCHandler(cancel))
         {
-            ended = SearchHost.Run(mode, hosted, encoding, evaluator, resume, WriteOutputs, new Progress(status, run, cfg.SnapshotEvery), log, ctrlC.Token);
+            ended = SearchHost.Run(mode, hosted, encoding, evaluator, resume, WriteOutputs, new Progress(status, run, cfg.SnapshotEvery), log, ctrlC.Token, status.Finish);
         }
 
         switch (ended.End)
@@ -282,7 +282,6 @@ internal static class RunCommand
                 return FoolingApp.Success;
         }
 
-        status.Finish();
         SearchOutcome outcome = ended.Outcome!;
         if (outcome.LastGeneration >= 0)
         {

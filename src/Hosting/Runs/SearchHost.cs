@@ -30,7 +30,8 @@ public static class SearchHost
     /// <param name="progress">Receives each merged generation.</param>
     /// <param name="log">Receives the host's lines.</param>
     /// <param name="stop">Stops the search at its next safe point, saved (a signal); a standby stops waiting.</param>
-    public static HostedSearch<TGenome> Run<TGenome>(RunMode mode, HostedRun run, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, bool resume, Action<SearchRun<TGenome>, string> writeOutputs, IProgress<GenerationRecord> progress, HostLog log, CancellationToken stop)
+    /// <param name="searchEnded">Called once the search has stopped running, before the dashboard and the workers are closed (a console status line ends there).</param>
+    public static HostedSearch<TGenome> Run<TGenome>(RunMode mode, HostedRun run, IEncoding<TGenome> encoding, Evaluator<TGenome> evaluator, bool resume, Action<SearchRun<TGenome>, string> writeOutputs, IProgress<GenerationRecord> progress, HostLog log, CancellationToken stop, Action? searchEnded = null)
     {
         ArgumentNullException.ThrowIfNull(mode);
         ArgumentNullException.ThrowIfNull(run);
@@ -53,9 +54,21 @@ public static class SearchHost
         }
 
         EmbeddedCluster<TGenome> cluster = EmbeddedCluster<TGenome>.Start(run.Id, run.Folder, run.Config, encoding, evaluator, mode.Workers, log.Warning, node);
-        using SearchRun<TGenome> search = resume
-            ? SearchRun<TGenome>.Resume(run.Folder, run.Config, encoding, cluster.Evaluator, run.Classes, cluster.Store, writeOutputs, log.Warning, startIfEmpty: mode.Standby)
-            : SearchRun<TGenome>.Start(run.Folder, run.Config, encoding, cluster.Evaluator, run.Classes, cluster.Store, writeOutputs);
+        SearchRun<TGenome> opened;
+        try
+        {
+            opened = resume
+                ? SearchRun<TGenome>.Resume(run.Folder, run.Config, encoding, cluster.Evaluator, run.Classes, cluster.Store, writeOutputs, log.Warning, startIfEmpty: mode.Standby)
+                : SearchRun<TGenome>.Start(run.Folder, run.Config, encoding, cluster.Evaluator, run.Classes, cluster.Store, writeOutputs);
+        }
+        catch
+        {
+            // A run that cannot be opened (a damaged store, say) still closes its node and workers.
+            cluster.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        using SearchRun<TGenome> search = opened;
         using var control = new RunControl();
         DashboardServer? server = null;
         SearchRunView<TGenome>? view = null;
@@ -72,7 +85,8 @@ public static class SearchHost
             if (mode.Dashboard is not null)
             {
                 view = new SearchRunView<TGenome>(search, control, cluster.Evaluator.Workers, run.Folder, ExportRoot, run.Description, run.Labels);
-                server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = log.Information }, stop).GetAwaiter().GetResult();
+                // Not cancelled by a signal: one arriving now stops the search below at its first safe point, with the usual word on how to continue.
+                server = DashboardServer.StartAsync(view, mode.Dashboard with { Log = log.Information }, CancellationToken.None).GetAwaiter().GetResult();
                 node?.Serve(view);
                 cluster.Spec.ModelUrl = WorkerInstructions.ModelUrl(mode.Advertise, server.Uri);
                 if (node is not null)
@@ -88,6 +102,7 @@ public static class SearchHost
             }
 
             outcome = search.Run(progress, stop, control);
+            searchEnded?.Invoke();
         }
         finally
         {
@@ -114,9 +129,18 @@ public static class SearchHost
             RunJournalLocation.Record(run.Folder, mode.Journal);
         }
 
-        CoordinatorNode node = CoordinatorNode.StartAsync(mode.Cluster, mode.JoinTimeout, log.Information, stop, journal).GetAwaiter().GetResult();
-        bool active = false;
         followed = null;
+        CoordinatorNode node;
+        try
+        {
+            node = CoordinatorNode.StartAsync(mode.Cluster, mode.JoinTimeout, log.Information, stop, journal).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (mode.Standby && stop.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        bool active = false;
         try
         {
             using StandbyDashboard? standby = mode.Standby && mode.Dashboard is not null ? StandbyDashboard.Start(node, mode.Dashboard, run, log.Information, stop) : null;
