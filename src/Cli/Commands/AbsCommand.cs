@@ -5,7 +5,6 @@ using System.Text;
 using FoolingCluster.Cli.Output;
 using FoolingCluster.Coordinator.Abs;
 using FoolingCluster.Coordinator.Sharding;
-using FoolingCluster.Coordinator.Transport;
 using FoolingCluster.Hosting.Nodes;
 using FoolingCluster.Hosting.Runs;
 using FoolingCluster.Models.Abs;

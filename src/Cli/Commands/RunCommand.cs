@@ -98,9 +98,9 @@ internal static class RunCommand
 
             DashboardOptions? web = DashboardFrom(coordinator || parse.GetValue(dashboard), parse.GetValue(listen), parse.GetValue(token));
             RunMode mode = coordinator
-                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise)))
+                ? new RunMode("coordinator", workerCount, web, ClusterOptions.Node(parse.GetValue(cluster)!, parse.GetValue(join), parse.GetValue(insecure), anyPort: false, parse.GetValue(tls)), ClusterOptions.Advertise(parse.GetValue(advertise))) { JoinTimeout = ClusterOptions.JoinTimeout() }
                 : new RunMode("run", workerCount, web, null, null);
-            mode = mode with { WaitForWorkers = quorum, Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? JournalStore.Postgres(url) : null, JoinTimeout = coordinator ? ClusterOptions.JoinTimeout() : mode.JoinTimeout };
+            mode = mode with { WaitForWorkers = quorum, Backend = ModelLoading.Backend(parse.GetValue(backend)), Journal = coordinator && parse.GetValue(journal) is string url ? JournalStore.Postgres(url) : null };
             if (mode.Standby && resumeFolder is null)
             {
                 throw new InvalidInputException("a standby coordinator (--join) takes over a run that exists: give --resume runs/<id> with the active coordinator's run folder (and the same --journal)");

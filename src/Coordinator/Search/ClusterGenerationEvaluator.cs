@@ -84,8 +84,11 @@ public sealed class ClusterGenerationEvaluator<TGenome> : IGenerationEvaluator<T
     /// Children breed the same however a generation is split (<see cref="Scheduler{TGenome}.AskJobs"/>),
     /// so the job size changes the run's speed, not its archive.
     /// </summary>
-    public static int JobSizeFor(int children, int workers) =>
-        Math.Max(SmallestSizedJob, (children + (2 * Math.Max(1, workers)) - 1) / (2 * Math.Max(1, workers)));
+    public static int JobSizeFor(int children, int workers)
+    {
+        int jobs = 2 * Math.Max(1, workers);
+        return Math.Max(SmallestSizedJob, (children + jobs - 1) / jobs);
+    }
 
     /// <summary>The longest any generation has taken so far.</summary>
     private TimeSpan _slowestGeneration = TimeSpan.Zero;

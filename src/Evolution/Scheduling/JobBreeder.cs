@@ -29,7 +29,7 @@ public static class JobBreeder
             var initial = new TGenome[children];
             for (int i = 0; i < children; i++)
             {
-                initial[i] = variation.CreateRandom(Stream(seed, firstChild + i));
+                initial[i] = variation.CreateRandom(DeterministicRandom.ForStream(seed, firstChild + i));
             }
 
             return initial;
@@ -45,9 +45,6 @@ public static class JobBreeder
             throw new ArgumentException($"a job of generation {generation} must start at an even child, so that no pair of parents is split (got {firstChild})", nameof(firstChild));
         }
 
-        return OffspringBreeder.Breed(parents, variation, pair => Stream(seed, (firstChild / 2) + pair), generation);
+        return OffspringBreeder.Breed(parents, variation, pair => DeterministicRandom.ForStream(seed, (firstChild / 2) + pair), generation);
     }
-
-    /// <summary>The generator of item <paramref name="position"/> (a child, or a pair) of the generation seeded by <paramref name="seed"/>.</summary>
-    private static DeterministicRandom Stream(ulong seed, long position) => DeterministicRandom.ForStream(seed, position);
 }

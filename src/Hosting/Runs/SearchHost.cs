@@ -140,7 +140,6 @@ public static class SearchHost
             return null;
         }
 
-        bool active = false;
         try
         {
             using StandbyDashboard? standby = mode.Standby && mode.Dashboard is not null ? StandbyDashboard.Start(node, mode.Dashboard, run, log.Information, stop) : null;
@@ -151,23 +150,17 @@ public static class SearchHost
             }
 
             node.Active.WaitAsync(stop).GetAwaiter().GetResult();
-            active = true;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // Stopped while standing by: the standby's dashboard is closed above, then its node.
-        }
-        finally
-        {
-            if (!active)
-            {
-                node.DisposeAsync().AsTask().GetAwaiter().GetResult();
-            }
-        }
-
-        if (!active)
-        {
+            node.DisposeAsync().AsTask().GetAwaiter().GetResult();
             return null;
+        }
+        catch
+        {
+            node.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
         }
 
         if (mode.Standby)
