@@ -1,7 +1,7 @@
 namespace FoolingCluster.Tensors.Kernels;
 
 /// <summary>The forward convolution with its weight packed once for many calls.</summary>
-public static partial class ConvKernel
+public static unsafe partial class ConvKernel
 {
     /// <summary>
     /// The weight of a convolution as <see cref="Forward(in GeneralConvGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
@@ -50,5 +50,39 @@ public static partial class ConvKernel
         }
 
         Forward(g, x, weight, packed, bias, y, threads);
+    }
+
+    /// <summary>
+    /// <c>y = conv(x, weight) + bias</c> for a geometry that <see cref="WinogradConvKernel.Applies"/>
+    /// to, by F(2×2, 3×3) with the weight transformed beforehand; the result agrees with the direct
+    /// product to float rounding.
+    /// </summary>
+    /// <param name="g">Sizes.</param>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">The weight transformed by <see cref="WinogradWeight.Pack(ReadOnlySpan{float}, int, int)"/>.</param>
+    /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
+    /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    internal static void ForwardWinograd(in GeneralConvGeometry g, ReadOnlySpan<float> x, WinogradWeight weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    {
+        if (!WinogradConvKernel.Applies(g, weight.Kind) || weight.OutChannels != g.OutChannels || weight.Channels != g.Channels)
+        {
+            throw new ArgumentException($"conv kernel: the Winograd weight does not fit {g}", nameof(weight));
+        }
+
+        CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
+        if (!bias.IsEmpty)
+        {
+            CheckLength("bias", g.OutChannels, bias.Length, g);
+        }
+
+        CheckLength("y", g.Batch * g.OutImageSize, y.Length, g);
+        GeneralConvGeometry geo = g;
+        fixed (float* px = x, pb = bias, py = y)
+        {
+            nint xp = (nint)px, bp = bias.IsEmpty ? 0 : (nint)pb, yp = (nint)py;
+            ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, imageThreads) =>
+                WinogradConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads));
+        }
     }
 }

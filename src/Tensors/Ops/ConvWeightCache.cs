@@ -16,6 +16,7 @@ namespace FoolingCluster.Tensors.Ops;
 public sealed class ConvWeightCache
 {
     private Entry? _entry;
+    private WinogradEntry? _winograd;
     private int _packings;
 
     /// <summary>How many times a weight was packed (tests check that reuse and repacking happen).</summary>
@@ -38,6 +39,35 @@ public sealed class ConvWeightCache
         Volatile.Write(ref _entry, fresh);
         return fresh.Packed;
     }
+
+    /// <summary>
+    /// The weight of <paramref name="g"/> transformed for F(2×2, 3×3), transforming it when the
+    /// cached one is for another weight or version; null where the convolution does not run by
+    /// Winograd's method (<see cref="WinogradConvKernel.Applies"/>).
+    /// </summary>
+    internal WinogradWeight? WinogradFor(Tensor weight, in GeneralConvGeometry g)
+    {
+        GemmKernelKind kind = Gemm.BestKernel();
+        if (!WinogradConvKernel.Applies(g, kind))
+        {
+            return null;
+        }
+
+        long version = weight.Version;
+        WinogradEntry? entry = Volatile.Read(ref _winograd);
+        if (entry is not null && ReferenceEquals(entry.Weight, weight) && entry.Version == version &&
+            entry.Transformed.OutChannels == g.OutChannels && entry.Transformed.Channels == g.Channels)
+        {
+            return entry.Transformed;
+        }
+
+        var fresh = new WinogradEntry(weight, version, WinogradWeight.Pack(kind, weight.Span, g.OutChannels, g.Channels));
+        Interlocked.Increment(ref _packings);
+        Volatile.Write(ref _winograd, fresh);
+        return fresh.Transformed;
+    }
+
+    private sealed record WinogradEntry(Tensor Weight, long Version, WinogradWeight Transformed);
 
     private sealed record Entry(Tensor Weight, long Version, GemmPackedA[]? Packed)
     {

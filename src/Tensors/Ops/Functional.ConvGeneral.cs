@@ -77,6 +77,10 @@ public static partial class Functional
         {
             ConvKernel.Forward(g, x.Span, weight.Span, b, y.Span);
         }
+        else if (cache.WinogradFor(weight, g) is { } winograd)
+        {
+            ConvKernel.ForwardWinograd(g, x.Span, winograd, b, y.Span);
+        }
         else
         {
             ConvKernel.ForwardPacked(g, x.Span, weight.Span, cache.For(weight, g), b, y.Span);
