@@ -92,11 +92,11 @@ internal static unsafe class DirectConvKernel
         {
             plan.FillShifts(shifts);
             fixed (int* ps = shifts)
-            fixed (float* pp = padded, pprod = product, pa = weight.Panels)
+            fixed (float* pp = padded, pprod = product)
             {
                 // The slack after the last plane is read by the last tile's wrapped columns only.
                 new Span<float>(pp + plan.PlanesSize, plan.PaddedSize - plan.PlanesSize).Clear();
-                var operands = new Operands((nint)pa, weight.PaddedRows, weight.M, weight.K, (nint)ps, (nint)pp, (nint)pprod, (nint)bias, 0);
+                var operands = new Operands(weight, (nint)ps, (nint)pp, (nint)pprod, (nint)bias, 0);
                 nint image = (nint)x, output = (nint)y;
                 int imageSize = g.ImageSize, outImageSize = g.OutImageSize;
                 for (int n = start; n < end; n++)
@@ -179,50 +179,24 @@ internal static unsafe class DirectConvKernel
     private static double Imbalance(int tiles, int threads) => (double)((tiles + threads - 1) / threads) * threads / tiles;
 
     /// <summary>
-    /// Tiles <c>[colFirst, colLast) × [rowFirst, rowLast)</c> of the product: per column tile and
-    /// depth block, the tile's image runs stay in L1 while the microkernel passes down its rows.
+    /// Tiles <c>[colFirst, colLast)</c> × <c>[rowFirst, rowLast)</c> of the product: per column tile
+    /// and depth block, the tile's image runs stay in L1 while the microkernel passes down its rows.
     /// </summary>
     private static void Sweep<TKernel>(in Plan plan, in Operands op, int colFirst, int colLast, int rowFirst, int rowLast)
         where TKernel : struct, IGemmMicroKernel
     {
-        int mr = TKernel.Mr;
-        int nr = TKernel.Nr;
-        int kcMax = plan.PlanesPerChannel > 1 && op.K > TKernel.Kc ? StridedDepthBlock : Math.Min(TKernel.Kc, op.K);
-
-        float* panels = (float*)op.Panels;
-        float* padded = (float*)op.Padded;
-        float* product = (float*)op.Product;
-        int* shifts = (int*)op.Shifts;
         nint ldc = plan.ProductStride;
-        for (int t = colFirst; t < colLast; t++)
-        {
-            float* origin = padded + ((nint)t * nr);
-            float* cTile = product + ((nint)t * nr);
-            for (int pc = 0; pc < op.K; pc += kcMax)
-            {
-                int kc = Math.Min(kcMax, op.K - pc);
-                float beta = pc == 0 ? 0f : 1f;
-                float* block = panels + ((nint)pc * op.PaddedRows);
-                var rows = new ShiftedRows(origin, shifts + pc);
-                for (int rt = rowFirst; rt < rowLast; rt++)
-                {
-                    int i = rt * mr;
-                    TKernel.Run(kc, block + ((nint)i * kc), rows, cTile + (i * ldc), ldc, Math.Min(mr, op.M - i), 1f, beta);
-                }
-            }
-        }
+        float* origin = (float*)op.Padded + ((nint)colFirst * TKernel.Nr);
+        float* c = (float*)op.Product + ((nint)colFirst * TKernel.Nr) + ((nint)rowFirst * TKernel.Mr * ldc);
+        StridedProduct.Multiply<TKernel>(op.Weight, origin, (int*)op.Shifts, colLast - colFirst, c, (int)ldc, rowFirst, rowLast);
     }
 
-    /// <summary>
-    /// Depth steps per block of a strided convolution deeper than one block of the microkernel:
-    /// 16 channels of a 3×3 window. Its runs lie in four phase planes per channel, so a tile's runs
-    /// over a full block of 256 steps spill from L1; with 144, ResNet's 3×3 stride-2 layers ran 3 to
-    /// 19 % faster (alternating in one process, one thread and two).
-    /// </summary>
-    private const int StridedDepthBlock = 144;
-
     /// <summary>The operands of one call, as addresses so that worker threads can share them; <see cref="Output"/> is the image's <c>[OC,OH,OW]</c>.</summary>
-    private readonly record struct Operands(nint Panels, int PaddedRows, int M, int K, nint Shifts, nint Padded, nint Product, nint Bias, nint Output);
+    private readonly record struct Operands(GemmPackedA Weight, nint Shifts, nint Padded, nint Product, nint Bias, nint Output)
+    {
+        /// <summary>Rows of the product: the filters.</summary>
+        public int M => Weight.M;
+    }
 
     /// <summary>Sizes of the padded image's phase planes and of the product, and the copies in and out.</summary>
     private readonly struct Plan

@@ -176,7 +176,7 @@ internal static unsafe class WinogradConvKernel
                     int columnTiles = (count + TKernel.Nr - 1) / TKernel.Nr;
                     for (int e = 0; e < elements; e++)
                     {
-                        Multiply<TKernel>(Weight.Matrices[e], pv + ((nint)e * channels * Block), pm + ((nint)e * rows * Block), columnTiles, rowFirst, rowLast);
+                        StridedProduct.Multiply<TKernel>(Weight.Matrices[e], pv + ((nint)e * channels * Block), (int*)Shifts, columnTiles, pm + ((nint)e * rows * Block), Block, rowFirst, rowLast);
                     }
 
                     int ocFrom = rowFirst * mr, ocTo = Math.Min(G.OutChannels, rowLast * mr);
@@ -187,39 +187,6 @@ internal static unsafe class WinogradConvKernel
             {
                 ArrayPool<float>.Shared.Return(v);
                 ArrayPool<float>.Shared.Return(m);
-            }
-        }
-
-        /// <summary>
-        /// Row tiles <c>[rowFirst, rowLast)</c> of <c>M = U·V</c>, with V <c>[C, Block]</c> read in
-        /// place and M's row 0 the first row of <paramref name="rowFirst"/>.
-        /// </summary>
-        private void Multiply<TKernel>(GemmPackedA u, float* v, float* m, int columnTiles, int rowFirst, int rowLast)
-            where TKernel : struct, IGemmMicroKernel
-        {
-            int mr = TKernel.Mr, nr = TKernel.Nr;
-            int k = u.K;
-            int kcMax = Math.Min(TKernel.Kc, k);
-            int* shifts = (int*)Shifts;
-            fixed (float* panels = u.Panels)
-            {
-                for (int t = 0; t < columnTiles; t++)
-                {
-                    float* origin = v + ((nint)t * nr);
-                    float* cTile = m + ((nint)t * nr);
-                    for (int pc = 0; pc < k; pc += kcMax)
-                    {
-                        int kc = Math.Min(kcMax, k - pc);
-                        float beta = pc == 0 ? 0f : 1f;
-                        float* blockPanels = panels + ((nint)pc * u.PaddedRows);
-                        var depthRows = new ShiftedRows(origin, shifts + pc);
-                        for (int rt = rowFirst; rt < rowLast; rt++)
-                        {
-                            int i = rt * mr;
-                            TKernel.Run(kc, blockPanels + ((nint)i * kc), depthRows, cTile + ((nint)(i - (rowFirst * mr)) * Block), Block, Math.Min(mr, u.M - i), 1f, beta);
-                        }
-                    }
-                }
             }
         }
     }

@@ -29,6 +29,7 @@ public unsafe class DirectConvKernelTests
         new[] { 1, 1, 40, 70, 2, 1, 3, 0, 1, 0, 1, 1, 1, 1, 1 },     // a 1×3 window over a wide image
         new[] { 1, 3, 40, 45, 8, 7, 7, 3, 3, 3, 3, 1, 1, 2, 2 },     // a ResNet stem: 7×7, stride 2, pad 3
         new[] { 2, 10, 29, 28, 9, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2 },    // ResNet's stride-2 3×3, an odd padded height
+        new[] { 1, 40, 40, 40, 13, 3, 3, 1, 1, 1, 1, 1, 1, 2, 2 },   // stride 2 with depth 360: past one block, filters past one row tile
         new[] { 1, 4, 33, 40, 5, 3, 2, 2, 0, 1, 1, 2, 1, 3, 1 },     // stride 3 down only, dilated, uneven pads
         new[] { 1, 2, 29, 50, 3, 3, 3, 1, 2, 0, 1, 2, 3, 1, 2 },     // stride 2 across only, dilation 3 across
     };
