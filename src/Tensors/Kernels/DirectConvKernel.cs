@@ -33,7 +33,7 @@ internal static unsafe class DirectConvKernel
     /// </summary>
     public static bool Applies(in GeneralConvGeometry g, GemmPackedA[]? packed) =>
         packed is { Length: 1 } && g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 && g.Problem() is null &&
-        g.OutSpatial >= MinimumUseful * new Plan(g, TileColumns(packed[0].Kind)).ProductStride;
+        g.OutSpatial >= MinimumUseful * new Plan(g, BlockedKernels.TileColumns(packed[0].Kind)).ProductStride;
 
     /// <summary>
     /// The least share of the product's columns that must be output positions. The rest are the
@@ -43,13 +43,6 @@ internal static unsafe class DirectConvKernel
     /// layers keep 77 % (14×14 in rows of 16; 7×7 in one tile) to 97 %.
     /// </summary>
     private const double MinimumUseful = 0.7;
-
-    private static int TileColumns(GemmKernelKind kind) => kind switch
-    {
-        GemmKernelKind.Vector512 => GemmKernel512.Nr,
-        GemmKernelKind.Vector256 => GemmKernel256.Nr,
-        _ => GemmKernelScalar.Nr,
-    };
 
     /// <summary>
     /// <c>y[n] = conv(x[n], W) + bias</c> for images <c>[start, end)</c>, each on up to
@@ -63,22 +56,14 @@ internal static unsafe class DirectConvKernel
     /// <param name="start">First image.</param>
     /// <param name="end">One past the last image.</param>
     /// <param name="threads">Threads per image.</param>
-    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads)
+    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads) =>
+        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads));
+
+    /// <summary>The arguments of <see cref="Forward"/>, for the microkernel the weight is packed for.</summary>
+    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads) : IBlockedKernelCall
     {
-        switch (weight.Kind)
-        {
-            case GemmKernelKind.Vector512:
-                Forward<GemmKernel512>(g, x, weight, bias, y, start, end, threads);
-                break;
-            case GemmKernelKind.Vector256:
-                Forward<GemmKernel256>(g, x, weight, bias, y, start, end, threads);
-                break;
-            case GemmKernelKind.Scalar:
-                Forward<GemmKernelScalar>(g, x, weight, bias, y, start, end, threads);
-                break;
-            default:
-                throw new ArgumentException($"a weight packed for {weight.Kind} has no panels to run", nameof(weight));
-        }
+        public void Run<TKernel>()
+            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads);
     }
 
     private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads)

@@ -39,12 +39,12 @@ internal static unsafe class WinogradConvKernel
     {
         if (g.Groups != 1 || g.KernelHeight != 3 || g.KernelWidth != 3 || g.StrideHeight != 1 || g.StrideWidth != 1 ||
             g.DilationHeight != 1 || g.DilationWidth != 1 || g.Channels < MinimumChannels || g.OutChannels < MinimumChannels ||
-            g.Problem() is not null || !IsBlocked(kind))
+            g.Problem() is not null || !BlockedKernels.Has(kind))
         {
             return false;
         }
 
-        int nr = TileColumns(kind);
+        int nr = BlockedKernels.TileColumns(kind);
         var tiles = new WinogradTiles(g);
         int block = BlockTiles(g.Channels, tiles.Tiles, nr);
         long winogradColumns = (long)((tiles.Tiles + block - 1) / block) * block;
@@ -67,38 +67,21 @@ internal static unsafe class WinogradConvKernel
     /// <param name="start">First image.</param>
     /// <param name="end">One past the last image.</param>
     /// <param name="threads">Threads per image.</param>
-    public static void Forward(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads)
-    {
-        switch (weight.Kind)
-        {
-            case GemmKernelKind.Vector512:
-                Forward<GemmKernel512>(g, x, weight, bias, y, start, end, threads);
-                break;
-            case GemmKernelKind.Vector256:
-                Forward<GemmKernel256>(g, x, weight, bias, y, start, end, threads);
-                break;
-            case GemmKernelKind.Scalar:
-                Forward<GemmKernelScalar>(g, x, weight, bias, y, start, end, threads);
-                break;
-            default:
-                throw new ArgumentException($"a weight packed for {weight.Kind} has no panels to run", nameof(weight));
-        }
-    }
-
-    private static bool IsBlocked(GemmKernelKind kind) => kind is GemmKernelKind.Vector512 or GemmKernelKind.Vector256 or GemmKernelKind.Scalar;
-
-    private static int TileColumns(GemmKernelKind kind) => kind switch
-    {
-        GemmKernelKind.Vector512 => GemmKernel512.Nr,
-        GemmKernelKind.Vector256 => GemmKernel256.Nr,
-        _ => GemmKernelScalar.Nr,
-    };
+    public static void Forward(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads) =>
+        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads));
 
     /// <summary>Tiles per block: a multiple of the microkernel's columns near <see cref="BlockFloats"/> / C, and no more than the image needs.</summary>
     private static int BlockTiles(int channels, int tiles, int nr)
     {
         int wanted = Math.Max(nr, BlockFloats / channels / nr * nr);
         return Math.Min(wanted, (tiles + nr - 1) / nr * nr);
+    }
+
+    /// <summary>The arguments of <see cref="Forward"/>, for the microkernel the weight is packed for.</summary>
+    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads) : IBlockedKernelCall
+    {
+        public void Run<TKernel>()
+            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads);
     }
 
     private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads)
