@@ -46,6 +46,30 @@ public sealed class OnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Imported_lenet_pools_its_convolutions_as_they_are_copied_out_with_the_bits_of_the_ops_one_after_the_other()
+    {
+        Module model = Architecture.Create("lenet", seed: 3);
+        model.Eval();
+        byte[] bytes = OnnxExporter.Build(model).ToBytes();
+        OnnxNetwork network = OnnxImporter.Load(bytes, "lenet");
+        network.Eval();
+        OnnxNetwork separate = OnnxImporter.Load(bytes, "lenet");
+        separate.Eval();
+
+        // Conv+MaxPool twice, then the flattening, Gemm, Relu and Gemm.
+        Assert.Equal(6, network.StepCount);
+        int[] shape = [5, 1, 28, 28];
+        float[] images = Agreement.Images(shape, seed: 4);
+        float[] fused = Forward(network, images, shape);
+
+        // On the tape the fused steps run the convolution and the pooling one after the other.
+        using TensorScope scope = TensorScope.Begin();
+        Tensor x = Tensor.FromArray(images, shape);
+        x.RequiresGrad = true;
+        Assert.Equal(separate.Forward(x).ToArray(), fused);
+    }
+
+    [Fact]
     public void A_network_the_exporter_does_not_know_is_refused()
     {
         var e = Assert.Throws<InvalidInputException>(() => OnnxExporter.Build(new Sequential(new MaxPool2d(2, 2))));

@@ -85,4 +85,39 @@ public static unsafe partial class ConvKernel
                 WinogradConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads));
         }
     }
+
+    /// <summary>
+    /// <c>y = maxpool₂ₓ₂(conv(x, weight) + bias)</c>, the 2×2 max pooling at stride 2 taken as the
+    /// product is copied out (<see cref="DirectConvKernel"/>), so the convolution's own output is
+    /// never written; the same bits as the convolution followed by the pooling.
+    /// </summary>
+    /// <param name="g">Sizes; <see cref="DirectConvKernel.Applies"/> must hold for <paramref name="packed"/>, and OH and OW be at least 2.</param>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="packed">The weight packed by <see cref="PackWeight"/>.</param>
+    /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
+    /// <param name="y">Output <c>[N,OC,⌊OH/2⌋,⌊OW/2⌋]</c>.</param>
+    /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
+    internal static void ForwardPooled(in GeneralConvGeometry g, ReadOnlySpan<float> x, GemmPackedA[] packed, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    {
+        if (!DirectConvKernel.Applies(g, packed) || g.OutHeight < 2 || g.OutWidth < 2)
+        {
+            throw new ArgumentException($"conv kernel: {g} cannot be pooled as it is copied out", nameof(packed));
+        }
+
+        CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
+        if (!bias.IsEmpty)
+        {
+            CheckLength("bias", g.OutChannels, bias.Length, g);
+        }
+
+        CheckLength("y", g.Batch * g.OutChannels * (g.OutHeight / 2) * (g.OutWidth / 2), y.Length, g);
+        GeneralConvGeometry geo = g;
+        GemmPackedA weight = packed[0];
+        fixed (float* px = x, pb = bias, py = y)
+        {
+            nint xp = (nint)px, bp = (nint)pb, yp = (nint)py;
+            ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, imageThreads) =>
+                DirectConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads, pool: true));
+        }
+    }
 }

@@ -56,17 +56,22 @@ internal static unsafe class DirectConvKernel
     /// <param name="start">First image.</param>
     /// <param name="end">One past the last image.</param>
     /// <param name="threads">Threads per image.</param>
-    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads) =>
-        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads));
+    /// <param name="pool">
+    /// Whether y takes the maxima of the outputs' 2×2 windows at stride 2 instead,
+    /// <c>[N,OC,⌊OH/2⌋,⌊OW/2⌋]</c>: each pair of product rows is pooled as soon as it is done, so
+    /// the convolution's own output is never written.
+    /// </param>
+    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool = false) =>
+        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads, pool));
 
     /// <summary>The arguments of <see cref="Forward"/>, for the microkernel the weight is packed for.</summary>
-    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads) : IBlockedKernelCall
+    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool) : IBlockedKernelCall
     {
         public void Run<TKernel>()
-            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads);
+            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads, pool);
     }
 
-    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads)
+    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool)
         where TKernel : struct, IGemmMicroKernel
     {
         var plan = new Plan(g, TKernel.Nr);
@@ -81,9 +86,9 @@ internal static unsafe class DirectConvKernel
             {
                 // The slack after the last plane is read by the last tile's wrapped columns only.
                 new Span<float>(pp + plan.PlanesSize, plan.PaddedSize - plan.PlanesSize).Clear();
-                var operands = new Operands(weight, (nint)ps, (nint)pp, (nint)pprod, (nint)bias, 0);
+                var operands = new Operands(weight, (nint)ps, (nint)pp, (nint)pprod, (nint)bias, 0, pool);
                 nint image = (nint)x, output = (nint)y;
-                int imageSize = g.ImageSize, outImageSize = g.OutImageSize;
+                int imageSize = g.ImageSize, outImageSize = pool ? g.OutChannels * (g.OutHeight / 2) * (g.OutWidth / 2) : g.OutImageSize;
                 for (int n = start; n < end; n++)
                 {
                     nint source = image + ((nint)n * imageSize * sizeof(float));
@@ -119,6 +124,15 @@ internal static unsafe class DirectConvKernel
             return;
         }
 
+        if (op.Pooled)
+        {
+            // A window's two rows may fall to different threads' columns: pool once all are done.
+            Plan whole = plan;
+            WorkerTeam.For(threads, threads, k => Sweep<TKernel>(whole, op, (int)((long)colTiles * k / threads), (int)((long)colTiles * (k + 1) / threads), 0, rowTiles));
+            ParallelRanges.Run(op.M, (long)op.M * plan.ProductStride, threads, (from, to) => whole.Pool((float*)op.Product, (float*)op.Bias, (float*)op.Output, from, to, 0, whole.PooledRows));
+            return;
+        }
+
         bool byColumns = Imbalance(colTiles, threads) <= Imbalance(rowTiles, threads);
         int tiles = byColumns ? colTiles : rowTiles;
         int parts = Math.Min(threads, tiles);
@@ -145,11 +159,21 @@ internal static unsafe class DirectConvKernel
     {
         int rowTiles = (op.M + TKernel.Mr - 1) / TKernel.Mr;
         int step = Math.Max(1, CopyColumns / TKernel.Nr);
+        int pooled = 0;
         for (int t = first; t < last; t += step)
         {
             int end = Math.Min(last, t + step);
             Sweep<TKernel>(plan, op, t, end, 0, rowTiles);
-            plan.Unpad((float*)op.Product, (float*)op.Bias, (float*)op.Output, 0, op.M, t * TKernel.Nr, end * TKernel.Nr);
+            if (!op.Pooled)
+            {
+                plan.Unpad((float*)op.Product, (float*)op.Bias, (float*)op.Output, 0, op.M, t * TKernel.Nr, end * TKernel.Nr);
+                continue;
+            }
+
+            // The windows whose two rows are now complete (a sweep of pooled columns starts at 0).
+            int complete = Math.Min(plan.PooledRows, end * TKernel.Nr / (2 * plan.PhaseWidth));
+            plan.Pool((float*)op.Product, (float*)op.Bias, (float*)op.Output, 0, op.M, pooled, complete);
+            pooled = complete;
         }
     }
 
@@ -177,7 +201,7 @@ internal static unsafe class DirectConvKernel
     }
 
     /// <summary>The operands of one call, as addresses so that worker threads can share them; <see cref="Output"/> is the image's <c>[OC,OH,OW]</c>.</summary>
-    private readonly record struct Operands(GemmPackedA Weight, nint Shifts, nint Padded, nint Product, nint Bias, nint Output)
+    private readonly record struct Operands(GemmPackedA Weight, nint Shifts, nint Padded, nint Product, nint Bias, nint Output, bool Pooled)
     {
         /// <summary>Rows of the product: the filters.</summary>
         public int M => Weight.M;
@@ -216,6 +240,9 @@ internal static unsafe class DirectConvKernel
 
         /// <summary>Floats of the padded image buffer: the planes and the slack the last tile reads.</summary>
         public int PaddedSize { get; }
+
+        /// <summary>Rows of y when the outputs are max-pooled 2×2 at stride 2: ⌊OH / 2⌋.</summary>
+        public int PooledRows => _g.OutHeight / 2;
 
         /// <summary>Row stride of the product <c>[OC, OH·Wq]</c>: its columns rounded up to whole tiles.</summary>
         public int ProductStride { get; }
@@ -280,6 +307,33 @@ internal static unsafe class DirectConvKernel
                         {
                             to0[i] = from0[w];
                         }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// <c>y[oc, i, j] = max over the 2×2 window at (2i, 2j) of product[oc, ·] + bias[oc]</c> for
+        /// channels <c>[from, to)</c> and pooled rows <c>[rowFrom, rowTo)</c>, y <c>[OC, ⌊OH/2⌋, ⌊OW/2⌋]</c>.
+        /// The maximum is taken before the bias is added, which gives the same bits as adding it
+        /// first (rounding is monotonic); a NaN in a window gives NaN, as the pooling kernel does.
+        /// </summary>
+        public void Pool(float* product, float* bias, float* y, int from, int to, int rowFrom, int rowTo)
+        {
+            int width = _g.OutWidth / 2;
+            for (int oc = from; oc < to; oc++)
+            {
+                float offset = bias is null ? 0f : bias[oc];
+                float* plane = y + ((nint)oc * PooledRows * width);
+                for (int i = rowFrom; i < rowTo; i++)
+                {
+                    float* upper = product + ((nint)oc * ProductStride) + ((nint)2 * i * PhaseWidth);
+                    float* lower = upper + PhaseWidth;
+                    float* target = plane + ((nint)i * width);
+                    for (int j = 0; j < width; j++)
+                    {
+                        float m = Math.Max(Math.Max(upper[2 * j], upper[(2 * j) + 1]), Math.Max(lower[2 * j], lower[(2 * j) + 1]));
+                        target[j] = bias is null ? m : m + offset;
                     }
                 }
             }

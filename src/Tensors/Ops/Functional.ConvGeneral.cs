@@ -42,7 +42,42 @@ public static partial class Functional
     /// <returns><c>[N,OC,OH,OW]</c>, as the overload without a cache.</returns>
     /// <exception cref="InvalidInputException">A stride, dilation or group count is below 1, or a pad is negative.</exception>
     /// <exception cref="ShapeMismatchException">Ranks, channels, groups or bias length disagree, or the dilated kernel is larger than the padded input.</exception>
-    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options, ConvWeightCache? cache)
+    public static Tensor Conv2d(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options, ConvWeightCache? cache) =>
+        Convolve(x, weight, bias, CheckedGeometry(x, weight, bias, options), cache);
+
+    /// <summary>
+    /// <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions, ConvWeightCache?)"/> followed by
+    /// max pooling over 2×2 windows at stride 2 (as <see cref="MaxPool2d(Tensor, int, int)"/>),
+    /// LeNet's and VGG's pattern. With no tape recording and a convolution that reads its windows
+    /// in place, the pooling is taken as the product is copied out and the convolution's output is
+    /// never written; otherwise the two ops run one after the other. Same results either way.
+    /// </summary>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c>.</param>
+    /// <param name="bias">Per-filter offset <c>[OC]</c>, or null.</param>
+    /// <param name="options">Strides, pads, dilations and groups.</param>
+    /// <param name="cache">This convolution's packed weight, or null.</param>
+    /// <returns><c>[N,OC,⌊OH/2⌋,⌊OW/2⌋]</c>.</returns>
+    /// <exception cref="InvalidInputException">As <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions)"/>.</exception>
+    /// <exception cref="ShapeMismatchException">As <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions)"/>, or the output is smaller than one window.</exception>
+    public static Tensor Conv2dMaxPool2x2(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options, ConvWeightCache? cache)
+    {
+        GeneralConvGeometry g = CheckedGeometry(x, weight, bias, options);
+        GemmPackedA[]? packed = cache is null || Tape.ShouldRecord([x, weight, bias]) || g.OutHeight < 2 || g.OutWidth < 2 || cache.WinogradFor(weight, g) is not null
+            ? null
+            : cache.For(weight, g);
+        if (packed is null || !DirectConvKernel.Applies(g, packed))
+        {
+            return MaxPool2d(Convolve(x, weight, bias, g, cache), 2, 2);
+        }
+
+        Tensor y = Tensor.Empty(g.Batch, g.OutChannels, g.OutHeight / 2, g.OutWidth / 2);
+        ConvKernel.ForwardPooled(g, x.Span, packed, bias is null ? default : bias.Span, y.Span);
+        return y;
+    }
+
+    /// <summary>The geometry of a convolution, its options and operands checked.</summary>
+    private static GeneralConvGeometry CheckedGeometry(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         CheckConvOptions(options);
@@ -64,7 +99,7 @@ public static partial class Functional
             throw new ShapeMismatchException($"conv2d: weight {Tensor.ShapeString(weight.Shape)} on input x {Tensor.ShapeString(x.Shape)} with padding ({p}): {problem}");
         }
 
-        return Convolve(x, weight, bias, g, cache);
+        return g;
     }
 
     /// <summary>Runs the convolution of a checked geometry and records its backward on the tape.</summary>

@@ -47,6 +47,7 @@ internal sealed class ConvOp : IOnnxOp
         // first run and reused until it changes; one computed at run time is new on every run.
         ConvWeightCache? packed = weight is null ? null : new ConvWeightCache();
         Tensor Run(Tensor x, Tensor w, Tensor? b) => Functional.Conv2d(x, w, b, Options(x, w), packed);
+        Tensor RunPooled(Tensor x, Tensor w, Tensor? b) => Functional.Conv2dMaxPool2x2(x, w, b, Options(x, w), packed);
         Conv2dOptions Options(Tensor x, Tensor w) => new()
         {
             StrideHeight = window.StrideHeight,
@@ -59,7 +60,7 @@ internal sealed class ConvOp : IOnnxOp
 
         Tensor? bias = graph.FloatConstant(node.Input(2));
         bool foldable = weight is not null && (node.Input(2) is null || bias is not null);
-        ConvTag? tag = foldable ? new ConvTag(node.Input(0)!, weight!, bias, Run) : null;
+        ConvTag? tag = foldable ? new ConvTag(node.Input(0)!, weight!, bias, Run, RunPooled) : null;
         string?[] inputs = [node.Input(0), node.Input(1), node.Input(2)];
         graph.AddStep(node, inputs, t => Run(t[0]!, t[1]!, t[2]), tag);
     }

@@ -7,4 +7,5 @@ namespace FoolingCluster.Models.Import.Onnx.Ops;
 /// <param name="Weight">Its weight <c>[OC,C/G,KH,KW]</c>.</param>
 /// <param name="Bias">Its bias <c>[OC]</c>, or null.</param>
 /// <param name="Run">The convolution with the node's attributes, for any weight and bias: (x, w, b) → y.</param>
-internal sealed record ConvTag(string Input, Tensor Weight, Tensor? Bias, Func<Tensor, Tensor, Tensor?, Tensor> Run);
+/// <param name="RunPooled">The same followed by max pooling over 2×2 windows at stride 2, fused where the kernels can: (x, w, b) → pooled y.</param>
+internal sealed record ConvTag(string Input, Tensor Weight, Tensor? Bias, Func<Tensor, Tensor, Tensor?, Tensor> Run, Func<Tensor, Tensor, Tensor?, Tensor> RunPooled);

@@ -5,6 +5,9 @@ namespace FoolingCluster.Models.Import.Onnx.Ops;
 /// <summary>
 /// ONNX <c>MaxPool</c> (opset 1–22) in 2-D as <see cref="Functional.MaxPool2d(FoolingCluster.Tensors.Tensor, Pool2dOptions)"/>:
 /// any kernel, strides, pads, auto_pad and ceil_mode; dilations and the Indices output are refused.
+/// A 2×2 pooling at stride 2 that is the only reader of a convolution with constant weights is
+/// fused with it (<see cref="Functional.Conv2dMaxPool2x2"/>), as LeNet and VGG pool their
+/// convolutions: the convolution's output is then never written whole.
 /// </summary>
 internal sealed class MaxPoolOp : IOnnxOp
 {
@@ -23,6 +26,20 @@ internal sealed class MaxPoolOp : IOnnxOp
 
         // storage_order only lays out the Indices output, which is refused above.
         var pool = new PoolAttributes(node);
-        graph.AddStep(node, [node.Input(0)], t => Functional.MaxPool2d(t[0]!, pool.For(t[0]!)));
+        string x = node.Input(0)!;
+        if (pool.IsTwoByTwo && graph.StepTag(x) is ConvTag conv && graph.Consumers(x) == 1)
+        {
+            string w = $"{node.Outputs[0]}::conv_weight", b = $"{node.Outputs[0]}::conv_bias";
+            graph.AddFloatConstant(w, conv.Weight);
+            if (conv.Bias is not null)
+            {
+                graph.AddFloatConstant(b, conv.Bias);
+            }
+
+            graph.ReplaceStep(x, node, [conv.Input, w, conv.Bias is null ? null : b], t => conv.RunPooled(t[0]!, t[1]!, t[2]));
+            return;
+        }
+
+        graph.AddStep(node, [x], t => Functional.MaxPool2d(t[0]!, pool.For(t[0]!)));
     }
 }

@@ -55,6 +55,9 @@ internal sealed class PoolAttributes
         }
     }
 
+    /// <summary>Whether the window is 2×2 at stride 2 with no padding and incomplete windows dropped, whatever the input's size.</summary>
+    public bool IsTwoByTwo => !_window.PadsFromInput && _options is { KernelHeight: 2, KernelWidth: 2, StrideHeight: 2, StrideWidth: 2, CeilMode: false } && _options.Padding == default;
+
     /// <summary>The options for input <paramref name="x"/> <c>[N,C,H,W]</c>.</summary>
     public Pool2dOptions For(Tensor x) => !_window.PadsFromInput || x.Rank != 4
         ? _options
