@@ -70,17 +70,11 @@ public static unsafe partial class ConvKernel
             throw new ArgumentException($"conv kernel: the Winograd weight does not fit {g}", nameof(weight));
         }
 
-        CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
-        if (!bias.IsEmpty)
-        {
-            CheckLength("bias", g.OutChannels, bias.Length, g);
-        }
-
-        CheckLength("y", g.Batch * g.OutImageSize, y.Length, g);
+        CheckOperands(g, x, bias, y, g.Batch * g.OutImageSize);
         GeneralConvGeometry geo = g;
         fixed (float* px = x, pb = bias, py = y)
         {
-            nint xp = (nint)px, bp = bias.IsEmpty ? 0 : (nint)pb, yp = (nint)py;
+            nint xp = (nint)px, bp = (nint)pb, yp = (nint)py;
             ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, imageThreads) =>
                 WinogradConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads));
         }
@@ -104,13 +98,7 @@ public static unsafe partial class ConvKernel
             throw new ArgumentException($"conv kernel: {g} cannot be pooled as it is copied out", nameof(packed));
         }
 
-        CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
-        if (!bias.IsEmpty)
-        {
-            CheckLength("bias", g.OutChannels, bias.Length, g);
-        }
-
-        CheckLength("y", g.Batch * g.OutChannels * (g.OutHeight / 2) * (g.OutWidth / 2), y.Length, g);
+        CheckOperands(g, x, bias, y, g.Batch * g.OutChannels * (g.OutHeight / 2) * (g.OutWidth / 2));
         GeneralConvGeometry geo = g;
         GemmPackedA weight = packed[0];
         fixed (float* px = x, pb = bias, py = y)

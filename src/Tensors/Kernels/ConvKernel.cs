@@ -52,14 +52,8 @@ public static unsafe partial class ConvKernel
     /// <summary>As the public overload, with the weight's groups packed beforehand (<see cref="PackWeight"/>) or null to pack them on the way.</summary>
     private static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads)
     {
-        CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
         CheckLength("weight", g.WeightSize, weight.Length, g);
-        if (!bias.IsEmpty)
-        {
-            CheckLength("bias", g.OutChannels, bias.Length, g);
-        }
-
-        CheckLength("y", g.Batch * g.OutImageSize, y.Length, g);
+        CheckOperands(g, x, bias, y, g.Batch * g.OutImageSize);
         if (g.Batch == 0)
         {
             return;
@@ -478,6 +472,18 @@ public static unsafe partial class ConvKernel
     }
 
     private static Span<float> At(nint pointer, int length) => new((void*)pointer, length);
+
+    /// <summary>Checks the lengths of a forward pass's images, bias (empty for none) and output, which holds <paramref name="outputLength"/> floats.</summary>
+    private static void CheckOperands(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> bias, Span<float> y, int outputLength)
+    {
+        CheckLength("x", g.Batch * g.ImageSize, x.Length, g);
+        if (!bias.IsEmpty)
+        {
+            CheckLength("bias", g.OutChannels, bias.Length, g);
+        }
+
+        CheckLength("y", outputLength, y.Length, g);
+    }
 
     private static void CheckLength(string name, int expected, int actual, in GeneralConvGeometry g)
     {

@@ -33,7 +33,10 @@ internal static unsafe class DirectConvKernel
     /// </summary>
     public static bool Applies(in GeneralConvGeometry g, GemmPackedA[]? packed) =>
         packed is { Length: 1 } && g.Groups == 1 && g.KernelHeight * g.KernelWidth > 1 && g.Problem() is null &&
-        g.OutSpatial >= MinimumUseful * new Plan(g, BlockedKernels.TileColumns(packed[0].Kind)).ProductStride;
+        g.OutSpatial >= MinimumUseful * ProductColumns(g, BlockedKernels.TileColumns(packed[0].Kind));
+
+    /// <summary>Columns of the product this path computes for one image, output positions and the rest, with tiles of <paramref name="nr"/> columns.</summary>
+    public static int ProductColumns(in GeneralConvGeometry g, int nr) => new Plan(g, nr).ProductStride;
 
     /// <summary>
     /// The least share of the product's columns that must be output positions. The rest are the

@@ -3,8 +3,9 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <summary>
 /// <c>C = A·B</c> with A packed once (<see cref="GemmPackedA"/>) and B a row-major matrix read
 /// where it lies, a run of the microkernel's columns per depth step, so that no panel of B is
-/// packed: Winograd's transformed tiles (<see cref="WinogradConvKernel"/>) are written once, in
-/// L2, and read once.
+/// packed: a convolution's padded image, each window row a run at a fixed shift
+/// (<see cref="DirectConvKernel"/>), and Winograd's transformed tiles (<see cref="WinogradConvKernel"/>),
+/// written once, in L2, and read once.
 /// </summary>
 /// <remarks>
 /// Not used for the unfolded columns of a convolution: LeNet's second layer ran about 7 % slower

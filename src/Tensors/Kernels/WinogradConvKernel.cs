@@ -48,7 +48,7 @@ internal static unsafe class WinogradConvKernel
         var tiles = new WinogradTiles(g);
         int block = BlockTiles(g.Channels, tiles.Tiles, nr);
         long winogradColumns = (long)((tiles.Tiles + block - 1) / block) * block;
-        long directColumns = ((long)g.OutHeight * (g.Width + g.PadLeft + g.PadRight) + nr - 1) / nr * nr;
+        long directColumns = DirectConvKernel.ProductColumns(g, nr);
         return WinogradWeight.TileElements * winogradColumns * 4 <= 9L * directColumns * 3;
     }
 
@@ -106,7 +106,7 @@ internal static unsafe class WinogradConvKernel
             fixed (float* pp = planes)
             fixed (int* ps = shifts)
             {
-                var run = new Run(g, tiles, weight, block, blocks, parts, rowTiles, (nint)pp, (nint)ps, (nint)bias);
+                var run = new Run(g, tiles, weight, block, parts, rowTiles, (nint)pp, (nint)ps, (nint)bias);
                 int imageSize = g.ImageSize, outImageSize = g.OutImageSize;
                 for (int n = start; n < end; n++)
                 {
@@ -126,7 +126,7 @@ internal static unsafe class WinogradConvKernel
 
     /// <summary>One image's sizes and shared buffers, as addresses so that worker threads can share them.</summary>
     private readonly record struct Run(
-        GeneralConvGeometry G, WinogradTiles Tiles, WinogradWeight Weight, int Block, int Blocks, int Parts, int RowTiles,
+        GeneralConvGeometry G, WinogradTiles Tiles, WinogradWeight Weight, int Block, int Parts, int RowTiles,
         nint Planes, nint Shifts, nint Bias)
     {
         /// <summary>
