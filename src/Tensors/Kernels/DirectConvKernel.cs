@@ -319,7 +319,8 @@ internal static unsafe class DirectConvKernel
         /// <c>y[oc, i, j] = max over the 2×2 window at (2i, 2j) of product[oc, ·] + bias[oc]</c> for
         /// channels <c>[from, to)</c> and pooled rows <c>[rowFrom, rowTo)</c>, y <c>[OC, ⌊OH/2⌋, ⌊OW/2⌋]</c>.
         /// The maximum is taken before the bias is added, which gives the same bits as adding it
-        /// first (rounding is monotonic); a NaN in a window gives NaN, as the pooling kernel does.
+        /// first (rounding is monotonic); ties and NaN are settled as the pooling kernel settles
+        /// them (<see cref="PoolMax2x2.WindowRow"/>).
         /// </summary>
         public void Pool(float* product, float* bias, float* y, int from, int to, int rowFrom, int rowTo)
         {
@@ -333,11 +334,7 @@ internal static unsafe class DirectConvKernel
                     float* upper = product + ((nint)oc * ProductStride) + ((nint)2 * i * PhaseWidth);
                     float* lower = upper + PhaseWidth;
                     float* target = plane + ((nint)i * width);
-                    for (int j = 0; j < width; j++)
-                    {
-                        float m = Math.Max(Math.Max(upper[2 * j], upper[(2 * j) + 1]), Math.Max(lower[2 * j], lower[(2 * j) + 1]));
-                        target[j] = bias is null ? m : m + offset;
-                    }
+                    PoolMax2x2.WindowRow(upper, lower, target, width, offset, bias is not null);
                 }
             }
         }

@@ -76,6 +76,57 @@ internal static class PoolMax2x2
         }
     }
 
+    /// <summary>
+    /// <c>y[t] = max(upper[2t], upper[2t+1], lower[2t], lower[2t+1]) + offset</c> for t in
+    /// <c>[0, count)</c>: one row of 2×2 windows straight from two rows of a convolution's product
+    /// (<see cref="DirectConvKernel"/>), with the same choice on ties and NaN as <see cref="Forward"/>.
+    /// With <paramref name="addOffset"/> false nothing is added, so a −0 stays −0 as it does when
+    /// the convolution without bias is pooled on its own.
+    /// </summary>
+    /// <remarks>
+    /// A row narrower than a vector's worth of outputs but at least one wide is done in scalar
+    /// code; a wider one ends with a vector that overlaps the one before it and rewrites the same
+    /// values, so nothing past <c>y[count − 1]</c> or <c>row[2·count − 1]</c> is touched.
+    /// </remarks>
+    public static unsafe void WindowRow(float* upper, float* lower, float* y, int count, float offset, bool addOffset)
+    {
+        const int Count = 8;
+        int t = 0;
+        if (Vector256.IsHardwareAccelerated && count >= Count)
+        {
+            Vector256<float> shift = Vector256.Create(offset);
+            for (; ; t += Count)
+            {
+                t = Math.Min(t, count - Count);
+                Vector256<float> m0 = Higher(Vector256.Load(upper + (2 * t)), Vector256.Load(lower + (2 * t)));
+                Vector256<float> m1 = Higher(Vector256.Load(upper + (2 * t) + Count), Vector256.Load(lower + (2 * t) + Count));
+                Vector256<float> left = Vector256.Narrow(m0.AsUInt64(), m1.AsUInt64()).AsSingle();
+                Vector256<float> right = Vector256.Narrow(m0.AsUInt64() >>> 32, m1.AsUInt64() >>> 32).AsSingle();
+                Vector256<float> window = Higher(left, right);
+                Vector256.Store(addOffset ? window + shift : window, y + t);
+                if (t + Count >= count)
+                {
+                    return;
+                }
+            }
+        }
+
+        for (; t < count; t++)
+        {
+            float window = Higher(Higher(upper[2 * t], lower[2 * t]), Higher(upper[(2 * t) + 1], lower[(2 * t) + 1]));
+            y[t] = addOffset ? window + offset : window;
+        }
+    }
+
+    /// <summary>The second where <see cref="TakeSecond"/> says so, else the first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Higher(Vector256<float> first, Vector256<float> second) =>
+        Vector256.ConditionalSelect(TakeSecond(first, second), second, first);
+
+    /// <summary>Scalar <see cref="Higher(Vector256{float}, Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Higher(float first, float second) => second > first || float.IsNaN(second) ? second : first;
+
     /// <summary>m[j] = max(upper[j], lower[j]), NaN if either is.</summary>
     private static void VerticalMax(ReadOnlySpan<float> upper, ReadOnlySpan<float> lower, Span<float> m)
     {
