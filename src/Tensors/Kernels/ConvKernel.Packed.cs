@@ -104,7 +104,7 @@ public static unsafe partial class ConvKernel
         fixed (float* px = x, pb = bias, py = y)
         {
             nint xp = (nint)px, bp = (nint)pb, yp = (nint)py;
-            ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, imageThreads) =>
+            ConvBatch.RunClaimed(geo.Batch, DirectConvKernel.ImagesPerClaim, threads, (_, start, end, imageThreads) =>
                 DirectConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads, pool: true));
         }
     }

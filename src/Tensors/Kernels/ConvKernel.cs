@@ -73,7 +73,7 @@ public static unsafe partial class ConvKernel
             if (DirectConvKernel.Applies(geo, packed))
             {
                 GemmPackedA direct = packed![0];
-                ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, gemmThreads) =>
+                ConvBatch.RunClaimed(geo.Batch, DirectConvKernel.ImagesPerClaim, threads, (_, start, end, gemmThreads) =>
                     DirectConvKernel.Forward(geo, (float*)xp, direct, (float*)bp, (float*)yp, start, end, gemmThreads));
                 return;
             }

@@ -90,33 +90,59 @@ internal static class PoolMax2x2
     /// </remarks>
     public static unsafe void WindowRow(float* upper, float* lower, float* y, int count, float offset, bool addOffset)
     {
-        const int Count = 8;
-        int t = 0;
-        if (Vector256.IsHardwareAccelerated && count >= Count)
+        if (Vector256.IsHardwareAccelerated && count >= Vector256<float>.Count)
         {
             Vector256<float> shift = Vector256.Create(offset);
-            for (; ; t += Count)
+            for (int t = 0; ; t += Vector256<float>.Count)
             {
-                t = Math.Min(t, count - Count);
-                Vector256<float> m0 = Higher(Vector256.Load(upper + (2 * t)), Vector256.Load(lower + (2 * t)));
-                Vector256<float> m1 = Higher(Vector256.Load(upper + (2 * t) + Count), Vector256.Load(lower + (2 * t) + Count));
-                Vector256<float> left = Vector256.Narrow(m0.AsUInt64(), m1.AsUInt64()).AsSingle();
-                Vector256<float> right = Vector256.Narrow(m0.AsUInt64() >>> 32, m1.AsUInt64() >>> 32).AsSingle();
+                t = Math.Min(t, count - Vector256<float>.Count);
+                (Vector256<float> left, Vector256<float> right) = SplitPairs(
+                    Higher(Vector256.Load(upper + (2 * t)), Vector256.Load(lower + (2 * t))),
+                    Higher(Vector256.Load(upper + (2 * t) + Vector256<float>.Count), Vector256.Load(lower + (2 * t) + Vector256<float>.Count)));
                 Vector256<float> window = Higher(left, right);
                 Vector256.Store(addOffset ? window + shift : window, y + t);
-                if (t + Count >= count)
+                if (t + Vector256<float>.Count >= count)
                 {
                     return;
                 }
             }
         }
 
-        for (; t < count; t++)
+        // LeNet's second layer pools rows of 4 windows: scalar comparisons of its unpredictable
+        // values mispredicted often enough to cost five times the pooling of vectors.
+        if (Vector128.IsHardwareAccelerated && count >= Vector128<float>.Count)
+        {
+            Vector128<float> shift = Vector128.Create(offset);
+            for (int t = 0; ; t += Vector128<float>.Count)
+            {
+                t = Math.Min(t, count - Vector128<float>.Count);
+                Vector128<ulong> m0 = Higher(Vector128.Load(upper + (2 * t)), Vector128.Load(lower + (2 * t))).AsUInt64();
+                Vector128<ulong> m1 = Higher(Vector128.Load(upper + (2 * t) + Vector128<float>.Count), Vector128.Load(lower + (2 * t) + Vector128<float>.Count)).AsUInt64();
+                Vector128<float> window = Higher(Vector128.Narrow(m0, m1).AsSingle(), Vector128.Narrow(m0 >>> 32, m1 >>> 32).AsSingle());
+                Vector128.Store(addOffset ? window + shift : window, y + t);
+                if (t + Vector128<float>.Count >= count)
+                {
+                    return;
+                }
+            }
+        }
+
+        for (int t = 0; t < count; t++)
         {
             float window = Higher(Higher(upper[2 * t], lower[2 * t]), Higher(upper[(2 * t) + 1], lower[(2 * t) + 1]));
             y[t] = addOffset ? window + offset : window;
         }
     }
+
+    /// <summary>The eight adjacent pairs of <paramref name="low"/> then <paramref name="high"/>, split into their first and second members.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> First, Vector256<float> Second) SplitPairs(Vector256<float> low, Vector256<float> high) =>
+        (Vector256.Narrow(low.AsUInt64(), high.AsUInt64()).AsSingle(), Vector256.Narrow(low.AsUInt64() >>> 32, high.AsUInt64() >>> 32).AsSingle());
+
+    /// <summary>The second where it is larger or NaN, else the first (see <see cref="TakeSecond"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Higher(Vector128<float> first, Vector128<float> second) =>
+        Vector128.ConditionalSelect(Vector128.GreaterThan(second, first) | ~Vector128.Equals(second, second), second, first);
 
     /// <summary>The second where <see cref="TakeSecond"/> says so, else the first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -249,12 +275,8 @@ internal static class PoolMax2x2
     /// or high 32 bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float> First, Vector256<float> Second) SplitPairs(ref float m, int t)
-    {
-        Vector256<ulong> lo = Vector256.LoadUnsafe(ref m, (nuint)(2 * t)).AsUInt64();
-        Vector256<ulong> hi = Vector256.LoadUnsafe(ref m, (nuint)((2 * t) + Vector256<float>.Count)).AsUInt64();
-        return (Vector256.Narrow(lo, hi).AsSingle(), Vector256.Narrow(lo >>> 32, hi >>> 32).AsSingle());
-    }
+    private static (Vector256<float> First, Vector256<float> Second) SplitPairs(ref float m, int t) =>
+        SplitPairs(Vector256.LoadUnsafe(ref m, (nuint)(2 * t)), Vector256.LoadUnsafe(ref m, (nuint)((2 * t) + Vector256<float>.Count)));
 
     /// <summary>Lanes where the second value is taken: it is larger, or NaN (so NaN propagates; ties keep the first).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

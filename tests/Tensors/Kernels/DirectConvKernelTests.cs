@@ -5,9 +5,9 @@ using Xunit;
 namespace FoolingCluster.Tensors.Tests.Kernels;
 
 /// <summary>
-/// Convolutions whose GEMM reads the padded image's phase planes in place
-/// (<see cref="DirectConvKernel"/>) against the definition accumulated in double, for every
-/// blocked microkernel: depths past one block, channels not a multiple of the microkernel's rows,
+/// Convolutions whose GEMM reads a copy of the image in place (<see cref="DirectConvKernel"/>),
+/// in phase planes and unfolded along the width, against the definition accumulated in double,
+/// and pooled as copied out against the pooling kernel, for every blocked microkernel: depths past one block, channels not a multiple of the microkernel's rows,
 /// rows whose columns end inside a tile, strides per axis, dilations, pads on some sides only,
 /// several images, and products split over threads across their columns and across their rows.
 /// </summary>
@@ -36,7 +36,7 @@ public unsafe class DirectConvKernelTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Convolutions_read_from_the_phase_planes_match_the_definition(int[] s)
+    public void Convolutions_read_in_place_match_the_definition_in_either_layout(int[] s)
     {
         var g = new GeneralConvGeometry(s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[13], s[14], s[7], s[8], s[9], s[10], s[11], s[12], 1);
         (float[] x, float[] weight, float[] bias, double[] expected, double[] expectedWithoutBias) = ConvReference.ForwardCaseOf(g, s.Sum());
@@ -53,15 +53,62 @@ public unsafe class DirectConvKernelTests
                 ConvKernel.ForwardPacked(g, x, weight, packed, default, y, threads);
                 ConvReference.AssertClose(expectedWithoutBias, y, $"{kind} without bias {g} threads {threads}");
             }
+
+            foreach (DirectConvLayout layout in Enum.GetValues<DirectConvLayout>())
+            {
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    float[] y = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                    fixed (float* px = x, pb = bias, py = y)
+                    {
+                        DirectConvKernel.Forward(g, px, packed[0], pb, py, 0, g.Batch, threads, pool: false, layout);
+                    }
+
+                    ConvReference.AssertClose(expected, y, $"{kind} {layout} {g} threads {threads}");
+                    if (g.OutHeight >= 2 && g.OutWidth >= 2)
+                    {
+                        AssertPooledAsSeparately(g, x, packed[0], bias, y, layout, threads);
+                    }
+                }
+            }
         }
+    }
+
+    /// <summary>The fused pooling gives the bits of <see cref="PoolMax2x2"/> over the unpooled output <paramref name="y"/> of the same layout.</summary>
+    private static void AssertPooledAsSeparately(in GeneralConvGeometry g, float[] x, GemmPackedA weight, float[] bias, float[] y, DirectConvLayout layout, int threads)
+    {
+        int planes = g.Batch * g.OutChannels;
+        float[] expected = new float[planes * (g.OutHeight / 2) * (g.OutWidth / 2)];
+        PoolMax2x2.Forward(y, planes, g.OutHeight, g.OutWidth, expected, default);
+        float[] pooled = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+        fixed (float* px = x, pb = bias, pp = pooled)
+        {
+            DirectConvKernel.Forward(g, px, weight, pb, pp, 0, g.Batch, threads, pool: true, layout);
+        }
+
+        Assert.True(expected.AsSpan().SequenceEqual(pooled), $"pooled {weight.Kind} {layout} {g} threads {threads}");
+    }
+
+    [Fact]
+    public void Narrow_outputs_are_unfolded_along_the_width_and_wide_ones_read_phase_planes()
+    {
+        // LeNet's second layer: 8×8 outputs in phase-plane rows of 12 would be 64 of 128 columns.
+        var lenet2 = new GeneralConvGeometry(4, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
+        Assert.Equal(DirectConvLayout.WidthUnfolded, DirectConvKernel.LayoutFor(lenet2, 64));
+        Assert.Equal(64, DirectConvKernel.ProductColumns(lenet2, 64));
+        Assert.True(DirectConvKernel.Applies(lenet2, [GemmPackedA.Pack(GemmKernelKind.Vector512, new float[lenet2.WeightSize], lenet2.PatchSize, 50, lenet2.PatchSize)]));
+
+        // ResNet's stride-2 3×3 layer: 28 outputs in rows of 29.
+        var resnet = new GeneralConvGeometry(1, 64, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1);
+        Assert.Equal(DirectConvLayout.PhasePlanes, DirectConvKernel.LayoutFor(resnet, 16));
     }
 
     [Fact]
     public void Grouped_pointwise_and_mostly_padding_convolutions_and_unpacked_weights_are_left_to_the_unfolding_path()
     {
-        // LeNet's second layer: 8×8 outputs in rows of 12 are 64 of a product's 128 columns.
-        var lenet2 = new GeneralConvGeometry(4, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1);
-        Assert.False(DirectConvKernel.Applies(lenet2, [GemmPackedA.Pack(GemmKernelKind.Vector512, new float[lenet2.WeightSize], lenet2.PatchSize, 50, lenet2.PatchSize)]));
+        // A 3×3 window over 2×2 images: 4 outputs in a tile of 64 columns.
+        var padded = new GeneralConvGeometry(1, 4, 2, 2, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
+        Assert.False(DirectConvKernel.Applies(padded, [GemmPackedA.Pack(GemmKernelKind.Vector512, new float[padded.WeightSize], padded.PatchSize, 8, padded.PatchSize)]));
 
         var stride1 = new GeneralConvGeometry(1, 4, 16, 16, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1);
         GemmPackedA[] packed = ConvKernel.PackWeight(stride1, new float[stride1.WeightSize])!;
