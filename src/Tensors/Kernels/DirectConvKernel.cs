@@ -139,10 +139,10 @@ internal static unsafe class DirectConvKernel
     }
 
     /// <summary>
-    /// The product of one image and its copy into y, split over threads along whichever of its
-    /// tile columns or tile rows divides more evenly (ties to columns, so that each thread reads
-    /// only its own part of the image); ResNet's last stage at 7×7 has one column tile and 86 row
-    /// tiles. Each thread copies out what it computed while it is still in its cache: columns a
+    /// The product of one image and its copy into y, split over threads by rows when the weight is
+    /// larger than the image's copy, else along whichever of its tile columns or tile rows divides
+    /// more evenly (ties to columns, so that each thread reads only its own part of the image);
+    /// ResNet's last stage at 7×7 has one column tile and 86 row tiles. Each thread copies out what it computed while it is still in its cache: columns a
     /// few tiles at a time, or its rows once they are done.
     /// </summary>
     private static void Multiply<TKernel>(in DirectConvPlan plan, Operands op, int threads)
@@ -165,7 +165,11 @@ internal static unsafe class DirectConvKernel
             return;
         }
 
-        bool byColumns = Imbalance(colTiles, threads) <= Imbalance(rowTiles, threads);
+        // A weight larger than the image's copy is split by rows, so that each thread reads only
+        // its own filters: ResNet's stride-2 layer of 512 filters (4.7 MB of weight, 4 column
+        // tiles) ran no faster on two threads splitting its columns, and 1.8 times faster by rows.
+        bool weightLarger = (long)op.Weight.PaddedRows * op.Weight.K > plan.PlanesSize;
+        bool byColumns = weightLarger ? rowTiles < threads : Imbalance(colTiles, threads) <= Imbalance(rowTiles, threads);
         int tiles = byColumns ? colTiles : rowTiles;
         int parts = Math.Min(threads, tiles);
         DirectConvPlan p = plan;
