@@ -1,3 +1,4 @@
+using FoolingCluster.Tensors.Autograd;
 using FoolingCluster.Tensors.Ops;
 using FoolingCluster.Tensors.Tests.Support;
 using Xunit;
@@ -23,6 +24,8 @@ public class GeneralPoolTests
             { new[] { 1, 2, 4, 4 }, 4, 4, 1, 1, new[] { 0, 0, 0, 0 }, false },   // one window, the square path
             { new[] { 1, 1, 6, 6 }, 2, 2, 2, 2, new[] { 0, 0, 0, 0 }, false },   // the 2×2 fast path
             { new[] { 1, 2, 23, 37 }, 3, 3, 2, 2, new[] { 1, 0, 0, 1 }, true },  // rows of vectors and a tail, windows overhanging the padding
+            { new[] { 2, 3, 30, 41 }, 3, 3, 2, 2, new[] { 1, 1, 1, 1 }, false }, // ResNet's max pool over rows of two vectors and a tail
+            { new[] { 1, 2, 17, 34 }, 3, 3, 2, 2, new[] { 0, 1, 1, 0 }, false }, // padded on the left only, not above
         };
         var rng = new Random(23);
         for (int i = 0; i < 25; i++)
@@ -87,6 +90,25 @@ public class GeneralPoolTests
         Tensor y = Functional.MaxPool2d(negative, Pool2dOptions.Square(2, 2, 1) with { CeilMode = true });
         Assert.Equal(new[] { 1, 1, 2, 2 }, y.Shape);
         Assert.All(y.ToArray(), v => Assert.Equal(-5f, v));
+    }
+
+    [Fact]
+    public void A_NaN_reaches_exactly_the_windows_that_hold_it_in_a_3x3_pooling_at_stride_2()
+    {
+        // 20×20 → 10×10 with a padding of 1: rows of a vector and a tail.
+        Tensor x = Tensor.Full(1f, 1, 1, 20, 20);
+        x[0, 0, 7, 18] = float.NaN;
+        using NoGradScope noGrad = NoGradScope.Begin();
+        Tensor y = Functional.MaxPool2d(x, Pool2dOptions.Square(3, 2, 1));
+        for (int oh = 0; oh < 10; oh++)
+        {
+            for (int ow = 0; ow < 10; ow++)
+            {
+                // Window (oh, ow) spans rows and columns 2·o − 1 to 2·o + 1.
+                bool holds = Math.Abs(7 - (2 * oh)) <= 1 && Math.Abs(18 - (2 * ow)) <= 1;
+                Assert.Equal(holds, float.IsNaN(y[0, 0, oh, ow]));
+            }
+        }
     }
 
     [Fact]

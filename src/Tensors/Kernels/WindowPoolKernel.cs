@@ -44,6 +44,24 @@ public static unsafe class WindowPoolKernel
         fixed (int* pi = argmax)
         {
             nint xp = (nint)px, yp = (nint)py, ip = (nint)pi;
+            if (!withIndices && PoolMax3x3Stride2.Applies(geo))
+            {
+                ParallelRanges.Run(g.Planes, (long)g.Planes * g.OutPlane * 9, threads, (first, last) =>
+                {
+                    float[] scratch = ArrayPool<float>.Shared.Rent(PoolMax3x3Stride2.RowFloats(geo));
+                    fixed (float* row = scratch)
+                    {
+                        for (int p = first; p < last; p++)
+                        {
+                            PoolMax3x3Stride2.Plane(geo, (float*)xp + ((nint)p * geo.InPlane), (float*)yp + ((nint)p * geo.OutPlane), row);
+                        }
+                    }
+
+                    ArrayPool<float>.Shared.Return(scratch);
+                });
+                return;
+            }
+
             ParallelRanges.Run(g.Planes, (long)g.Planes * g.OutPlane * g.KernelHeight * g.KernelWidth, threads, (first, last) =>
             {
                 float[]? buffer = withIndices ? null : ArrayPool<float>.Shared.Rent(new PhasedPlane(PhaseGeometry(geo)).Size);
