@@ -9,6 +9,12 @@ namespace FoolingCluster.Tensors.Kernels;
 /// <summary>Activation kernels that <see cref="System.Numerics.Tensors.TensorPrimitives"/> lacks, and their derivatives.</summary>
 public static class Activation
 {
+    /// <summary>
+    /// <c>x[i] = max(x[i], 0)</c> in place, the same bits as <c>Functional.Relu</c>: a convolution
+    /// applies it to the outputs it has just written, while they are in cache.
+    /// </summary>
+    public static void ReluInPlace(Span<float> x) => TensorPrimitives.Max(x, 0f, x);
+
     /// <summary><c>gx[i] = y[i] &gt; 0 ? g[i] : 0</c>, with y the ReLU output.</summary>
     public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> gx)
     {

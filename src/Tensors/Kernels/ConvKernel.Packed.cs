@@ -42,14 +42,15 @@ public static unsafe partial class ConvKernel
     /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
     /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    internal static void ForwardPacked(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    /// <param name="relu">Whether each output is then replaced by <c>max(y, 0)</c>, the same bits as a ReLU after the convolution.</param>
+    internal static void ForwardPacked(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads = 0, bool relu = false)
     {
         if (packed is not null && (packed.Length != g.Groups || packed[0].M != g.GroupOutChannels || packed[0].K != g.PatchSize))
         {
             throw new ArgumentException($"conv kernel: the packed weight does not fit {g}", nameof(packed));
         }
 
-        Forward(g, x, weight, packed, bias, y, threads);
+        Forward(g, x, weight, packed, bias, y, threads, relu);
     }
 
     /// <summary>
@@ -63,7 +64,8 @@ public static unsafe partial class ConvKernel
     /// <param name="bias">Per-channel offset <c>[OC]</c>, or empty for none.</param>
     /// <param name="y">Output <c>[N,OC,OH,OW]</c>.</param>
     /// <param name="threads">Maximum threads; 0 means <see cref="Engine.Threads"/>.</param>
-    internal static void ForwardWinograd(in GeneralConvGeometry g, ReadOnlySpan<float> x, WinogradWeight weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0)
+    /// <param name="relu">Whether each output is then replaced by <c>max(y, 0)</c> as it is written.</param>
+    internal static void ForwardWinograd(in GeneralConvGeometry g, ReadOnlySpan<float> x, WinogradWeight weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0, bool relu = false)
     {
         if (!WinogradConvKernel.Applies(g, weight.Kind) || weight.OutChannels != g.OutChannels || weight.Channels != g.Channels)
         {
@@ -76,7 +78,7 @@ public static unsafe partial class ConvKernel
         {
             nint xp = (nint)px, bp = (nint)pb, yp = (nint)py;
             ConvBatch.RunClaimed(geo.Batch, 1, threads, (_, start, end, imageThreads) =>
-                WinogradConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads));
+                WinogradConvKernel.Forward(geo, (float*)xp, weight, (float*)bp, (float*)yp, start, end, imageThreads, relu));
         }
     }
 

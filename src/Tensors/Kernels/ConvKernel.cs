@@ -49,8 +49,13 @@ public static unsafe partial class ConvKernel
     public static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y, int threads = 0) =>
         Forward(g, x, weight, null, bias, y, threads);
 
-    /// <summary>As the public overload, with the weight's groups packed beforehand (<see cref="PackWeight"/>) or null to pack them on the way.</summary>
-    private static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads)
+    /// <summary>
+    /// As the public overload, with the weight's groups packed beforehand (<see cref="PackWeight"/>)
+    /// or null to pack them on the way, and with <paramref name="relu"/> each output then replaced
+    /// by <c>max(y, 0)</c>: by the direct kernel as it copies its product out, else per range of
+    /// images once they are done.
+    /// </summary>
+    private static void Forward(in GeneralConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> weight, GemmPackedA[]? packed, ReadOnlySpan<float> bias, Span<float> y, int threads, bool relu = false)
     {
         CheckLength("weight", g.WeightSize, weight.Length, g);
         CheckOperands(g, x, bias, y, g.Batch * g.OutImageSize);
@@ -62,6 +67,15 @@ public static unsafe partial class ConvKernel
         if (g.IsDepthwise)
         {
             DepthwiseConvKernel.Forward(g, x, weight, bias, y, threads);
+            if (relu)
+            {
+                fixed (float* py = y)
+                {
+                    nint yp = (nint)py;
+                    ParallelRanges.Run(y.Length, y.Length, ConvBatch.Resolve(threads), (first, last) => Activation.ReluInPlace(new Span<float>((float*)yp + first, last - first)));
+                }
+            }
+
             return;
         }
 
@@ -74,12 +88,18 @@ public static unsafe partial class ConvKernel
             {
                 GemmPackedA direct = packed![0];
                 ConvBatch.RunClaimed(geo.Batch, DirectConvKernel.ImagesPerClaim, threads, (_, start, end, gemmThreads) =>
-                    DirectConvKernel.Forward(geo, (float*)xp, direct, (float*)bp, (float*)yp, start, end, gemmThreads));
+                    DirectConvKernel.Forward(geo, (float*)xp, direct, (float*)bp, (float*)yp, start, end, gemmThreads, relu: relu));
                 return;
             }
 
             ConvBatch.RunClaimed(geo.Batch, ChunkImages(geo), threads, (_, start, end, gemmThreads) =>
-                ForwardImages(geo, At(xp, geo.Batch * geo.ImageSize), At(wp, geo.WeightSize), packed, At(bp, biasLength), At(yp, geo.Batch * geo.OutImageSize), start, end, gemmThreads));
+            {
+                ForwardImages(geo, At(xp, geo.Batch * geo.ImageSize), At(wp, geo.WeightSize), packed, At(bp, biasLength), At(yp, geo.Batch * geo.OutImageSize), start, end, gemmThreads);
+                if (relu)
+                {
+                    Activation.ReluInPlace(new Span<float>((float*)yp + ((nint)start * geo.OutImageSize), (end - start) * geo.OutImageSize));
+                }
+            });
         }
     }
 

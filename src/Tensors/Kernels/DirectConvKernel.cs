@@ -93,17 +93,18 @@ internal static unsafe class DirectConvKernel
     /// the convolution's own output is never written.
     /// </param>
     /// <param name="layout">How the image is copied for the product to read; null for <see cref="LayoutFor"/>'s choice (tests pin each).</param>
-    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool = false, DirectConvLayout? layout = null) =>
-        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads, pool, layout ?? LayoutFor(g, BlockedKernels.TileColumns(weight.Kind))));
+    /// <param name="relu">Whether each output is then replaced by <c>max(y, 0)</c> as it is copied out (not with <paramref name="pool"/>).</param>
+    public static void Forward(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool = false, DirectConvLayout? layout = null, bool relu = false) =>
+        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads, pool, layout ?? LayoutFor(g, BlockedKernels.TileColumns(weight.Kind)), relu && !pool));
 
     /// <summary>The arguments of <see cref="Forward"/>, for the microkernel the weight is packed for.</summary>
-    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool, DirectConvLayout layout) : IBlockedKernelCall
+    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool, DirectConvLayout layout, bool relu) : IBlockedKernelCall
     {
         public void Run<TKernel>()
-            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads, pool, layout);
+            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads, pool, layout, relu);
     }
 
-    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool, DirectConvLayout layout)
+    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, GemmPackedA weight, float* bias, float* y, int start, int end, int threads, bool pool, DirectConvLayout layout, bool relu)
         where TKernel : struct, IGemmMicroKernel
     {
         var plan = new DirectConvPlan(g, TKernel.Nr, layout);
@@ -118,7 +119,7 @@ internal static unsafe class DirectConvKernel
             {
                 // The slack after the last plane is read by the last tile's wrapped columns only.
                 new Span<float>(pp + plan.PlanesSize, plan.PaddedSize - plan.PlanesSize).Clear();
-                var operands = new Operands(weight, (nint)ps, (nint)pp, (nint)pprod, (nint)bias, 0, pool);
+                var operands = new Operands(weight, (nint)ps, (nint)pp, (nint)pprod, (nint)bias, 0, pool, relu);
                 nint image = (nint)x, output = (nint)y;
                 int imageSize = g.ImageSize, outImageSize = pool ? g.OutChannels * (g.OutHeight / 2) * (g.OutWidth / 2) : g.OutImageSize;
                 for (int n = start; n < end; n++)
@@ -184,7 +185,7 @@ internal static unsafe class DirectConvKernel
             else
             {
                 Sweep<TKernel>(p, op, 0, colTiles, first, last);
-                p.Unpad((float*)op.Product, (float*)op.Bias, (float*)op.Output, first * TKernel.Mr, Math.Min(op.M, last * TKernel.Mr), 0, p.ProductStride);
+                p.Unpad((float*)op.Product, (float*)op.Bias, (float*)op.Output, first * TKernel.Mr, Math.Min(op.M, last * TKernel.Mr), 0, p.ProductStride, op.Relu);
             }
         });
     }
@@ -202,7 +203,7 @@ internal static unsafe class DirectConvKernel
             Sweep<TKernel>(plan, op, t, end, 0, rowTiles);
             if (!op.Pooled)
             {
-                plan.Unpad((float*)op.Product, (float*)op.Bias, (float*)op.Output, 0, op.M, t * TKernel.Nr, end * TKernel.Nr);
+                plan.Unpad((float*)op.Product, (float*)op.Bias, (float*)op.Output, 0, op.M, t * TKernel.Nr, end * TKernel.Nr, op.Relu);
                 continue;
             }
 
@@ -237,7 +238,7 @@ internal static unsafe class DirectConvKernel
     }
 
     /// <summary>The operands of one call, as addresses so that worker threads can share them; <see cref="Output"/> is the image's <c>[OC,OH,OW]</c>.</summary>
-    private readonly record struct Operands(GemmPackedA Weight, nint Shifts, nint Padded, nint Product, nint Bias, nint Output, bool Pooled)
+    private readonly record struct Operands(GemmPackedA Weight, nint Shifts, nint Padded, nint Product, nint Bias, nint Output, bool Pooled, bool Relu)
     {
         /// <summary>Rows of the product: the filters.</summary>
         public int M => Weight.M;

@@ -260,9 +260,10 @@ internal readonly unsafe struct DirectConvPlan
 
     /// <summary>
     /// <c>y[oc, oh, ow] = product[oc, oh·RowWidth + ow] + bias[oc]</c> for channels <c>[from, to)</c>
-    /// and product columns <c>[columnFrom, columnTo)</c>; columns past a row's OW are dropped.
+    /// and product columns <c>[columnFrom, columnTo)</c>, then <c>max(y, 0)</c> with
+    /// <paramref name="relu"/>; columns past a row's OW are dropped.
     /// </summary>
-    public void Unpad(float* product, float* bias, float* y, int from, int to, int columnFrom, int columnTo)
+    public void Unpad(float* product, float* bias, float* y, int from, int to, int columnFrom, int columnTo, bool relu)
     {
         int outHeight = _g.OutHeight;
         int outWidth = _g.OutWidth;
@@ -276,7 +277,7 @@ internal readonly unsafe struct DirectConvPlan
             float* target = y + ((nint)oc * outHeight * outWidth);
             if (runLength > 0)
             {
-                CopyOut(row + columnFrom, target + columnFrom, runLength, bias, oc);
+                CopyOut(row + columnFrom, target + columnFrom, runLength, bias, oc, relu);
                 continue;
             }
 
@@ -287,7 +288,7 @@ internal readonly unsafe struct DirectConvPlan
                 int count = Math.Min(outWidth, ow + (rowEnd - j)) - ow;
                 if (count > 0)
                 {
-                    CopyOut(row + j, target + (oh * outWidth) + ow, count, bias, oc);
+                    CopyOut(row + j, target + (oh * outWidth) + ow, count, bias, oc, relu);
                 }
 
                 j = rowEnd;
@@ -295,7 +296,7 @@ internal readonly unsafe struct DirectConvPlan
         }
     }
 
-    private static void CopyOut(float* from, float* to, int count, float* bias, int oc)
+    private static void CopyOut(float* from, float* to, int count, float* bias, int oc, bool relu)
     {
         var source = new ReadOnlySpan<float>(from, count);
         var destination = new Span<float>(to, count);
@@ -306,6 +307,11 @@ internal readonly unsafe struct DirectConvPlan
         else
         {
             TensorPrimitives.Add(source, bias[oc], destination);
+        }
+
+        if (relu)
+        {
+            Activation.ReluInPlace(destination);
         }
     }
 }

@@ -67,8 +67,9 @@ internal static unsafe class WinogradConvKernel
     /// <param name="start">First image.</param>
     /// <param name="end">One past the last image.</param>
     /// <param name="threads">Threads per image.</param>
-    public static void Forward(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads) =>
-        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads));
+    /// <param name="relu">Whether each output is then replaced by <c>max(y, 0)</c>, as it is written.</param>
+    public static void Forward(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads, bool relu = false) =>
+        BlockedKernels.Call(weight.Kind, new ForwardCall(g, x, weight, bias, y, start, end, threads, relu));
 
     /// <summary>Tiles per block: a multiple of the microkernel's columns near <see cref="BlockFloats"/> / C, and no more than the image needs.</summary>
     private static int BlockTiles(int channels, int tiles, int nr)
@@ -78,13 +79,13 @@ internal static unsafe class WinogradConvKernel
     }
 
     /// <summary>The arguments of <see cref="Forward"/>, for the microkernel the weight is packed for.</summary>
-    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads) : IBlockedKernelCall
+    private readonly struct ForwardCall(GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads, bool relu) : IBlockedKernelCall
     {
         public void Run<TKernel>()
-            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads);
+            where TKernel : struct, IGemmMicroKernel => Forward<TKernel>(g, x, weight, bias, y, start, end, threads, relu);
     }
 
-    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads)
+    private static void Forward<TKernel>(in GeneralConvGeometry g, float* x, WinogradWeight weight, float* bias, float* y, int start, int end, int threads, bool relu)
         where TKernel : struct, IGemmMicroKernel
     {
         var tiles = new WinogradTiles(g);
@@ -106,7 +107,7 @@ internal static unsafe class WinogradConvKernel
             fixed (float* pp = planes)
             fixed (int* ps = shifts)
             {
-                var run = new Run(g, tiles, weight, block, parts, rowTiles, (nint)pp, (nint)ps, (nint)bias);
+                var run = new Run(g, tiles, weight, block, parts, rowTiles, (nint)pp, (nint)ps, (nint)bias, relu);
                 int imageSize = g.ImageSize, outImageSize = g.OutImageSize;
                 for (int n = start; n < end; n++)
                 {
@@ -127,7 +128,7 @@ internal static unsafe class WinogradConvKernel
     /// <summary>One image's sizes and shared buffers, as addresses so that worker threads can share them.</summary>
     private readonly record struct Run(
         GeneralConvGeometry G, WinogradTiles Tiles, WinogradWeight Weight, int Block, int Parts, int RowTiles,
-        nint Planes, nint Shifts, nint Bias)
+        nint Planes, nint Shifts, nint Bias, bool Relu)
     {
         /// <summary>
         /// Block <paramref name="b"/>'s tiles, filters of row tiles part <paramref name="part"/> of
@@ -163,7 +164,7 @@ internal static unsafe class WinogradConvKernel
                     }
 
                     int ocFrom = rowFirst * mr, ocTo = Math.Min(G.OutChannels, rowLast * mr);
-                    Tiles.TransformOutput(pm, rows, Block, ocFrom, ocTo, first, count, (float*)Bias, y);
+                    Tiles.TransformOutput(pm, rows, Block, ocFrom, ocTo, first, count, (float*)Bias, y, Relu);
                 }
             }
             finally

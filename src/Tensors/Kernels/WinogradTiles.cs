@@ -141,7 +141,8 @@ internal readonly unsafe struct WinogradTiles
     /// <param name="count">Tiles.</param>
     /// <param name="bias">Per-filter offset <c>[OC]</c>, or null.</param>
     /// <param name="y">The image's output <c>[OC, OH, OW]</c>.</param>
-    public void TransformOutput(float* m, int rows, int ld, int ocFrom, int ocTo, int first, int count, float* bias, float* y)
+    /// <param name="relu">Whether the outputs are then replaced by <c>max(y, 0)</c>.</param>
+    public void TransformOutput(float* m, int rows, int ld, int ocFrom, int ocTo, int first, int count, float* bias, float* y, bool relu = false)
     {
         int outHeight = _g.OutHeight, outWidth = _g.OutWidth;
         nint matrix = (nint)rows * ld;
@@ -177,6 +178,17 @@ internal readonly unsafe struct WinogradTiles
                 {
                     int column = 2 * (tj + j);
                     OutputScalar(source + (t - first) + j, matrix, offset, top + column, outWidth, bottom, column + 1 < outWidth);
+                }
+
+                if (relu)
+                {
+                    // Only this run's own outputs: other blocks' tiles in the same rows may be written meanwhile.
+                    int from = 2 * tj, length = Math.Min(outWidth, 2 * (tj + run)) - from;
+                    Activation.ReluInPlace(new Span<float>(top + from, length));
+                    if (bottom)
+                    {
+                        Activation.ReluInPlace(new Span<float>(top + outWidth + from, length));
+                    }
                 }
 
                 t += run;

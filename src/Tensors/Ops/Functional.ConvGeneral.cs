@@ -76,6 +76,43 @@ public static partial class Functional
         return y;
     }
 
+    /// <summary>
+    /// <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions, ConvWeightCache?)"/> followed by
+    /// <see cref="Relu"/>, ResNet's and VGG's pattern. With no tape recording and a cache, each
+    /// output is replaced by <c>max(y, 0)</c> as the kernel writes it, while it is in cache, and
+    /// the convolution's own output is never a tensor of its own; otherwise the two ops run one
+    /// after the other. Same bits either way.
+    /// </summary>
+    /// <param name="x">Input <c>[N,C,H,W]</c>.</param>
+    /// <param name="weight">Filters <c>[OC,C/G,KH,KW]</c>.</param>
+    /// <param name="bias">Per-filter offset <c>[OC]</c>, or null.</param>
+    /// <param name="options">Strides, pads, dilations and groups.</param>
+    /// <param name="cache">This convolution's packed weight, or null.</param>
+    /// <returns><c>[N,OC,OH,OW]</c>, every element at least 0 (or NaN).</returns>
+    /// <exception cref="InvalidInputException">As <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions)"/>.</exception>
+    /// <exception cref="ShapeMismatchException">As <see cref="Conv2d(Tensor, Tensor, Tensor?, Conv2dOptions)"/>.</exception>
+    public static Tensor Conv2dRelu(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options, ConvWeightCache? cache)
+    {
+        GeneralConvGeometry g = CheckedGeometry(x, weight, bias, options);
+        if (cache is null || Tape.ShouldRecord([x, weight, bias]))
+        {
+            return Relu(Convolve(x, weight, bias, g, cache));
+        }
+
+        Tensor y = Tensor.Empty(g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
+        ReadOnlySpan<float> b = bias is null ? default : bias.Span;
+        if (cache.WinogradFor(weight, g) is { } winograd)
+        {
+            ConvKernel.ForwardWinograd(g, x.Span, winograd, b, y.Span, relu: true);
+        }
+        else
+        {
+            ConvKernel.ForwardPacked(g, x.Span, weight.Span, cache.For(weight, g), b, y.Span, relu: true);
+        }
+
+        return y;
+    }
+
     /// <summary>The geometry of a convolution, its options and operands checked.</summary>
     private static GeneralConvGeometry CheckedGeometry(Tensor x, Tensor weight, Tensor? bias, Conv2dOptions options)
     {

@@ -121,8 +121,9 @@ public sealed class OnnxGraphBuilder
     /// Replaces the step computing <paramref name="output"/> by one computing <paramref name="node"/>'s
     /// first output, at the same place: a fusion such as Conv → BatchNormalization becoming one
     /// convolution. Only valid when <paramref name="node"/> is the sole reader of <paramref name="output"/>.
+    /// The fused step carries <paramref name="tag"/> for later fusions, as <see cref="AddStep"/>'s does.
     /// </summary>
-    public void ReplaceStep(string output, OnnxNode node, IReadOnlyList<string?> inputs, Func<Tensor?[], Tensor> run)
+    public void ReplaceStep(string output, OnnxNode node, IReadOnlyList<string?> inputs, Func<Tensor?[], Tensor> run, object? tag = null)
     {
         int index = _steps.FindIndex(s => s.Output == output);
         if (index < 0 || Consumers(output) != 1)
@@ -141,6 +142,10 @@ public sealed class OnnxGraphBuilder
         _computed.Remove(output);
         _tags.Remove(output);
         _computed.Add(fused);
+        if (tag is not null)
+        {
+            _tags[fused] = tag;
+        }
         _probe?.Rewind(index);
     }
 

@@ -3,7 +3,11 @@ using FoolingCluster.Tensors.Ops;
 
 namespace FoolingCluster.Models.Import.Onnx.Ops;
 
-/// <summary>ONNX <c>Relu</c>, <c>Sigmoid</c> and <c>Tanh</c> (opset 6–22), element-wise.</summary>
+/// <summary>
+/// ONNX <c>Relu</c>, <c>Sigmoid</c> and <c>Tanh</c> (opset 6–22), element-wise. A ReLU that is the
+/// only reader of a convolution with constant weights (a BatchNormalization folded into it or not)
+/// is fused with it (<see cref="Functional.Conv2dRelu"/>), as ResNet and VGG follow theirs.
+/// </summary>
 internal sealed class ActivationOps : IOnnxOp
 {
     private static readonly Dictionary<string, Func<Tensor, Tensor>> s_ops = new(StringComparer.Ordinal)
@@ -21,7 +25,22 @@ internal sealed class ActivationOps : IOnnxOp
     {
         node.AllowOnly();
         node.RequireInputs(1, 1);
+        string? x = node.Input(0);
+        if (node.OpType == "Relu" && x is not null && graph.StepTag(x) is ConvTag conv && graph.Consumers(x) == 1)
+        {
+            // The convolution applies the ReLU to its outputs as it writes them.
+            string w = $"{node.Outputs[0]}::conv_weight", b = $"{node.Outputs[0]}::conv_bias";
+            graph.AddFloatConstant(w, conv.Weight);
+            if (conv.Bias is not null)
+            {
+                graph.AddFloatConstant(b, conv.Bias);
+            }
+
+            graph.ReplaceStep(x, node, [conv.Input, w, conv.Bias is null ? null : b], t => conv.RunRelu(t[0]!, t[1]!, t[2]));
+            return;
+        }
+
         Func<Tensor, Tensor> op = s_ops[node.OpType];
-        graph.AddStep(node, [node.Input(0)], t => op(t[0]!));
+        graph.AddStep(node, [x], t => op(t[0]!));
     }
 }

@@ -65,9 +65,12 @@ internal sealed class BatchNormalizationOp : IOnnxOp
 
         // Copies outside any scope: the folded weights live as long as the network.
         string w = $"{node.Outputs[0]}::folded_weight", b = $"{node.Outputs[0]}::folded_bias";
-        graph.AddFloatConstant(w, Tensor.Wrap(weight.ToArray(), weight.Shape));
-        graph.AddFloatConstant(b, Tensor.Wrap(bias.ToArray(), bias.Shape));
-        graph.ReplaceStep(node.Input(0)!, node, [conv.Input, w, b], t => conv.Run(t[0]!, t[1]!, t[2]));
+        Tensor foldedWeight = Tensor.Wrap(weight.ToArray(), weight.Shape), foldedBias = Tensor.Wrap(bias.ToArray(), bias.Shape);
+        graph.AddFloatConstant(w, foldedWeight);
+        graph.AddFloatConstant(b, foldedBias);
+
+        // Still a convolution with constant weights: a ReLU or pooling after it can fuse in turn.
+        graph.ReplaceStep(node.Input(0)!, node, [conv.Input, w, b], t => conv.Run(t[0]!, t[1]!, t[2]), conv with { Weight = foldedWeight, Bias = foldedBias });
     }
 
     private static Tensor ScaleShift(Tensor x, float[] scale, float[] shift)

@@ -8,7 +8,8 @@ namespace FoolingCluster.Models.Import.Onnx.Ops;
 /// any strides, pads (asymmetric too), dilations and groups (depthwise included), with
 /// <c>auto_pad</c> VALID, SAME_UPPER and SAME_LOWER turned into explicit pads from the input's size.
 /// A convolution with constant weights is tagged so that a BatchNormalization reading only its
-/// output can fold into it (<see cref="BatchNormalizationOp"/>). Each node keeps its weight packed
+/// output can fold into it (<see cref="BatchNormalizationOp"/>), and a ReLU or 2×2 max pooling
+/// after it (or after the folded BatchNormalization) fuse with it. Each node keeps its weight packed
 /// for the GEMM between runs (<see cref="ConvWeightCache"/>).
 /// </summary>
 internal sealed class ConvOp : IOnnxOp
@@ -48,6 +49,7 @@ internal sealed class ConvOp : IOnnxOp
         ConvWeightCache? packed = weight is null ? null : new ConvWeightCache();
         Tensor Run(Tensor x, Tensor w, Tensor? b) => Functional.Conv2d(x, w, b, Options(x, w), packed);
         Tensor RunPooled(Tensor x, Tensor w, Tensor? b) => Functional.Conv2dMaxPool2x2(x, w, b, Options(x, w), packed);
+        Tensor RunRelu(Tensor x, Tensor w, Tensor? b) => Functional.Conv2dRelu(x, w, b, Options(x, w), packed);
         Conv2dOptions Options(Tensor x, Tensor w) => new()
         {
             StrideHeight = window.StrideHeight,
@@ -60,7 +62,7 @@ internal sealed class ConvOp : IOnnxOp
 
         Tensor? bias = graph.FloatConstant(node.Input(2));
         bool foldable = weight is not null && (node.Input(2) is null || bias is not null);
-        ConvTag? tag = foldable ? new ConvTag(node.Input(0)!, weight!, bias, Run, RunPooled) : null;
+        ConvTag? tag = foldable ? new ConvTag(node.Input(0)!, weight!, bias, Run, RunPooled, RunRelu) : null;
         string?[] inputs = [node.Input(0), node.Input(1), node.Input(2)];
         graph.AddStep(node, inputs, t => Run(t[0]!, t[1]!, t[2]), tag);
     }

@@ -8,4 +8,5 @@ namespace FoolingCluster.Models.Import.Onnx.Ops;
 /// <param name="Bias">Its bias <c>[OC]</c>, or null.</param>
 /// <param name="Run">The convolution with the node's attributes, for any weight and bias: (x, w, b) → y.</param>
 /// <param name="RunPooled">The same followed by max pooling over 2×2 windows at stride 2, fused where the kernels can: (x, w, b) → pooled y.</param>
-internal sealed record ConvTag(string Input, Tensor Weight, Tensor? Bias, Func<Tensor, Tensor, Tensor?, Tensor> Run, Func<Tensor, Tensor, Tensor?, Tensor> RunPooled);
+/// <param name="RunRelu">The same followed by a ReLU, fused where the kernels can: (x, w, b) → max(y, 0).</param>
+internal sealed record ConvTag(string Input, Tensor Weight, Tensor? Bias, Func<Tensor, Tensor, Tensor?, Tensor> Run, Func<Tensor, Tensor, Tensor?, Tensor> RunPooled, Func<Tensor, Tensor, Tensor?, Tensor> RunRelu);
