@@ -93,8 +93,11 @@ internal static unsafe class WinogradConvKernel
         int blocks = (tiles.Tiles + block - 1) / block;
         int rowTiles = (g.OutChannels + TKernel.Mr - 1) / TKernel.Mr;
 
-        // Too few blocks to go round the threads: split each block's filters too.
-        int parts = threads > 1 && blocks < 2 * threads ? Math.Min(rowTiles, ((2 * threads) + blocks - 1) / blocks) : 1;
+        // Fewer blocks than threads: split each block's filters too, into as few parts as go
+        // round, since each part transforms the block's input again and streams its own filters.
+        // ResNet's last stage (one block of 16 tiles, 512 filters) ran 17 to 19 % faster at
+        // batch 1 on two threads in two parts than in four.
+        int parts = threads > 1 && blocks < threads ? Math.Min(rowTiles, (threads + blocks - 1) / blocks) : 1;
         float[] planes = ArrayPool<float>.Shared.Rent(g.Channels * tiles.ChannelSize);
         int[] shifts = ArrayPool<int>.Shared.Rent(g.Channels);
         try
