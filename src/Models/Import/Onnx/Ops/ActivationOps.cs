@@ -29,14 +29,7 @@ internal sealed class ActivationOps : IOnnxOp
         if (node.OpType == "Relu" && x is not null && graph.StepTag(x) is ConvTag conv && graph.Consumers(x) == 1)
         {
             // The convolution applies the ReLU to its outputs as it writes them.
-            string w = $"{node.Outputs[0]}::conv_weight", b = $"{node.Outputs[0]}::conv_bias";
-            graph.AddFloatConstant(w, conv.Weight);
-            if (conv.Bias is not null)
-            {
-                graph.AddFloatConstant(b, conv.Bias);
-            }
-
-            graph.ReplaceStep(x, node, [conv.Input, w, conv.Bias is null ? null : b], t => conv.RunRelu(t[0]!, t[1]!, t[2]));
+            conv.Fuse(graph, x, node, conv.RunRelu);
             return;
         }
 
