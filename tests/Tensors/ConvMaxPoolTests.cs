@@ -50,15 +50,8 @@ public class ConvMaxPoolTests
         float[] images = ConvReference.Random(rng, 2 * 2 * 6 * 6);
         Tensor seed = Tensor.FromArray(ConvReference.Random(rng, 2 * 4 * 3 * 3), 2, 4, 3, 3);
 
-        float[] Gradient(Func<Tensor, Tensor> op)
-        {
-            Tensor x = Tensor.FromArray(images, 2, 2, 6, 6);
-            x.RequiresGrad = true;
-            return Tape.Grad(op(x), [x], seed)[0].ToArray();
-        }
-
-        float[] fused = Gradient(x => Functional.Conv2dMaxPool2x2(x, weight, bias, options, cache));
-        float[] separate = Gradient(x => Functional.MaxPool2d(Functional.Conv2d(x, weight, bias, options, cache), 2, 2));
+        float[] fused = GradCheck.InputGradient(images, [2, 2, 6, 6], seed, x => Functional.Conv2dMaxPool2x2(x, weight, bias, options, cache));
+        float[] separate = GradCheck.InputGradient(images, [2, 2, 6, 6], seed, x => Functional.MaxPool2d(Functional.Conv2d(x, weight, bias, options, cache), 2, 2));
         Assert.Equal(separate, fused);
         Assert.Contains(fused, g => g != 0f);
     }

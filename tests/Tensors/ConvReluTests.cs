@@ -55,15 +55,8 @@ public class ConvReluTests
         float[] images = ConvReference.Random(rng, 2 * 16 * 6 * 6);
         Tensor seed = Tensor.FromArray(ConvReference.Random(rng, 2 * 16 * 6 * 6), 2, 16, 6, 6);
 
-        float[] Gradient(Func<Tensor, Tensor> op)
-        {
-            Tensor x = Tensor.FromArray(images, 2, 16, 6, 6);
-            x.RequiresGrad = true;
-            return Tape.Grad(op(x), [x], seed)[0].ToArray();
-        }
-
-        float[] fused = Gradient(x => Functional.Conv2dRelu(x, weight, bias, options, cache));
-        float[] separate = Gradient(x => Functional.Relu(Functional.Conv2d(x, weight, bias, options, cache)));
+        float[] fused = GradCheck.InputGradient(images, [2, 16, 6, 6], seed, x => Functional.Conv2dRelu(x, weight, bias, options, cache));
+        float[] separate = GradCheck.InputGradient(images, [2, 16, 6, 6], seed, x => Functional.Relu(Functional.Conv2d(x, weight, bias, options, cache)));
         Assert.Equal(separate, fused);
         Assert.Contains(fused, g => g != 0f);
     }

@@ -143,8 +143,9 @@ internal static unsafe class DirectConvKernel
     /// The product of one image and its copy into y, split over threads by rows when the weight is
     /// larger than the image's copy, else along whichever of its tile columns or tile rows divides
     /// more evenly (ties to columns, so that each thread reads only its own part of the image);
-    /// ResNet's last stage at 7×7 has one column tile and 86 row tiles. Each thread copies out what it computed while it is still in its cache: columns a
-    /// few tiles at a time, or its rows once they are done.
+    /// ResNet's last stage at 7×7 has one column tile and 86 row tiles. Each thread copies out
+    /// what it computed while it is still in its cache: columns a few tiles at a time, or its rows
+    /// once they are done.
     /// </summary>
     private static void Multiply<TKernel>(in DirectConvPlan plan, Operands op, int threads)
         where TKernel : struct, IGemmMicroKernel

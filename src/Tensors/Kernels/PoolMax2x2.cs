@@ -136,7 +136,7 @@ internal static class PoolMax2x2
 
     /// <summary>The eight adjacent pairs of <paramref name="low"/> then <paramref name="high"/>, split into their first and second members.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float> First, Vector256<float> Second) SplitPairs(Vector256<float> low, Vector256<float> high) =>
+    internal static (Vector256<float> First, Vector256<float> Second) SplitPairs(Vector256<float> low, Vector256<float> high) =>
         (Vector256.Narrow(low.AsUInt64(), high.AsUInt64()).AsSingle(), Vector256.Narrow(low.AsUInt64() >>> 32, high.AsUInt64() >>> 32).AsSingle());
 
     /// <summary>The second where it is larger or NaN, else the first (see <see cref="TakeSecond"/>).</summary>

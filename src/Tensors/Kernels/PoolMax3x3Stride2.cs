@@ -50,7 +50,7 @@ internal static unsafe class PoolMax3x3Stride2
                 for (; ow <= outW - Vector256<float>.Count; ow += Vector256<float>.Count)
                 {
                     (Vector256<float> left, Vector256<float> middle) = Pairs(windows + (2 * ow));
-                    (Vector256<float> right, _) = Pairs(windows + (2 * ow) + 2);
+                    Vector256<float> right = Pairs(windows + (2 * ow) + 2).First;
                     Vector256.Store(Vector256.Max(Vector256.Max(left, middle), right), target + ow);
                 }
             }
@@ -94,9 +94,6 @@ internal static unsafe class PoolMax3x3Stride2
     }
 
     /// <summary>The eight adjacent pairs of the sixteen floats from <paramref name="p"/>: their first members and their second.</summary>
-    private static (Vector256<float> First, Vector256<float> Second) Pairs(float* p)
-    {
-        Vector256<ulong> low = Vector256.Load(p).AsUInt64(), high = Vector256.Load(p + Vector256<float>.Count).AsUInt64();
-        return (Vector256.Narrow(low, high).AsSingle(), Vector256.Narrow(low >>> 32, high >>> 32).AsSingle());
-    }
+    private static (Vector256<float> First, Vector256<float> Second) Pairs(float* p) =>
+        PoolMax2x2.SplitPairs(Vector256.Load(p), Vector256.Load(p + Vector256<float>.Count));
 }

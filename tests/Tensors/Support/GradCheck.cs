@@ -14,6 +14,17 @@ namespace FoolingCluster.Tensors.Tests.Support;
 /// </remarks>
 public static class GradCheck
 {
+    /// <summary>
+    /// The gradient of <c>Σ seed·op(x)</c> with respect to a fresh input x holding
+    /// <paramref name="images"/>: for comparing a fused op's gradient with its parts'.
+    /// </summary>
+    public static float[] InputGradient(float[] images, int[] shape, Tensor seed, Func<Tensor, Tensor> op)
+    {
+        Tensor x = Tensor.FromArray(images, shape);
+        x.RequiresGrad = true;
+        return Tape.Grad(op(x), [x], seed)[0].ToArray();
+    }
+
     /// <summary>Asserts that analytic and numerical gradients agree for every input.</summary>
     /// <param name="op">The op under test; called many times, must be deterministic.</param>
     /// <param name="inputs">Inputs; every one is checked.</param>
