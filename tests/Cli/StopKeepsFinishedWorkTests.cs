@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using FoolingCluster.Tests.Shared;
 using Xunit;
 
@@ -18,13 +19,18 @@ public sealed class StopTestModel : IDisposable
 }
 
 /// <summary>
-/// SIGTERM on <c>attack</c> and <c>eval-robustness</c>: each stops
-/// within seconds, keeps what it had finished, says it is partial, and exits 143.
+/// SIGTERM on <c>attack</c> and <c>eval-robustness</c>: each stops at its next step, keeps what
+/// it had finished, says it is partial, and exits 143.
 /// </summary>
+/// <remarks>
+/// How promptly each stops is judged by the work it finished after the signal, at most the
+/// batch or slice under way and the one whose progress line was still in the pipe, not by
+/// the clock: on a loaded two-core machine the few hundred milliseconds of writing the partial
+/// results can stretch past ten seconds. The clock only bounds a hang.
+/// </remarks>
 public sealed class StopKeepsFinishedWorkTests(StopTestModel lenet) : IClassFixture<StopTestModel>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(10);
     private readonly TempDirectory _scratch = new();
 
     public void Dispose() => _scratch.Dispose();
@@ -37,12 +43,11 @@ public sealed class StopKeepsFinishedWorkTests(StopTestModel lenet) : IClassFixt
         using FoolingProcess child = FoolingProcess.Start(null, "attack", "--model", lenet.Path, "--attack", "boundary", "--steps", "400", "--n", "300", "--batch", "10", "--data", CliHarness.Mnist, "--out", output);
         child.WaitUntil(() => child.Output.Contains("attacked 10/300 images", StringComparison.Ordinal), Patience, "the first batch");
 
-        var clock = Stopwatch.StartNew();
+        int seen = LastProgress(child.Output, "attacked");
         child.Signal("TERM");
-        int exit = child.WaitForExit(TimeSpan.FromSeconds(30), "fooling attack after SIGTERM");
+        int exit = child.WaitForExit(TimeSpan.FromSeconds(60), "fooling attack after SIGTERM");
 
         Assert.True(exit == 143, $"exit code {exit}, expected 143; output:\n{child.Output}");
-        Assert.True(clock.Elapsed < Prompt, $"the attack took {clock.Elapsed.TotalSeconds:F1} s to stop");
         Assert.Matches(@"stopped after \d+ of 300 images; wrote those to ", child.Output);
         string summary = File.ReadAllText(Path.Combine(output, "summary.md"));
         Assert.Matches(@"\*\*partial: stopped after \d+ of 300 images\*\*", summary);
@@ -54,6 +59,7 @@ public sealed class StopKeepsFinishedWorkTests(StopTestModel lenet) : IClassFixt
         // labels.idx1: an 8-byte header, then one byte per image kept, a whole number of batches.
         long kept = new FileInfo(Path.Combine(output, "labels.idx1")).Length - 8;
         Assert.True(kept is >= 10 and < 300 && kept % 10 == 0, $"{kept} images kept");
+        Assert.True(kept <= seen + 2 * 10, $"{kept} images kept, though {seen} were reported finished when the signal was sent: the attack went on after it");
     }
 
     [Fact]
@@ -64,18 +70,22 @@ public sealed class StopKeepsFinishedWorkTests(StopTestModel lenet) : IClassFixt
         using FoolingProcess child = FoolingProcess.Start(null, "eval-robustness", "--model", lenet.Path, "--norms", "l0", "--attacks", "pointwise", "--n", "100", "--slice", "2", "--data", CliHarness.Mnist, "--runs", runs);
         child.WaitUntil(() => child.Output.Contains("evaluated 2/100 images", StringComparison.Ordinal), Patience, "the first slice");
 
-        var clock = Stopwatch.StartNew();
+        int seen = LastProgress(child.Output, "evaluated");
         child.Signal("TERM");
-        int exit = child.WaitForExit(TimeSpan.FromSeconds(30), "fooling eval-robustness after SIGTERM");
+        int exit = child.WaitForExit(TimeSpan.FromSeconds(60), "fooling eval-robustness after SIGTERM");
 
         Assert.True(exit == 143, $"exit code {exit}, expected 143; output:\n{child.Output}");
-        Assert.True(clock.Elapsed < Prompt, $"the evaluation took {clock.Elapsed.TotalSeconds:F1} s to stop");
         Assert.Contains("running the command again starts over", child.Output, StringComparison.Ordinal);
         string folder = Assert.Single(Directory.GetDirectories(runs));
         string md = File.ReadAllText(Path.Combine(folder, "robustness.md"));
         Assert.Matches(@"\*\*partial: stopped after \d+ of 100 images\*\*", md);
         string[] rows = File.ReadAllLines(Path.Combine(folder, "robustness.csv"));
         Assert.True(rows.Length - 1 is >= 2 and < 100, $"{rows.Length - 1} images in robustness.csv");
+        Assert.True(rows.Length - 1 <= seen + 2 * 2, $"{rows.Length - 1} images in robustness.csv, though {seen} were reported finished when the signal was sent: the evaluation went on after it");
         Assert.False(File.Exists(Path.Combine(folder, "robustness.json")), "a partial evaluation wrote the summary robustness-table reads");
     }
+
+    /// <summary>The count of the last "<paramref name="verb"/> N/M images" line printed so far.</summary>
+    private static int LastProgress(string output, string verb) =>
+        Regex.Matches(output, $@"{verb} (\d+)/\d+ images").Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Last();
 }
