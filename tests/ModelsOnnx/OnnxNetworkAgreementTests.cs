@@ -23,17 +23,17 @@ public sealed class OnnxNetworkAgreementTests(ITestOutputHelper output)
         Check("ResNet-18-shaped, width 64, 224×224, 1000 classes", () => ReferenceGraphs.ResNet18Shaped(width: 64, size: 224, classes: 1000), batch: 1);
 
     [Fact]
-    public void Batch_norm_and_the_relus_after_it_fold_into_the_convs_of_the_resnet_with_the_bits_of_the_ops_one_after_the_other()
+    public void Batch_norm_and_the_relus_fold_into_the_convs_and_adds_of_the_resnet_with_the_bits_of_the_ops_one_after_the_other()
     {
         byte[] bytes = ReferenceGraphs.ResNet18Shaped(width: 16, size: 32, classes: 10);
         OnnxNetwork network = OnnxImporter.Load(bytes, "resnet.onnx");
         network.Eval();
 
         // 20 convs with their 20 BNs folded in and the 9 ReLUs right after them (the stem's and
-        // each block's first), the 8 ReLUs after the Adds, 8 Adds, max pool, GAP, Flatten, Gemm.
-        Assert.Equal(20 + 8 + 8 + 4, network.StepCount);
+        // each block's first), 8 Adds with the ReLUs after them, max pool, GAP, Flatten, Gemm.
+        Assert.Equal(20 + 8 + 4, network.StepCount);
 
-        // On the tape the fused steps run the convolution and the ReLU one after the other.
+        // On the tape the fused steps run their ops one after the other.
         int[] shape = [2, 3, 32, 32];
         float[] images = Agreement.Images(shape, seed: 5);
         using FoolingCluster.Tensors.TensorScope scope = FoolingCluster.Tensors.TensorScope.Begin();
@@ -46,6 +46,24 @@ public sealed class OnnxNetworkAgreementTests(ITestOutputHelper output)
         FoolingCluster.Tensors.Tensor x = FoolingCluster.Tensors.Tensor.FromArray(images, shape);
         x.RequiresGrad = true;
         Assert.Equal(network.Forward(x).ToArray(), fused);
+    }
+
+    [Fact]
+    public void An_add_read_by_a_relu_and_by_another_node_is_not_fused_and_matches_onnx_runtime()
+    {
+        var graph = new SeededGraph("residual_two_readers", seed: 4);
+        var l = new LayerWriter(graph);
+        l.Writer.Input("input", null, 3, 12, 12);
+        string a = l.Conv("input", 3, 8, 3, 1, 1, bias: true);
+        string b = l.Conv("input", 3, 8, 1, 1, 0, bias: true);
+        string sum = l.Join("Add", [a, b]);
+        string both = l.Join("Add", [l.Unary("Relu", sum), sum]);
+        l.Head(both, 8, 5);
+        byte[] model = graph.Bytes;
+
+        OnnxNetwork network = OnnxImporter.Load(model, "residual.onnx");
+        Assert.Equal(2 + 3 + 3, network.StepCount);
+        Check("an Add read by a Relu and an Add", () => model, batch: 2);
     }
 
     [Fact]

@@ -25,6 +25,36 @@ public static partial class Functional
         return y;
     }
 
+    /// <summary>
+    /// <c>max(a + b, 0)</c>, as a residual block ends, in one pass over blocks small enough that
+    /// each sum is still in L1 when the ReLU reads it: the bits of <see cref="Relu"/> of
+    /// <see cref="AddBroadcast"/>. Operands of different shapes, or on the tape, run those two ops.
+    /// </summary>
+    /// <exception cref="ShapeMismatchException">The shapes do not broadcast.</exception>
+    public static Tensor AddRelu(Tensor a, Tensor b)
+    {
+        if (!Tensor.SameShape(a.Shape, b.Shape) || Tape.ShouldRecord(a, b))
+        {
+            return Relu(AddBroadcast(a, b));
+        }
+
+        Tensor y = Tensor.EmptyLike(a);
+        ParallelRanges.Run(y.Size, y.Size, 0, (first, last) =>
+        {
+            for (int from = first; from < last; from += AddReluBlock)
+            {
+                int to = Math.Min(last, from + AddReluBlock);
+                Span<float> sum = y.Span[from..to];
+                TensorPrimitives.Add(a.Span[from..to], b.Span[from..to], sum);
+                Activation.ReluInPlace(sum);
+            }
+        });
+        return y;
+    }
+
+    /// <summary>Floats summed before the ReLU passes over them: 8 KB of each operand and of the sum.</summary>
+    private const int AddReluBlock = 2048;
+
     /// <summary><c>a − b</c>; shapes must match.</summary>
     public static Tensor Sub(Tensor a, Tensor b)
     {

@@ -5,7 +5,8 @@ namespace FoolingCluster.Models.Import.Onnx.Ops;
 
 /// <summary>
 /// ONNX <c>Add</c>, <c>Sub</c>, <c>Mul</c> and <c>Div</c> (opset 7–22) on float tensors, with
-/// NumPy broadcasting (<see cref="Functional.AddBroadcast"/> and its siblings).
+/// NumPy broadcasting (<see cref="Functional.AddBroadcast"/> and its siblings). An <c>Add</c> carries
+/// an <see cref="AddTag"/>, so that a ReLU that is its only reader can fuse with it.
 /// </summary>
 internal sealed class ArithmeticOps : IOnnxOp
 {
@@ -27,6 +28,12 @@ internal sealed class ArithmeticOps : IOnnxOp
         node.AllowOnly();
         node.RequireInputs(2, 2);
         Func<Tensor, Tensor, Tensor> op = s_ops[node.OpType];
-        graph.AddStep(node, [node.Input(0), node.Input(1)], t => op(t[0]!, t[1]!));
+        string? left = node.Input(0), right = node.Input(1);
+        graph.AddStep(node, [left, right], t => op(t[0]!, t[1]!), node.OpType == "Add" ? new AddTag(left, right) : null);
     }
 }
+
+/// <summary>An <c>Add</c>'s operands, as a ReLU after it needs them to fuse (<see cref="Functional.AddRelu"/>).</summary>
+/// <param name="Left">The first operand's value name.</param>
+/// <param name="Right">The second operand's value name.</param>
+internal sealed record AddTag(string? Left, string? Right);
