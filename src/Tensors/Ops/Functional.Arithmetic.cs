@@ -30,6 +30,9 @@ public static partial class Functional
     /// each sum is still in L1 when the ReLU reads it: the bits of <see cref="Relu"/> of
     /// <see cref="AddBroadcast"/>. Operands of different shapes, or on the tape, run those two ops.
     /// </summary>
+    /// <param name="a">Any shape.</param>
+    /// <param name="b">The shape of <paramref name="a"/>, or one that broadcasts with it (e.g. <c>[C,1,1]</c> with <c>[N,C,H,W]</c>).</param>
+    /// <returns>The broadcast shape, every element at least 0 (or NaN).</returns>
     /// <exception cref="ShapeMismatchException">The shapes do not broadcast.</exception>
     public static Tensor AddRelu(Tensor a, Tensor b)
     {

@@ -32,8 +32,3 @@ internal sealed class ArithmeticOps : IOnnxOp
         graph.AddStep(node, [left, right], t => op(t[0]!, t[1]!), node.OpType == "Add" ? new AddTag(left, right) : null);
     }
 }
-
-/// <summary>An <c>Add</c>'s operands, as a ReLU after it needs them to fuse (<see cref="Functional.AddRelu"/>).</summary>
-/// <param name="Left">The first operand's value name.</param>
-/// <param name="Right">The second operand's value name.</param>
-internal sealed record AddTag(string? Left, string? Right);
